@@ -1,0 +1,200 @@
+//! The one error type of the crate.
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in csfquant.
+///
+/// Each variant carries the name of the offending parameter, the value and the rule it broke, so
+/// that a message reads like `invalid rate: -1 (expected a finite number >= 0)`. The enum is
+/// `#[non_exhaustive]`: new variants can appear in minor releases.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A number lies outside its domain.
+    #[error("invalid {name}: {value} (expected {expected})")]
+    InvalidParameter {
+        /// Name of the parameter, as in the constructor's signature.
+        name: &'static str,
+        /// The value that was given.
+        value: f64,
+        /// The rule it breaks.
+        expected: &'static str,
+    },
+    /// Two bounds are in the wrong order (or equal where they must differ).
+    #[error("invalid {name}: lower bound {low} must be below upper bound {high}")]
+    EmptyRange {
+        /// Name of the pair of bounds, e.g. `ci90` or `min/max`.
+        name: &'static str,
+        /// The lower bound that was given.
+        low: f64,
+        /// The upper bound that was given.
+        high: f64,
+    },
+    /// A mode (most likely value) lies outside `[min, max]`.
+    #[error("invalid mode: {mode} (expected a value in [min, max] = [{min}, {max}])")]
+    ModeOutOfRange {
+        /// The lower bound.
+        min: f64,
+        /// The mode that was given.
+        mode: f64,
+        /// The upper bound.
+        max: f64,
+    },
+    /// A list that needs at least one element is empty.
+    #[error("{name} must not be empty")]
+    Empty {
+        /// What is empty, e.g. `observed losses` or `risks`.
+        name: &'static str,
+    },
+    /// An identifier is malformed.
+    #[error("invalid {kind} {id:?} (expected {expected})")]
+    InvalidId {
+        /// What kind of identifier, e.g. `risk id`.
+        kind: &'static str,
+        /// The identifier that was given.
+        id: String,
+        /// The rule it breaks.
+        expected: &'static str,
+    },
+    /// Two items share an identifier that must be unique.
+    #[error("duplicate {kind} {id:?} (ids must be unique)")]
+    DuplicateId {
+        /// What kind of identifier, e.g. `risk id`.
+        kind: &'static str,
+        /// The repeated identifier.
+        id: String,
+    },
+    /// A string is not a NIST CSF 2.0 (or mappable CSF 1.1) identifier.
+    #[error("unknown CSF id {id:?} ({reason})")]
+    UnknownCsfId {
+        /// The identifier that was given.
+        id: String,
+        /// Why it was not recognised.
+        reason: &'static str,
+    },
+    /// A CSF 1.1 identifier whose NIST mapping to CSF 2.0 is not one-to-one.
+    #[error("CSF 1.1 id {id:?} has no one-to-one CSF 2.0 equivalent: {reason}")]
+    UnmappableCsf11 {
+        /// The CSF 1.1 identifier that was given.
+        id: String,
+        /// What NIST's mapping says instead.
+        reason: &'static str,
+    },
+    /// A simulation was asked for zero trials, or statistics of an empty sample.
+    #[error("no trials: a simulation needs at least one trial")]
+    NoTrials,
+    /// More trials than the engine accepts.
+    #[error("too many trials: {trials} (expected at most {max})")]
+    TooManyTrials {
+        /// The trial count that was asked for.
+        trials: u64,
+        /// The largest accepted trial count.
+        max: u64,
+    },
+    /// A run would simulate more events than the engine accepts (it would run for hours).
+    #[error(
+        "too much work: about {expected:.3e} simulated events (expected at most {max:.0e}; reduce the trials or the frequencies)"
+    )]
+    TooManyEvents {
+        /// Trials times the expected events per year of the whole portfolio.
+        expected: f64,
+        /// The largest accepted expected event count.
+        max: f64,
+    },
+    /// The memory for the per-trial loss vectors could not be reserved.
+    #[error("out of memory: cannot reserve {bytes} bytes for {trials} trials")]
+    OutOfMemory {
+        /// The trial count that was asked for.
+        trials: u64,
+        /// The bytes that could not be reserved.
+        bytes: u64,
+    },
+    /// A simulated annual loss overflowed to infinity (or became NaN).
+    #[error(
+        "the simulated annual loss is not finite (it overflowed f64): cap the magnitudes of heavy-tailed risks"
+    )]
+    NonFiniteLoss,
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidParameter`].
+    #[cold]
+    pub(crate) fn invalid(name: &'static str, value: f64, expected: &'static str) -> Error {
+        Error::InvalidParameter {
+            name,
+            value,
+            expected,
+        }
+    }
+
+    /// Shorthand for [`Error::EmptyRange`].
+    #[cold]
+    pub(crate) fn empty_range(name: &'static str, low: f64, high: f64) -> Error {
+        Error::EmptyRange { name, low, high }
+    }
+}
+
+/// Checks that `value` is finite and `>= 0`, naming it `name` in the error.
+pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<f64> {
+    if value >= 0.0 && value.is_finite() {
+        // -0.0 counts as 0 (rand_distr#44): normalise it so it never prints as "-0".
+        Ok(value + 0.0)
+    } else {
+        Err(Error::invalid(name, value, "a finite number >= 0"))
+    }
+}
+
+/// Checks that `value` is finite and `> 0`, naming it `name` in the error.
+pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64> {
+    if value > 0.0 && value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Error::invalid(name, value, "a finite number > 0"))
+    }
+}
+
+/// Checks that `value` is a probability in `[0, 1]`, naming it `name` in the error.
+pub(crate) fn probability(name: &'static str, value: f64) -> Result<f64> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(value + 0.0)
+    } else {
+        Err(Error::invalid(name, value, "a probability in [0, 1]"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_parameter_value_and_rule() {
+        let e = non_negative("rate", -1.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid rate: -1 (expected a finite number >= 0)"
+        );
+        let e = Error::empty_range("ci90", 5e5, 1e5);
+        assert_eq!(
+            e.to_string(),
+            "invalid ci90: lower bound 500000 must be below upper bound 100000"
+        );
+    }
+
+    #[test]
+    fn nan_and_infinity_fail_every_check() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(non_negative("x", bad).is_err());
+            assert!(positive("x", bad).is_err());
+            assert!(probability("x", bad).is_err());
+        }
+    }
+
+    #[test]
+    fn negative_zero_is_zero() {
+        let v = non_negative("x", -0.0).unwrap();
+        assert!(v == 0.0 && v.is_sign_positive());
+        assert!(positive("x", -0.0).is_err());
+        assert!(probability("p", -0.0).unwrap().is_sign_positive());
+    }
+}

@@ -1,0 +1,103 @@
+//! csfquant puts cyber risk in money.
+//!
+//! A risk is an annual number of loss events ([`Frequency`]) times the loss of one event
+//! ([`Magnitude`]), both uncertain. A [`Model`] of risks is simulated year by year by a
+//! deterministic, parallel Monte Carlo engine, and the [`SimulationReport`] gives the expected
+//! annual loss (EAL) with its standard error, quantiles (VaR) with distribution-free confidence
+//! intervals, tail means (TVaR) and the loss exceedance curve. Risks carry NIST CSF 2.0 tags
+//! ([`CsfTag`]) so that controls can act through their CSF function.
+//!
+//! # Quick example
+//!
+//! ```
+//! use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions};
+//!
+//! let model = Model::new(vec![
+//!     Risk::new("ransomware", Frequency::poisson(0.5)?, Magnitude::lognormal_ci90(1e4, 1e6)?)?
+//!         .with_csf(["PR.PS", "DE.CM", "RC.RP"])?,
+//!     Risk::new("bec", Frequency::poisson_ci90(1.0, 4.0)?, Magnitude::pert(1e4, 6e4, 9e5)?)?,
+//! ])?;
+//! let report = model.simulate(SimulationOptions::new(2027).trials(100_000))?;
+//! let losses = report.portfolio();
+//! let var99 = losses.quantile_with_interval(0.99)?;
+//! assert!(var99.ci95[0] <= var99.loss && var99.loss <= var99.ci95[1]);
+//! assert!(losses.tail_mean(0.99)? >= var99.loss);
+//! # let se = losses.standard_error();
+//! # assert!((losses.expected_annual_loss() - model.expected_annual_loss()).abs() < 5.0 * se);
+//! Ok::<(), csfquant::Error>(())
+//! ```
+//!
+//! # The model
+//!
+//! One trial is one simulated year. For each risk the engine draws the year's event count N from
+//! the frequency and, for each event, a loss X_i from the magnitude (capped per event if the
+//! magnitude has a cap). The year's loss is L = Σ X_i over all events of all risks. So
+//! `E[L] = Σ E[N] E[X]` and, risks being independent, `Var[L] = Σ (E[N] Var[X] + Var[N] E[X]^2)`;
+//! [`Model::expected_annual_loss`] and [`Model::annual_loss_variance`] give these analytically.
+//! Risks are independent by construction: no random draw is shared between them.
+//!
+//! # Conventions
+//!
+//! - Amounts are `f64` in one currency; frequencies are events per year; probabilities are per
+//!   year. Nothing is rounded inside a simulation.
+//! - A lognormal "from a 90% interval" has its 5th and 95th percentiles at the bounds:
+//!   mu = (ln low + ln high) / 2, sigma = (ln high - ln low) / (2 Φ⁻¹(0.95)).
+//! - Beta-PERT is the canonical form alpha = 1 + λ (mode - min) / (max - min),
+//!   beta = 1 + λ (max - mode) / (max - min), λ = 4 by default (as R's mc2d), not the
+//!   moment-matched "classic" form.
+//! - Quantile (VaR) at p: the smallest simulated loss x with F̂(x) >= p. Exceedance: P̂(L > x),
+//!   strictly greater. Tail mean (TVaR) at p: (1 / (1 - p)) ∫_p^1 VaR_u du. See
+//!   [`LossDistribution`].
+//!
+//! # Reproducibility
+//!
+//! Results depend only on the model, the seed and the trial count. Trials run in chunks of
+//! [`CHUNK_TRIALS`]; chunk k uses a Xoshiro256++ generator derived from (seed, k) alone, and
+//! chunk results are combined in chunk order. A run is therefore bit-identical on any number of
+//! threads and with or without the `parallel` feature, and a longer run extends a shorter one with
+//! the same seed. A change that alters results for a given seed is a minor version bump with a
+//! CHANGELOG entry. Special functions (`exp`, `ln`) come from the platform's math library, so the
+//! last bits can differ between platforms.
+//!
+//! # Errors and panics
+//!
+//! Every constructor validates its input and returns [`Result`]; an [`Error`] names the
+//! parameter, the value and the rule. Queries outside their domain (a probability outside
+//! [0, 1], zero trials) are errors, never NaN and never a silent clamp. Runs with more than
+//! [`SimulationOptions::MAX_TRIALS`] trials or more than [`MAX_EXPECTED_EVENTS`] events, and
+//! annual losses that overflow `f64`, are errors too. No public function panics on user input.
+//!
+//! # Features
+//!
+//! - `parallel` (default): runs chunks on rayon's thread pool and sorts in parallel. Turning it
+//!   off changes speed only, never results.
+//!
+//! # Limitations
+//!
+//! Controls acting through their CSF function, scenario files and budget analysis are not in this
+//! release yet. Dependence between risks (common shocks, copulas) is not modelled: risks are
+//! independent.
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+#![forbid(unsafe_code)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+mod csf;
+mod error;
+mod frequency;
+mod magnitude;
+mod model;
+mod report;
+mod risk;
+mod simulate;
+mod stats;
+
+pub use csf::{Category, CsfTag, Function, Subcategory};
+pub use error::{Error, Result};
+pub use frequency::Frequency;
+pub use magnitude::Magnitude;
+pub use model::Model;
+pub use report::{ExceedancePoint, LossDistribution, Quantile, RiskLoss, SimulationReport};
+pub use risk::Risk;
+pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_EVENTS, SimulationOptions};

@@ -1,0 +1,464 @@
+//! What a simulation returns: annual-loss distributions and their statistics.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::stats;
+
+/// Confidence level of the distribution-free quantile intervals.
+const INTERVAL_LEVEL: f64 = 0.95;
+
+/// The simulated distribution of one annual loss (the portfolio's or one risk's): one value per
+/// trial (simulated year), sorted once.
+///
+/// Conventions (DOMAIN.md section 4):
+/// - the **expected annual loss** (EAL) is the mean over trials, with standard error
+///   `std_dev / sqrt(trials)`;
+/// - the **quantile** (VaR) at p is the smallest simulated loss x with F̂(x) >= p, where F̂ is the
+///   empirical distribution function; its 95% interval comes from order statistics and holds for
+///   any distribution;
+/// - the **exceedance probability** at x is P̂(L > x), strictly greater;
+/// - the **tail mean** (TVaR) at p is (1 / (1 - p)) ∫_p^1 VaR_u du, the mean of the worst
+///   (1 - p) share of years, splitting the year at the boundary when n (1 - p) is not whole.
+///
+/// Every query that takes a probability returns an error outside [0, 1]; none returns NaN.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossDistribution {
+    sorted: Vec<f64>,
+    mean: f64,
+    std_dev: f64,
+}
+
+/// A quantile (value at risk) with its distribution-free 95% confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Quantile {
+    /// The probability level, in [0, 1].
+    pub p: f64,
+    /// The smallest simulated annual loss x with F̂(x) >= p.
+    pub loss: f64,
+    /// Lower and upper ends of the 95% interval (order statistics; see [`LossDistribution`]).
+    pub ci95: [f64; 2],
+}
+
+/// One point of a loss exceedance curve.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ExceedancePoint {
+    /// An annual loss.
+    pub loss: f64,
+    /// The share of simulated years whose loss is strictly greater than `loss`.
+    pub probability: f64,
+}
+
+impl LossDistribution {
+    /// Builds the distribution from one annual loss per trial (any order).
+    ///
+    /// # Errors
+    /// [`Error::NoTrials`] for an empty vector; [`Error::NonFiniteLoss`] if a value is NaN or
+    /// infinite; [`Error::InvalidParameter`] if a loss is negative.
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::LossDistribution;
+    /// let d = LossDistribution::from_losses(vec![0.0, 10.0, 30.0, 0.0])?;
+    /// assert_eq!(d.expected_annual_loss(), 10.0);
+    /// assert_eq!(d.quantile(0.75)?, 10.0);
+    /// assert_eq!(d.exceedance_probability(0.0)?, 0.5);
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn from_losses(mut losses: Vec<f64>) -> Result<Self> {
+        if losses.is_empty() {
+            return Err(Error::NoTrials);
+        }
+        if losses.iter().any(|x| !x.is_finite()) {
+            return Err(Error::NonFiniteLoss);
+        }
+        if let Some(&bad) = losses.iter().find(|&&x| x < 0.0) {
+            return Err(Error::invalid("loss", bad, "a finite number >= 0"));
+        }
+        sort_losses(&mut losses);
+        Ok(Self::from_sorted(losses))
+    }
+
+    /// Wraps losses that are already sorted, finite and non-negative.
+    pub(crate) fn from_sorted(sorted: Vec<f64>) -> Self {
+        debug_assert!(!sorted.is_empty());
+        debug_assert!(sorted.is_sorted());
+        let (mean, std_dev) = stats::mean_and_std_dev(&sorted);
+        LossDistribution {
+            sorted,
+            mean,
+            std_dev,
+        }
+    }
+
+    /// The number of simulated years.
+    pub fn trials(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The simulated annual losses, in increasing order.
+    pub fn losses(&self) -> &[f64] {
+        &self.sorted
+    }
+
+    /// The expected annual loss: the mean loss per simulated year.
+    #[doc(alias = "EAL")]
+    #[doc(alias = "ALE")]
+    pub fn expected_annual_loss(&self) -> f64 {
+        self.mean
+    }
+
+    /// The Monte Carlo standard error of [`expected_annual_loss`](Self::expected_annual_loss):
+    /// `std_dev / sqrt(trials)`.
+    pub fn standard_error(&self) -> f64 {
+        self.std_dev / (self.trials() as f64).sqrt()
+    }
+
+    /// The sample standard deviation of the annual loss (n - 1 denominator).
+    pub fn std_dev(&self) -> f64 {
+        self.std_dev
+    }
+
+    /// The share of simulated years with a loss above zero, P̂(L > 0).
+    pub fn probability_of_loss(&self) -> f64 {
+        self.tail_share(0.0)
+    }
+
+    /// The largest simulated annual loss.
+    pub fn max(&self) -> f64 {
+        self.sorted[self.sorted.len() - 1]
+    }
+
+    /// The p-quantile of the annual loss (value at risk): the smallest simulated loss x with
+    /// F̂(x) >= p. `quantile(0.0)` is the smallest simulated loss.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `p` is in [0, 1].
+    #[doc(alias = "VaR")]
+    #[doc(alias = "percentile")]
+    pub fn quantile(&self, p: f64) -> Result<f64> {
+        check_p(p)?;
+        Ok(self.sorted[stats::quantile_rank(self.trials(), p) - 1])
+    }
+
+    /// The p-quantile with its distribution-free 95% confidence interval, from the order statistics
+    /// whose ranks bracket the true quantile with probability >= 95% (binomial argument; see
+    /// `stats::quantile_interval_ranks`). With fewer trials than the tail needs (for example
+    /// p = 0.999 with 1,000 trials) the interval is clamped to the sample's extremes and covers less.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `p` is in [0, 1].
+    pub fn quantile_with_interval(&self, p: f64) -> Result<Quantile> {
+        Ok(Quantile {
+            p,
+            loss: self.quantile(p)?,
+            ci95: self.quantile_interval(p, INTERVAL_LEVEL)?,
+        })
+    }
+
+    /// A distribution-free confidence interval at `level` for the p-quantile: the order statistics
+    /// x_(l) <= x_(u) with P(x_(l) <= q_p <= x_(u)) >= `level`, from the binomial distribution of
+    /// the number of trials below q_p (exact for continuous losses, conservative with atoms such as
+    /// the mass at zero). Each tail outside the interval holds at most (1 - level) / 2.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `p` is in [0, 1] and `level` in (0, 1).
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::LossDistribution;
+    /// let d = LossDistribution::from_losses((1..=1000).map(f64::from).collect())?;
+    /// let [lo, hi] = d.quantile_interval(0.5, 0.95)?;
+    /// assert!(lo < d.quantile(0.5)? && d.quantile(0.5)? < hi);
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn quantile_interval(&self, p: f64, level: f64) -> Result<[f64; 2]> {
+        check_p(p)?;
+        if !(level > 0.0 && level < 1.0) {
+            return Err(Error::invalid(
+                "level",
+                level,
+                "a confidence level in (0, 1)",
+            ));
+        }
+        let (lo, hi) = stats::quantile_interval_ranks(self.trials(), p, level);
+        Ok([self.sorted[lo - 1], self.sorted[hi - 1]])
+    }
+
+    /// The tail mean (TVaR, expected shortfall) at p: (1 / (1 - p)) ∫_p^1 VaR_u du, the mean of
+    /// the worst (1 - p) share of years. For p = 1 it is the largest loss. It is never below
+    /// [`quantile(p)`](Self::quantile).
+    ///
+    /// With sorted losses x_(1..n) and k the rank of the p-quantile, the integral is
+    /// (k/n - p) x_(k) + Σ_{j>k} x_(j) / n: the year at the boundary counts for the part of its
+    /// 1/n mass that lies above p. This matches the reference convention
+    /// `VaR_p + E[(L - VaR_p)^+] / (1 - p)` exactly on the empirical distribution.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `p` is in [0, 1].
+    #[doc(alias = "TVaR")]
+    #[doc(alias = "expected_shortfall")]
+    #[doc(alias = "CVaR")]
+    pub fn tail_mean(&self, p: f64) -> Result<f64> {
+        check_p(p)?;
+        let n = self.trials();
+        if p >= 1.0 {
+            return Ok(self.max());
+        }
+        let k = stats::quantile_rank(n, p);
+        let nf = n as f64;
+        let boundary_weight = (k as f64 / nf - p).max(0.0);
+        let above = stats::pairwise_sum(&self.sorted[k..]) / nf;
+        let tvar = (boundary_weight * self.sorted[k - 1] + above) / (1.0 - p);
+        // Rounding in the weights can leave the result an ulp outside [VaR, max]; the exact value
+        // lies inside.
+        Ok(tvar.clamp(self.sorted[k - 1], self.max()))
+    }
+
+    /// The share of simulated years whose loss is strictly greater than `loss`, P̂(L > loss).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if `loss` is NaN.
+    #[doc(alias = "LEC")]
+    pub fn exceedance_probability(&self, loss: f64) -> Result<f64> {
+        if loss.is_nan() {
+            return Err(Error::invalid("loss", loss, "a number"));
+        }
+        Ok(self.tail_share(loss))
+    }
+
+    /// The loss exceedance curve at `points` losses spaced evenly on a log scale from the smallest
+    /// positive simulated loss to the largest one. If no year has a loss, the curve is the single
+    /// point (0, 0); if all positive losses are equal, it has that one loss.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if `points` < 2.
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::LossDistribution;
+    /// let d = LossDistribution::from_losses(vec![0.0, 10.0, 100.0, 1000.0])?;
+    /// let curve = d.exceedance_curve(3)?;
+    /// assert_eq!(curve.len(), 3);
+    /// assert_eq!((curve[0].loss, curve[0].probability), (10.0, 0.5));
+    /// assert_eq!((curve[2].loss, curve[2].probability), (1000.0, 0.0));
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn exceedance_curve(&self, points: usize) -> Result<Vec<ExceedancePoint>> {
+        if points < 2 {
+            return Err(Error::invalid(
+                "points",
+                points as f64,
+                "at least 2 points on the curve",
+            ));
+        }
+        let first_positive = self.sorted.partition_point(|&x| x <= 0.0);
+        if first_positive == self.sorted.len() {
+            return Ok(vec![ExceedancePoint {
+                loss: 0.0,
+                probability: 0.0,
+            }]);
+        }
+        let (lo, hi) = (self.sorted[first_positive], self.max());
+        if lo == hi {
+            return Ok(vec![self.point(lo)]);
+        }
+        let (log_lo, log_hi) = (lo.ln(), hi.ln());
+        let step = (log_hi - log_lo) / (points - 1) as f64;
+        Ok((0..points)
+            .map(|i| {
+                // Pin the ends exactly so rounding in exp(ln x) cannot push them outside the data.
+                let loss = match i {
+                    0 => lo,
+                    _ if i == points - 1 => hi,
+                    _ => (log_lo + step * i as f64).exp(),
+                };
+                self.point(loss)
+            })
+            .collect())
+    }
+
+    fn point(&self, loss: f64) -> ExceedancePoint {
+        ExceedancePoint {
+            loss,
+            probability: self.tail_share(loss),
+        }
+    }
+
+    /// Share of losses strictly greater than `x` (x not NaN).
+    fn tail_share(&self, x: f64) -> f64 {
+        let at_or_below = self.sorted.partition_point(|&v| v <= x);
+        (self.sorted.len() - at_or_below) as f64 / self.sorted.len() as f64
+    }
+}
+
+/// Sorts finite losses in increasing order (in parallel with the `parallel` feature).
+pub(crate) fn sort_losses(losses: &mut [f64]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::slice::ParallelSliceMut;
+        losses.par_sort_unstable_by(f64::total_cmp);
+    }
+    #[cfg(not(feature = "parallel"))]
+    losses.sort_unstable_by(f64::total_cmp);
+}
+
+fn check_p(p: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(Error::invalid("p", p, "a probability in [0, 1]"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(xs: &[f64]) -> LossDistribution {
+        LossDistribution::from_losses(xs.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn empty_nonfinite_and_negative_losses_are_errors() {
+        assert_eq!(LossDistribution::from_losses(vec![]), Err(Error::NoTrials));
+        assert_eq!(
+            LossDistribution::from_losses(vec![1.0, f64::INFINITY]),
+            Err(Error::NonFiniteLoss)
+        );
+        assert_eq!(
+            LossDistribution::from_losses(vec![f64::NAN]),
+            Err(Error::NonFiniteLoss)
+        );
+        let e = LossDistribution::from_losses(vec![-1.0]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid loss: -1 (expected a finite number >= 0)"
+        );
+    }
+
+    #[test]
+    fn probabilities_outside_unit_interval_are_errors() {
+        let d = dist(&[1.0, 2.0]);
+        for p in [-0.1, 1.1, f64::NAN, f64::INFINITY] {
+            assert!(d.quantile(p).is_err());
+            assert!(d.tail_mean(p).is_err());
+            assert!(d.quantile_with_interval(p).is_err());
+        }
+        assert!(d.exceedance_probability(f64::NAN).is_err());
+        assert!(d.exceedance_curve(1).is_err());
+    }
+
+    #[test]
+    fn quantiles_follow_the_smallest_x_rule() {
+        let d = dist(&[40.0, 10.0, 30.0, 20.0]);
+        assert_eq!(d.quantile(0.0).unwrap(), 10.0);
+        assert_eq!(d.quantile(0.25).unwrap(), 10.0);
+        assert_eq!(d.quantile(0.26).unwrap(), 20.0);
+        assert_eq!(d.quantile(0.5).unwrap(), 20.0);
+        assert_eq!(d.quantile(1.0).unwrap(), 40.0);
+    }
+
+    #[test]
+    fn tail_mean_splits_the_boundary_year() {
+        let d = dist(&[10.0, 20.0, 30.0, 40.0]);
+        // Worst half: (30 + 40) / 2.
+        assert_eq!(d.tail_mean(0.5).unwrap(), 35.0);
+        // Worst 40%: 0.15 of year 30 and 0.25 of year 40 -> (4.5 + 10) / 0.4 = 36.25.
+        assert!((d.tail_mean(0.6).unwrap() - 36.25).abs() < 1e-12);
+        assert_eq!(d.tail_mean(1.0).unwrap(), 40.0);
+        assert_eq!(d.tail_mean(0.0).unwrap(), 25.0);
+    }
+
+    #[test]
+    fn exceedance_is_strict() {
+        let d = dist(&[0.0, 0.0, 5.0, 10.0]);
+        assert_eq!(d.exceedance_probability(0.0).unwrap(), 0.5);
+        assert_eq!(d.exceedance_probability(5.0).unwrap(), 0.25);
+        assert_eq!(d.exceedance_probability(10.0).unwrap(), 0.0);
+        assert_eq!(d.exceedance_probability(-1.0).unwrap(), 1.0);
+        assert_eq!(d.probability_of_loss(), 0.5);
+    }
+
+    #[test]
+    fn curve_degenerate_cases() {
+        assert_eq!(
+            dist(&[0.0, 0.0]).exceedance_curve(5).unwrap(),
+            vec![ExceedancePoint {
+                loss: 0.0,
+                probability: 0.0
+            }]
+        );
+        assert_eq!(
+            dist(&[0.0, 7.0]).exceedance_curve(5).unwrap(),
+            vec![ExceedancePoint {
+                loss: 7.0,
+                probability: 0.0
+            }]
+        );
+    }
+
+    #[test]
+    fn mean_standard_error_and_interval() {
+        let d = dist(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(d.expected_annual_loss(), 2.5);
+        assert!((d.standard_error() - (5.0_f64 / 3.0).sqrt() / 2.0).abs() < 1e-15);
+        let q = d.quantile_with_interval(0.5).unwrap();
+        assert_eq!(q.loss, 2.0);
+        assert_eq!(q.ci95, [1.0, 4.0]);
+    }
+}
+
+/// The expected annual loss of one risk, streamed during the simulation (no per-trial storage).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RiskLoss {
+    /// The risk's id.
+    pub id: String,
+    /// Mean annual loss from this risk over the simulated years.
+    pub expected_annual_loss: f64,
+    /// Monte Carlo standard error of `expected_annual_loss`.
+    pub standard_error: f64,
+    /// Estimated standard deviation of this risk's annual loss. For a risk with a fixed-rate
+    /// Poisson frequency it is sqrt(Σ x_i^2 / n) over its simulated event losses x_i (the
+    /// compound Poisson variance rate E[X^2], estimated without bias and without tracking the
+    /// risk's loss year by year); for other risks, the sample standard deviation of its annual
+    /// losses.
+    pub std_dev: f64,
+}
+
+/// The result of [`Model::simulate`](crate::Model::simulate): the portfolio's annual-loss
+/// distribution and each risk's expected annual loss.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimulationReport {
+    pub(crate) seed: u64,
+    pub(crate) portfolio: LossDistribution,
+    pub(crate) risks: Vec<RiskLoss>,
+}
+
+impl SimulationReport {
+    /// The seed the simulation ran with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The number of simulated years.
+    pub fn trials(&self) -> usize {
+        self.portfolio.trials()
+    }
+
+    /// The distribution of the portfolio's annual loss (all risks together).
+    pub fn portfolio(&self) -> &LossDistribution {
+        &self.portfolio
+    }
+
+    /// Each risk's expected annual loss, in the model's order.
+    pub fn risks(&self) -> &[RiskLoss] {
+        &self.risks
+    }
+
+    /// The figures of the risk with this id, if there is one.
+    pub fn risk(&self, id: &str) -> Option<&RiskLoss> {
+        self.risks.iter().find(|r| r.id == id)
+    }
+}

@@ -1,0 +1,452 @@
+//! The Monte Carlo engine: options, chunking, seeding and the hot loop.
+//!
+//! One trial is one simulated year. Trials are split into chunks of [`CHUNK_TRIALS`]; chunk k
+//! draws from its own Xoshiro256++ generator derived only from (seed, k), so a run gives
+//! bit-identical results on any number of threads, with or without the `parallel` feature.
+//!
+//! All risks whose frequency is a Poisson process with a fixed rate are simulated as one pooled
+//! Poisson stream: the year's total event count is drawn once from Poisson(Σ rate_i) and each
+//! event is assigned to risk i with probability rate_i / Σ rate_j (Walker's alias method). By the
+//! superposition and thinning properties of the Poisson process this is exactly the same joint
+//! distribution as drawing every risk's count independently, at a fraction of the cost: one
+//! count draw per year instead of one per risk. Risks with other frequencies (Bernoulli,
+//! negative binomial, uncertain rate) draw their own counts after the pooled stream. Risks stay
+//! independent by construction: no draw is shared between them.
+
+use rand::distr::Distribution;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+
+use crate::error::{Error, Result};
+use crate::magnitude::Magnitude;
+use crate::report::{self, LossDistribution, RiskLoss, SimulationReport};
+use crate::risk::Risk;
+
+/// Trials per chunk. Part of the value-stability contract: changing it changes every result for a
+/// given seed (a minor version bump and a CHANGELOG entry).
+pub const CHUNK_TRIALS: usize = 4096;
+
+/// The largest expected number of simulated events in one run (trials times the portfolio's
+/// expected events per year). At tens of millions of events per second this is minutes of work;
+/// beyond it a run is refused rather than left to run for hours.
+pub const MAX_EXPECTED_EVENTS: f64 = 2e10;
+
+/// How to run a simulation: the seed, the number of simulated years, and whether to use threads.
+///
+/// A `Copy` value with chained setters; it is checked when the simulation runs.
+///
+/// # Example
+/// ```
+/// use csfquant::SimulationOptions;
+/// let options = SimulationOptions::new(2027).trials(1_000_000);
+/// assert_eq!(options.trial_count(), 1_000_000);
+/// assert_eq!(options.seed(), 2027);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SimulationOptions {
+    seed: u64,
+    trials: u64,
+    parallel: bool,
+}
+
+impl SimulationOptions {
+    /// The trial count of [`SimulationOptions::new`].
+    pub const DEFAULT_TRIALS: u64 = 100_000;
+    /// The largest accepted trial count (8 GB of annual losses).
+    pub const MAX_TRIALS: u64 = 1_000_000_000;
+
+    /// Options with this seed, [`DEFAULT_TRIALS`](Self::DEFAULT_TRIALS) trials and threads on.
+    pub fn new(seed: u64) -> SimulationOptions {
+        SimulationOptions {
+            seed,
+            trials: Self::DEFAULT_TRIALS,
+            parallel: true,
+        }
+    }
+
+    /// Sets the number of simulated years (checked when the simulation runs: 1 to
+    /// [`MAX_TRIALS`](Self::MAX_TRIALS)).
+    pub fn trials(self, trials: u64) -> SimulationOptions {
+        SimulationOptions { trials, ..self }
+    }
+
+    /// Whether to spread chunks over rayon's thread pool (default `true`; without the `parallel`
+    /// feature the run is always serial). Results are identical either way.
+    pub fn parallel(self, parallel: bool) -> SimulationOptions {
+        SimulationOptions { parallel, ..self }
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The number of simulated years.
+    pub fn trial_count(&self) -> u64 {
+        self.trials
+    }
+
+    fn validate(&self) -> Result<usize> {
+        if self.trials == 0 {
+            return Err(Error::NoTrials);
+        }
+        if self.trials > Self::MAX_TRIALS {
+            return Err(Error::TooManyTrials {
+                trials: self.trials,
+                max: Self::MAX_TRIALS,
+            });
+        }
+        usize::try_from(self.trials).map_err(|_| Error::TooManyTrials {
+            trials: self.trials,
+            max: usize::MAX as u64,
+        })
+    }
+}
+
+/// The generator of chunk `chunk` of a run with seed `seed`.
+///
+/// The 256-bit state is built from SplitMix64 outputs of the seed and the chunk index in separate
+/// words, so distinct (seed, chunk) pairs give distinct states (SplitMix64's finaliser is a
+/// bijection), and nearby seeds or chunks give unrelated streams.
+fn chunk_rng(seed: u64, chunk: u64) -> Xoshiro256PlusPlus {
+    let words = [
+        splitmix64(seed),
+        splitmix64(chunk ^ 0x5851_F42D_4C95_7F2D),
+        splitmix64(seed.wrapping_add(0xD1B5_4A32_D192_ED03)),
+        splitmix64(chunk.wrapping_add(0x8CB9_2BA7_2F3D_8DD7)),
+    ];
+    let mut bytes = [0u8; 32];
+    for (dst, w) in bytes.chunks_exact_mut(8).zip(words) {
+        dst.copy_from_slice(&w.to_le_bytes());
+    }
+    // An all-zero state is the one invalid Xoshiro state; `from_seed` handles it, and it cannot
+    // occur here anyway because the words are images of a bijection of distinct inputs.
+    Xoshiro256PlusPlus::from_seed(bytes)
+}
+
+/// SplitMix64's output function (Steele, Lea and Flood 2014): a bijection on u64.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Simulates `options.trial_count()` years of the portfolio `risks`.
+pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<SimulationReport> {
+    let trials = options.validate()?;
+    let plan = Plan::new(risks)?;
+    let expected_events = plan.expected_events_per_year * trials as f64;
+    if expected_events > MAX_EXPECTED_EVENTS {
+        return Err(Error::TooManyEvents {
+            expected: expected_events,
+            max: MAX_EXPECTED_EVENTS,
+        });
+    }
+
+    let mut losses = Vec::new();
+    losses
+        .try_reserve_exact(trials)
+        .map_err(|_| Error::OutOfMemory {
+            trials: options.trials,
+            bytes: options.trials.saturating_mul(8),
+        })?;
+    losses.resize(trials, 0.0);
+
+    let chunks = run_chunks(&plan, options, &mut losses);
+
+    // Combine in chunk order, so the sums do not depend on which thread ran which chunk.
+    let mut totals = vec![RiskSums::default(); risks.len()];
+    for chunk in &chunks {
+        if !chunk.loss_sum.is_finite() {
+            return Err(Error::NonFiniteLoss);
+        }
+        for (t, c) in totals.iter_mut().zip(&chunk.risks) {
+            t.add(c);
+        }
+    }
+    report::sort_losses(&mut losses);
+    let n = trials as f64;
+    let risk_losses = risks
+        .iter()
+        .enumerate()
+        .zip(&totals)
+        .map(|((i, risk), s)| {
+            let mean = s.sum / n;
+            let var = if plan.is_pooled(i) {
+                // Compound Poisson: Var[L] = rate E[X^2], and Σ x^2 / n over the simulated events
+                // is an unbiased estimate of it.
+                s.sum_sq / n
+            } else if trials > 1 {
+                // Sample variance of the annual losses from streamed sums. A risk's mean is
+                // modest next to its spread (most years have no event), so the one-pass formula
+                // loses little here.
+                ((s.sum_sq - n * mean * mean) / (n - 1.0)).max(0.0)
+            } else {
+                0.0
+            };
+            RiskLoss {
+                id: risk.id().to_string(),
+                expected_annual_loss: mean,
+                standard_error: (var / n).sqrt(),
+                std_dev: var.sqrt(),
+            }
+        })
+        .collect();
+    Ok(SimulationReport {
+        seed: options.seed,
+        portfolio: LossDistribution::from_sorted(losses),
+        risks: risk_losses,
+    })
+}
+
+fn run_chunks(plan: &Plan, options: SimulationOptions, losses: &mut [f64]) -> Vec<ChunkResult> {
+    let seed = options.seed;
+    let work = |(k, out): (usize, &mut [f64])| plan.run_chunk(chunk_rng(seed, k as u64), out);
+    #[cfg(feature = "parallel")]
+    if options.parallel {
+        use rayon::prelude::*;
+        return losses
+            .par_chunks_mut(CHUNK_TRIALS)
+            .enumerate()
+            .map(work)
+            .collect();
+    }
+    losses
+        .chunks_mut(CHUNK_TRIALS)
+        .enumerate()
+        .map(work)
+        .collect()
+}
+
+/// Streamed sums of one risk's losses: the sum of its losses, and the sum of squares of its
+/// event losses (pooled Poisson risks) or of its annual losses (the others).
+#[derive(Clone, Copy, Debug, Default)]
+struct RiskSums {
+    sum: f64,
+    sum_sq: f64,
+}
+
+impl RiskSums {
+    fn add(&mut self, other: &RiskSums) {
+        self.sum += other.sum;
+        self.sum_sq += other.sum_sq;
+    }
+}
+
+/// What one chunk returns besides the losses it wrote.
+struct ChunkResult {
+    loss_sum: f64,
+    risks: Vec<RiskSums>,
+}
+
+/// Everything the hot loop needs, precomputed once per run.
+struct Plan {
+    /// The pooled Poisson stream of all fixed-rate Poisson risks, if any has a positive rate.
+    pooled: Option<PooledPoisson>,
+    /// Risks that draw their own event counts, in model order.
+    others: Vec<(usize, crate::frequency::Frequency)>,
+    /// Whether each risk belongs to the pooled stream.
+    pooled_risk: Vec<bool>,
+    /// Each risk's magnitude, indexed by risk (contiguous for the cache).
+    magnitudes: Vec<Magnitude>,
+    expected_events_per_year: f64,
+}
+
+struct PooledPoisson {
+    count: rand_distr::Poisson<f64>,
+    pick: AliasTable,
+}
+
+impl Plan {
+    fn new(risks: &[Risk]) -> Result<Plan> {
+        let mut pooled_weights = Vec::new();
+        let mut others = Vec::new();
+        for (i, risk) in risks.iter().enumerate() {
+            match risk.frequency().poisson_rate() {
+                Some(rate) if rate > 0.0 => pooled_weights.push((i, rate)),
+                Some(_) => {} // rate 0: never an event
+                None => others.push((i, *risk.frequency())),
+            }
+        }
+        let pooled_rate: f64 = pooled_weights.iter().map(|&(_, w)| w).sum();
+        let pooled = if pooled_weights.is_empty() {
+            None
+        } else {
+            let count = rand_distr::Poisson::new(pooled_rate)
+                .map_err(|_| Error::invalid("total rate", pooled_rate, "a finite Poisson rate"))?;
+            Some(PooledPoisson {
+                count,
+                pick: AliasTable::new(&pooled_weights),
+            })
+        };
+        let expected_events_per_year =
+            pooled_rate + others.iter().map(|(_, f)| f.mean()).sum::<f64>();
+        let mut pooled_risk = vec![false; risks.len()];
+        for &(i, _) in &pooled_weights {
+            pooled_risk[i] = true;
+        }
+        Ok(Plan {
+            pooled,
+            others,
+            pooled_risk,
+            magnitudes: risks.iter().map(|r| r.magnitude().clone()).collect(),
+            expected_events_per_year,
+        })
+    }
+
+    fn is_pooled(&self, risk: usize) -> bool {
+        self.pooled_risk[risk]
+    }
+
+    /// Simulates one chunk of years into `out`.
+    fn run_chunk(&self, mut rng: Xoshiro256PlusPlus, out: &mut [f64]) -> ChunkResult {
+        let mut sums = vec![RiskSums::default(); self.magnitudes.len()];
+        let mut loss_sum = 0.0;
+        for slot in out.iter_mut() {
+            let mut total = 0.0;
+            if let Some(pooled) = &self.pooled {
+                // The Poisson sampler returns a whole number as f64; the cast is exact below 2^53
+                // and the rate is bounded far below that.
+                let events = pooled.count.sample(&mut rng) as u64;
+                for _ in 0..events {
+                    let risk = pooled.pick.sample(&mut rng);
+                    let loss = self.magnitudes[risk].sample(&mut rng);
+                    total += loss;
+                    // Per event, without branches: a pooled risk's annual loss is compound
+                    // Poisson, whose variance is estimated by the sum of squared event losses.
+                    let s = &mut sums[risk];
+                    s.sum += loss;
+                    s.sum_sq += loss * loss;
+                }
+            }
+            for (risk, frequency) in &self.others {
+                let events = frequency.sample(&mut rng);
+                let magnitude = &self.magnitudes[*risk];
+                let mut year = 0.0;
+                for _ in 0..events {
+                    year += magnitude.sample(&mut rng);
+                }
+                total += year;
+                let s = &mut sums[*risk];
+                s.sum += year;
+                s.sum_sq += year * year;
+            }
+            *slot = total;
+            loss_sum += total;
+        }
+        ChunkResult {
+            loss_sum,
+            risks: sums,
+        }
+    }
+}
+
+/// Walker's alias table: picks index i with probability w_i / Σ w in O(1) from one u64.
+struct AliasTable {
+    slots: Vec<AliasSlot>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct AliasSlot {
+    /// Accept `own` when the low 64 bits of the draw are below this (probability threshold / 2^64).
+    threshold: u64,
+    own: usize,
+    alias: usize,
+}
+
+impl AliasTable {
+    /// Builds the table from (risk index, positive weight) pairs (Vose's stable construction).
+    fn new(weights: &[(usize, f64)]) -> AliasTable {
+        let n = weights.len();
+        let total: f64 = weights.iter().map(|&(_, w)| w).sum();
+        let mut scaled: Vec<f64> = weights.iter().map(|&(_, w)| w * n as f64 / total).collect();
+        let mut slots: Vec<AliasSlot> = weights
+            .iter()
+            .map(|&(i, _)| AliasSlot {
+                threshold: u64::MAX,
+                own: i,
+                alias: i,
+            })
+            .collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&j| scaled[j] < 1.0);
+        while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
+            small.pop();
+            slots[s].threshold = probability_to_threshold(scaled[s]);
+            slots[s].alias = weights[l].0;
+            scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        // What remains has probability 1 up to rounding: always take `own`.
+        AliasTable { slots }
+    }
+
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+        // Multiply-shift: the high word is a uniform slot index (bias below n / 2^64), the low
+        // word a uniform fraction independent of it to the same precision.
+        let product = u128::from(rng.next_u64()) * self.slots.len() as u128;
+        let slot = &self.slots[(product >> 64) as usize];
+        if (product as u64) < slot.threshold {
+            slot.own
+        } else {
+            slot.alias
+        }
+    }
+}
+
+fn probability_to_threshold(p: f64) -> u64 {
+    // 2^64 * p, saturating at u64::MAX for p >= 1 (the float-to-int cast saturates).
+    (p * 18_446_744_073_709_551_616.0) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_table_reproduces_weights() {
+        let weights = [(3, 0.5), (7, 2.0), (9, 1.5), (11, 0.0001)];
+        let table = AliasTable::new(&weights);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let n = 1_000_000;
+        let mut counts = [0usize; 12];
+        for _ in 0..n {
+            counts[table.sample(&mut rng)] += 1;
+        }
+        let total: f64 = weights.iter().map(|w| w.1).sum();
+        for (i, w) in weights {
+            let p = w / total;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let got = counts[i] as f64 / n as f64;
+            // 5 binomial standard errors: a false alarm has probability below 1e-6.
+            assert!((got - p).abs() < 5.0 * se + 1e-9, "risk {i}: {got} vs {p}");
+        }
+    }
+
+    #[test]
+    fn chunk_generators_differ_by_seed_and_chunk() {
+        let first = |s, c| chunk_rng(s, c).next_u64();
+        assert_ne!(first(0, 0), first(0, 1));
+        assert_ne!(first(0, 0), first(1, 0));
+        assert_ne!(first(1, 0), first(0, 1));
+        assert_eq!(first(42, 7), first(42, 7));
+    }
+
+    #[test]
+    fn options_are_checked_when_run() {
+        assert_eq!(
+            SimulationOptions::new(1).trials(0).validate(),
+            Err(Error::NoTrials)
+        );
+        assert!(matches!(
+            SimulationOptions::new(1).trials(u64::MAX).validate(),
+            Err(Error::TooManyTrials { .. })
+        ));
+        assert_eq!(SimulationOptions::new(1).trials(5).validate(), Ok(5));
+    }
+}

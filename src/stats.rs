@@ -1,0 +1,208 @@
+//! Private numeric helpers: summation, the quantile rule and order-statistic intervals.
+//!
+//! Everything here works on slices in a fixed order, so results do not depend on scheduling.
+
+use statrs::function::beta::beta_reg;
+
+/// Pairwise sum of `xs`, in a fixed order.
+///
+/// Error grows like O(log n) ulps instead of O(n) for a running sum, which matters when 10^7
+/// annual losses of very different sizes are added (STYLE.md section 6).
+pub(crate) fn pairwise_sum(xs: &[f64]) -> f64 {
+    const BLOCK: usize = 128;
+    if xs.len() <= BLOCK {
+        // Four accumulators let the compiler keep several additions in flight.
+        let mut acc = [0.0_f64; 4];
+        let mut chunks = xs.chunks_exact(4);
+        for c in &mut chunks {
+            acc[0] += c[0];
+            acc[1] += c[1];
+            acc[2] += c[2];
+            acc[3] += c[3];
+        }
+        let tail: f64 = chunks.remainder().iter().sum();
+        return (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
+    }
+    let mid = xs.len() / 2;
+    pairwise_sum(&xs[..mid]) + pairwise_sum(&xs[mid..])
+}
+
+/// Mean and sample standard deviation (n - 1 denominator; 0 for a single value), by two passes.
+///
+/// The second pass sums squared deviations from the mean, which avoids the cancellation of
+/// `E[X^2] - E[X]^2` when the mean is large relative to the spread.
+pub(crate) fn mean_and_std_dev(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = pairwise_sum(xs) / n as f64;
+    if n == 1 {
+        return (mean, 0.0);
+    }
+    const BLOCK: usize = 4096;
+    let partials: Vec<f64> = xs
+        .chunks(BLOCK)
+        .map(|c| c.iter().map(|x| (x - mean) * (x - mean)).sum())
+        .collect();
+    let ss = pairwise_sum(&partials);
+    (mean, (ss / (n - 1) as f64).sqrt())
+}
+
+/// 1-based rank of the p-quantile of `n` sorted values: the smallest k with k / n >= p.
+///
+/// This is the rule "smallest x with F(x) >= p" for the empirical distribution function
+/// F(x_(k)) = k / n. The comparison is made on the computed ratio `k as f64 / n as f64`, so a
+/// p written as a decimal (0.99 with n = 10^6) lands on rank 990,000 and not one past it, as a
+/// bare `ceil(n * p)` can. For p = 0 it returns 1 (the minimum). Requires n >= 1, p in [0, 1].
+pub(crate) fn quantile_rank(n: usize, p: f64) -> usize {
+    debug_assert!(n >= 1 && (0.0..=1.0).contains(&p));
+    let nf = n as f64;
+    let mut k = ((nf * p).ceil() as usize).clamp(1, n);
+    while k > 1 && (k - 1) as f64 / nf >= p {
+        k -= 1;
+    }
+    while k < n && (k as f64 / nf) < p {
+        k += 1;
+    }
+    k
+}
+
+/// 1-based ranks (lower, upper) of a distribution-free confidence interval for the p-quantile.
+///
+/// With B ~ Binomial(n, p) the number of observations at or below the true quantile,
+/// P(x_(l) <= q_p <= x_(u)) >= P(l <= B <= u - 1) (exact for continuous distributions,
+/// conservative with atoms). We take the largest l with P(B <= l - 1) <= (1 - level) / 2 and the
+/// smallest u with P(B <= u - 1) >= 1 - (1 - level) / 2, so each tail holds at most half of the
+/// missing coverage. Where the sample is too small for that (l would be 0 or u would exceed n)
+/// the rank is clamped to 1 or n and the interval covers less than `level`.
+pub(crate) fn quantile_interval_ranks(n: usize, p: f64, level: f64) -> (usize, usize) {
+    let alpha = (1.0 - level) / 2.0;
+    if p <= 0.0 {
+        return (1, 1);
+    }
+    if p >= 1.0 {
+        return (n, n);
+    }
+    // Largest l in [1, n] with cdf(l - 1) <= alpha, i.e. largest j = l - 1 in [0, n - 1].
+    let lower = match last_index_where(n, |j| binomial_cdf(n, p, j) <= alpha) {
+        Some(j) => j + 1,
+        None => 1,
+    };
+    // Smallest u in [1, n] with cdf(u - 1) >= 1 - alpha.
+    let upper = match first_index_where(n, |j| binomial_cdf(n, p, j) >= 1.0 - alpha) {
+        Some(j) => j + 1,
+        None => n,
+    };
+    (lower.clamp(1, n), upper.clamp(1, n))
+}
+
+/// P(B <= k) for B ~ Binomial(n, p), through the regularised incomplete beta function:
+/// P(B <= k) = I_{1-p}(n - k, k + 1) for k < n.
+fn binomial_cdf(n: usize, p: f64, k: usize) -> f64 {
+    if k >= n {
+        return 1.0;
+    }
+    beta_reg((n - k) as f64, (k + 1) as f64, 1.0 - p)
+}
+
+/// Smallest j in [0, n) where the monotone predicate `pred` (false ... false true ... true) holds.
+fn first_index_where(n: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    (lo < n).then_some(lo)
+}
+
+/// Largest j in [0, n) where the monotone predicate `pred` (true ... true false ... false) holds.
+fn last_index_where(n: usize, pred: impl Fn(usize) -> bool) -> Option<usize> {
+    first_index_where(n, |j| !pred(j)).map_or(Some(n - 1), |j| j.checked_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_sum_matches_exact_integers() {
+        let xs: Vec<f64> = (1..=100_000).map(f64::from).collect();
+        assert_eq!(pairwise_sum(&xs), 5_000_050_000.0);
+        assert_eq!(pairwise_sum(&[]), 0.0);
+    }
+
+    #[test]
+    fn mean_and_std_dev_of_small_samples() {
+        assert_eq!(mean_and_std_dev(&[3.0]), (3.0, 0.0));
+        let (m, s) = mean_and_std_dev(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(m, 2.5);
+        assert!((s - (5.0_f64 / 3.0).sqrt()).abs() < 1e-15);
+        // Large offset: the naive E[X^2] - E[X]^2 would lose all digits here.
+        let (m, s) = mean_and_std_dev(&[1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0]);
+        assert_eq!(m, 1e9 + 2.0);
+        assert_eq!(s, 1.0);
+    }
+
+    #[test]
+    fn quantile_rank_is_smallest_k_with_k_over_n_at_least_p() {
+        assert_eq!(quantile_rank(1_000_000, 0.99), 990_000);
+        assert_eq!(quantile_rank(1_000_000, 0.999), 999_000);
+        assert_eq!(quantile_rank(10, 0.0), 1);
+        assert_eq!(quantile_rank(10, 0.05), 1);
+        assert_eq!(quantile_rank(10, 0.1), 1);
+        assert_eq!(quantile_rank(10, 0.11), 2);
+        assert_eq!(quantile_rank(10, 1.0), 10);
+        assert_eq!(quantile_rank(1, 0.5), 1);
+        for n in [1usize, 2, 3, 7, 100, 4097] {
+            for i in 0..=100 {
+                let p = f64::from(i) / 100.0;
+                let k = quantile_rank(n, p);
+                assert!(k as f64 / n as f64 >= p, "n={n} p={p} k={k}");
+                assert!(
+                    k == 1 || ((k - 1) as f64 / n as f64) < p,
+                    "n={n} p={p} k={k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn interval_ranks_bracket_the_point_rank_with_binomial_width() {
+        let n = 1_000_000;
+        for p in [0.5, 0.9, 0.99, 0.999] {
+            let (l, u) = quantile_interval_ranks(n, p, 0.95);
+            let k = quantile_rank(n, p);
+            assert!(l < k && k < u, "p={p}: {l} {k} {u}");
+            // The normal approximation gives half-widths of 1.96 sqrt(n p (1 - p)).
+            let half = 1.96 * (n as f64 * p * (1.0 - p)).sqrt();
+            assert!(((k - l) as f64 - half).abs() < 3.0, "p={p}: {}", k - l);
+            assert!(((u - k) as f64 - half).abs() < 3.0, "p={p}: {}", u - k);
+        }
+    }
+
+    #[test]
+    fn interval_ranks_have_exact_binomial_coverage() {
+        // Brute-force check against the definition on a small n.
+        let n = 50;
+        for p in [0.1, 0.5, 0.9] {
+            let (l, u) = quantile_interval_ranks(n, p, 0.95);
+            let cdf = |k: usize| binomial_cdf(n, p, k);
+            assert!(cdf(l - 1) <= 0.025 && cdf(l) > 0.025);
+            assert!(cdf(u - 1) >= 0.975 && cdf(u - 2) < 0.975);
+            assert!(cdf(u - 1) - cdf(l - 1) >= 0.95);
+        }
+    }
+
+    #[test]
+    fn interval_ranks_clamp_on_tiny_samples() {
+        assert_eq!(quantile_interval_ranks(5, 0.99, 0.95), (4, 5));
+        assert_eq!(quantile_interval_ranks(3, 0.5, 0.95), (1, 3));
+        assert_eq!(quantile_interval_ranks(3, 0.0, 0.95), (1, 1));
+        assert_eq!(quantile_interval_ranks(3, 1.0, 0.95), (3, 3));
+    }
+}

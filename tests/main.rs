@@ -1,0 +1,11 @@
+//! Integration tests: one binary, one module per concern (jiff's layout).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod compound;
+mod csf;
+mod determinism;
+mod frequency;
+mod magnitude;
+mod properties;
+mod reference;

@@ -1,0 +1,82 @@
+//! Properties that hold for every model and seed (proptest).
+
+use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions};
+use proptest::prelude::*;
+
+fn frequency() -> impl Strategy<Value = Frequency> {
+    prop_oneof![
+        (0.0..5.0f64).prop_map(|r| Frequency::poisson(r).unwrap()),
+        (0.0..=1.0f64).prop_map(|p| Frequency::bernoulli(p).unwrap()),
+        (0.1..3.0f64, 1.1..4.0f64)
+            .prop_map(|(m, k)| Frequency::negative_binomial(m, m * k).unwrap()),
+        (0.05..1.0f64, 1.5..10.0f64)
+            .prop_map(|(lo, k)| Frequency::poisson_ci90(lo, lo * k).unwrap()),
+    ]
+}
+
+fn magnitude() -> impl Strategy<Value = Magnitude> {
+    prop_oneof![
+        (1e2..1e5f64, 2.0..100.0f64)
+            .prop_map(|(lo, k)| Magnitude::lognormal_ci90(lo, lo * k).unwrap()),
+        (0.0..1e4f64, 0.0..1.0f64, 1.0..100.0f64).prop_map(|(a, m, k)| Magnitude::pert(
+            a,
+            a + m * a * k,
+            a + a * k + 1.0
+        )
+        .unwrap()),
+        (0.5..5.0f64, 1e2..1e5f64).prop_map(|(k, s)| Magnitude::gamma(k, s).unwrap()),
+        (1e3..1e5f64, 0.5..3.0f64, 10.0..1e3f64).prop_map(|(s, a, c)| Magnitude::pareto_capped(
+            s,
+            a,
+            s * c
+        )
+        .unwrap()),
+        (0.0..1e6f64).prop_map(|v| Magnitude::fixed(v).unwrap()),
+    ]
+}
+
+fn model() -> impl Strategy<Value = Model> {
+    prop::collection::vec((frequency(), magnitude()), 1..4).prop_map(|pairs| {
+        let risks = pairs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (f, m))| Risk::new(format!("r{i}"), f, m).unwrap())
+            .collect();
+        Model::new(risks).unwrap()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn loss_statistics_are_coherent(model in model(), seed in any::<u64>(), trials in 1u64..3000) {
+        let report = model.simulate(SimulationOptions::new(seed).trials(trials)).unwrap();
+        let d = report.portfolio();
+        prop_assert!(d.expected_annual_loss() >= 0.0);
+        prop_assert!(d.standard_error() >= 0.0);
+
+        let curve = d.exceedance_curve(30).unwrap();
+        for w in curve.windows(2) {
+            prop_assert!(w[0].loss < w[1].loss);
+            prop_assert!(w[0].probability >= w[1].probability);
+        }
+
+        let ps = [0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 1.0];
+        let mut last = f64::NEG_INFINITY;
+        for p in ps {
+            let q = d.quantile_with_interval(p).unwrap();
+            prop_assert!(q.loss >= last);
+            last = q.loss;
+            prop_assert!(q.ci95[0] <= q.loss && q.loss <= q.ci95[1]);
+            let tvar = d.tail_mean(p).unwrap();
+            prop_assert!(tvar >= q.loss, "TVaR({}) = {} < VaR = {}", p, tvar, q.loss);
+            prop_assert!(tvar <= d.max());
+            // The quantile rule: P(L > VaR_p) <= 1 - p, and P(L >= VaR_p) >= 1 - p.
+            let exceed = d.exceedance_probability(q.loss).unwrap();
+            prop_assert!(exceed <= 1.0 - p + 1e-12);
+        }
+        let risk_sum: f64 = report.risks().iter().map(|r| r.expected_annual_loss).sum();
+        prop_assert!((risk_sum - d.expected_annual_loss()).abs() <= 1e-9 * risk_sum.max(1.0));
+    }
+}
