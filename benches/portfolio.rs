@@ -48,8 +48,36 @@ fn run(model: &Model, parallel: bool) -> (f64, Vec<f64>) {
     (d.expected_annual_loss(), qs.collect())
 }
 
+/// Peak resident memory of this process in KiB (Linux), if the platform reports it.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Memory target: 10^7 simulated years in at most about 16 bytes a year plus a small constant
+/// (200 MiB in all). Measured once, before anything else allocates, from the peak RSS.
+fn report_memory(model: &Model) {
+    let before = peak_rss_kib();
+    let years = 10_000_000;
+    let report = model
+        .simulate(SimulationOptions::new(3).trials(years))
+        .expect("simulation runs");
+    black_box(report.portfolio().quantile(0.99).expect("p in [0, 1]"));
+    if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
+        let grown = (after - before) * 1024;
+        println!(
+            "memory: 10^7 years raised the peak RSS by {:.1} MiB ({:.1} bytes per simulated year); peak {:.1} MiB",
+            grown as f64 / 1048576.0,
+            grown as f64 / years as f64,
+            after as f64 / 1024.0
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let model = portfolio();
+    report_memory(&model);
     // Check the answer once, outside the timing: the EAL agrees with the analytic value.
     let report = model
         .simulate(SimulationOptions::new(1).trials(200_000))

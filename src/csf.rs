@@ -638,8 +638,8 @@ impl CsfTag {
     ///
     /// * **Categories.** A 1.1 category retained in 2.0 (`ID.AM`, `DE.CM`, ...) is the 2.0
     ///   category. `ID.BE` -> `GV.OC`, `ID.RM` -> `GV.RM`, `ID.SC` -> `GV.SC`, `PR.AC` -> `PR.AA`,
-    ///   `RS.IM` -> `ID.IM`, `RC.IM` -> `ID.IM`, `RS.RP` -> `RS.MA` (its only subcategory went
-    ///   there) and `PR.MA` -> the subcategory `ID.AM-08`. `ID.GV` (folded into the whole GV
+    ///   `RS.IM` -> `ID.IM` and `RC.IM` -> `ID.IM`. Two map to a subcategory: `RS.RP` ->
+    ///   `RS.MA-01` (its only subcategory, RS.RP-1, went there) and `PR.MA` -> `ID.AM-08`. `ID.GV` (folded into the whole GV
     ///   function), `PR.IP`, `PR.PT` and `DE.DP` (split up) have no single successor.
     /// * **Subcategories.** A 1.1 subcategory the catalog did not withdraw (e.g. `DE.CM-1`)
     ///   maps to its category, since the 2.0 subcategory with its number was reworded. A

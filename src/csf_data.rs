@@ -934,10 +934,11 @@ pub(super) static CSF11_CATEGORIES: [Csf11CategoryRow; 23] = [
         ),
         subcategories: (81, 86),
     },
-    // RS.RP Response Planning -> RS.MA. withdrawn: no category-level link; RS.RP-1 incorporated_into RS.MA-01
+    // RS.RP Response Planning -> RS.MA-01. withdrawn: no category-level link; its only subcategory,
+    // RS.RP-1, was incorporated_into RS.MA-01, so the category maps exactly to that subcategory.
     Csf11CategoryRow {
         id: "RS.RP",
-        target: Target::Category(16),
+        target: Target::Subcategory(85),
         subcategories: (86, 87),
     },
     // RS.CO Communications -> RS.CO. retained: Same ID in 2.0, renamed Incident Response Reporting and Communication

@@ -92,14 +92,14 @@ pub enum Error {
         /// The largest accepted trial count.
         max: u64,
     },
-    /// A run would simulate more events than the engine accepts (it would run for hours).
+    /// A run would need more random draws than the engine accepts (it would run for hours).
     #[error(
-        "too much work: about {expected:.3e} simulated events (expected at most {max:.0e}; reduce the trials or the frequencies)"
+        "too much work: about {draws:.3e} random draws (expected at most {max:.0e}; reduce the trials, the frequencies or the number of risks)"
     )]
-    TooManyEvents {
-        /// Trials times the expected events per year of the whole portfolio.
-        expected: f64,
-        /// The largest accepted expected event count.
+    TooMuchWork {
+        /// Trials times the expected draws per simulated year.
+        draws: f64,
+        /// The largest accepted expected draw count.
         max: f64,
     },
     /// The memory for the per-trial loss vectors could not be reserved.
@@ -110,9 +110,10 @@ pub enum Error {
         /// The bytes that could not be reserved.
         bytes: u64,
     },
-    /// A simulated annual loss overflowed to infinity (or became NaN).
+    /// An annual loss is not a finite number: given as NaN or infinite, or a simulated sum that
+    /// overflowed `f64`.
     #[error(
-        "the simulated annual loss is not finite (it overflowed f64): cap the magnitudes of heavy-tailed risks"
+        "an annual loss is not finite (a simulated sum overflows f64 when magnitudes are extremely heavy-tailed: cap them)"
     )]
     NonFiniteLoss,
 }

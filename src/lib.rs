@@ -34,7 +34,10 @@
 //! magnitude has a cap). The year's loss is L = Σ X_i over all events of all risks. So
 //! `E[L] = Σ E[N] E[X]` and, risks being independent, `Var[L] = Σ (E[N] Var[X] + Var[N] E[X]^2)`;
 //! [`Model::expected_annual_loss`] and [`Model::annual_loss_variance`] give these analytically.
-//! Risks are independent by construction: no random draw is shared between them.
+//! Risks are independent by construction: no risk's losses depend on another's draws. (Risks
+//! with a fixed Poisson rate share one Poisson count per year that is split among them at
+//! random; by the splitting property of the Poisson process their counts are exactly
+//! independent Poisson variables.)
 //!
 //! # Conventions
 //!
@@ -64,7 +67,7 @@
 //! Every constructor validates its input and returns [`Result`]; an [`Error`] names the
 //! parameter, the value and the rule. Queries outside their domain (a probability outside
 //! [0, 1], zero trials) are errors, never NaN and never a silent clamp. Runs with more than
-//! [`SimulationOptions::MAX_TRIALS`] trials or more than [`MAX_EXPECTED_EVENTS`] events, and
+//! [`SimulationOptions::MAX_TRIALS`] trials or more than [`MAX_EXPECTED_DRAWS`] random draws, and
 //! annual losses that overflow `f64`, are errors too. No public function panics on user input.
 //!
 //! # Features
@@ -100,4 +103,9 @@ pub use magnitude::Magnitude;
 pub use model::Model;
 pub use report::{ExceedancePoint, LossDistribution, Quantile, RiskLoss, SimulationReport};
 pub use risk::Risk;
-pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_EVENTS, SimulationOptions};
+pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};
+
+// The README's Rust example is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -9,8 +9,8 @@ use crate::simulate::{self, SimulationOptions};
 
 /// A validated portfolio of risks with unique ids, ready to simulate.
 ///
-/// Risks are independent of one another: each draws its own events from the simulation's
-/// random stream, and no draw is shared between risks.
+/// Risks are independent of one another by construction (see the crate documentation for how
+/// the pooled Poisson stream keeps them so).
 ///
 /// # Example
 /// ```
@@ -80,8 +80,8 @@ impl Model {
     ///
     /// # Errors
     /// [`Error::NoTrials`] or [`Error::TooManyTrials`] for a bad trial count;
-    /// [`Error::TooManyEvents`] if the run would simulate more than
-    /// [`MAX_EXPECTED_EVENTS`](crate::MAX_EXPECTED_EVENTS) events; [`Error::OutOfMemory`] if the
+    /// [`Error::TooMuchWork`] if the run would need more than
+    /// [`MAX_EXPECTED_DRAWS`](crate::MAX_EXPECTED_DRAWS) random draws; [`Error::OutOfMemory`] if the
     /// loss vector cannot be allocated; [`Error::NonFiniteLoss`] if an annual loss overflows f64.
     pub fn simulate(&self, options: SimulationOptions) -> Result<SimulationReport> {
         simulate::simulate(&self.risks, options)

@@ -50,6 +50,9 @@ pub struct ExceedancePoint {
 }
 
 impl LossDistribution {
+    /// The most points [`exceedance_curve`](Self::exceedance_curve) draws.
+    pub const MAX_CURVE_POINTS: usize = 10_000;
+
     /// Builds the distribution from one annual loss per trial (any order).
     ///
     /// # Errors
@@ -159,7 +162,9 @@ impl LossDistribution {
     /// A distribution-free confidence interval at `level` for the p-quantile: the order statistics
     /// x_(l) <= x_(u) with P(x_(l) <= q_p <= x_(u)) >= `level`, from the binomial distribution of
     /// the number of trials below q_p (exact for continuous losses, conservative with atoms such as
-    /// the mass at zero). Each tail outside the interval holds at most (1 - level) / 2.
+    /// the mass at zero). Each tail outside the interval holds at most (1 - level) / 2. The
+    /// coverage claim is for 0 < p < 1: at p = 0 and p = 1 the interval is the sample's minimum or
+    /// maximum itself, which says nothing about the distribution's true extremes.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `p` is in [0, 1] and `level` in (0, 1).
@@ -190,9 +195,9 @@ impl LossDistribution {
     /// [`quantile(p)`](Self::quantile).
     ///
     /// With sorted losses x_(1..n) and k the rank of the p-quantile, the integral is
-    /// (k/n - p) x_(k) + Σ_{j>k} x_(j) / n: the year at the boundary counts for the part of its
-    /// 1/n mass that lies above p. This matches the reference convention
-    /// `VaR_p + E[(L - VaR_p)^+] / (1 - p)` exactly on the empirical distribution.
+    /// (k/n - p) x_(k) + Σ_{j>k} x_(j) / n (the year at the boundary counts for the part of its
+    /// 1/n mass that lies above p), which equals `VaR_p + E[(L - VaR_p)^+] / (1 - p)` on the
+    /// empirical distribution; the second form is the one computed.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `p` is in [0, 1].
@@ -206,13 +211,14 @@ impl LossDistribution {
             return Ok(self.max());
         }
         let k = stats::quantile_rank(n, p);
-        let nf = n as f64;
-        let boundary_weight = (k as f64 / nf - p).max(0.0);
-        let above = stats::pairwise_sum(&self.sorted[k..]) / nf;
-        let tvar = (boundary_weight * self.sorted[k - 1] + above) / (1.0 - p);
-        // Rounding in the weights can leave the result an ulp outside [VaR, max]; the exact value
-        // lies inside.
-        Ok(tvar.clamp(self.sorted[k - 1], self.max()))
+        let var = self.sorted[k - 1];
+        // VaR + Σ_{j>k} (x_(j) - VaR) / (n (1 - p)): every term is >= 0, so the result is never
+        // below VaR, even after rounding.
+        let excess: Vec<f64> = self.sorted[k..].iter().map(|x| x - var).collect();
+        let tvar = var + stats::pairwise_sum(&excess) / (n as f64 * (1.0 - p));
+        // At most n (1 - p) terms each at most max - VaR: the exact value is at most the maximum,
+        // and rounding cannot be allowed to push it past the largest simulated loss.
+        Ok(tvar.min(self.max()))
     }
 
     /// The share of simulated years whose loss is strictly greater than `loss`, P̂(L > loss).
@@ -232,7 +238,8 @@ impl LossDistribution {
     /// point (0, 0); if all positive losses are equal, it has that one loss.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if `points` < 2.
+    /// [`Error::InvalidParameter`] unless 2 <= `points` <=
+    /// [`MAX_CURVE_POINTS`](Self::MAX_CURVE_POINTS).
     ///
     /// # Example
     /// ```
@@ -245,11 +252,11 @@ impl LossDistribution {
     /// Ok::<(), csfquant::Error>(())
     /// ```
     pub fn exceedance_curve(&self, points: usize) -> Result<Vec<ExceedancePoint>> {
-        if points < 2 {
+        if !(2..=Self::MAX_CURVE_POINTS).contains(&points) {
             return Err(Error::invalid(
                 "points",
                 points as f64,
-                "at least 2 points on the curve",
+                "2 to 10,000 points on the curve",
             ));
         }
         let first_positive = self.sorted.partition_point(|&x| x <= 0.0);
@@ -347,6 +354,12 @@ mod tests {
         }
         assert!(d.exceedance_probability(f64::NAN).is_err());
         assert!(d.exceedance_curve(1).is_err());
+        assert!(
+            d.exceedance_curve(LossDistribution::MAX_CURVE_POINTS + 1)
+                .is_err()
+        );
+        assert!(d.exceedance_curve(usize::MAX).is_err());
+        assert!(d.exceedance_curve(2).is_ok());
     }
 
     #[test]
@@ -420,10 +433,10 @@ pub struct RiskLoss {
     /// Monte Carlo standard error of `expected_annual_loss`.
     pub standard_error: f64,
     /// Estimated standard deviation of this risk's annual loss. For a risk with a fixed-rate
-    /// Poisson frequency it is sqrt(Σ x_i^2 / n) over its simulated event losses x_i (the
-    /// compound Poisson variance rate E[X^2], estimated without bias and without tracking the
-    /// risk's loss year by year); for other risks, the sample standard deviation of its annual
-    /// losses.
+    /// Poisson frequency it is sqrt(Σ x_i^2 / n), the sum running over the risk's simulated event
+    /// losses x_i and n being the number of trials: an unbiased estimate of the compound Poisson
+    /// variance rate E[X^2] that needs no year-by-year tracking. For other risks it is the
+    /// sample standard deviation of the risk's annual losses.
     pub std_dev: f64,
 }
 

@@ -11,7 +11,8 @@
 //! distribution as drawing every risk's count independently, at a fraction of the cost: one
 //! count draw per year instead of one per risk. Risks with other frequencies (Bernoulli,
 //! negative binomial, uncertain rate) draw their own counts after the pooled stream. Risks stay
-//! independent by construction: no draw is shared between them.
+//! independent by construction: apart from the pooled count, whose split keeps the counts
+//! independent, no draw is shared between them.
 
 use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -26,10 +27,15 @@ use crate::risk::Risk;
 /// given seed (a minor version bump and a CHANGELOG entry).
 pub const CHUNK_TRIALS: usize = 4096;
 
-/// The largest expected number of simulated events in one run (trials times the portfolio's
-/// expected events per year). At tens of millions of events per second this is minutes of work;
-/// beyond it a run is refused rather than left to run for hours.
-pub const MAX_EXPECTED_EVENTS: f64 = 2e10;
+/// The largest expected number of random draws in one run: trials times (the expected events per
+/// year, plus one count draw for the pooled Poisson stream and one for every risk that draws its
+/// own count). At tens of millions of draws per second this is minutes of work; beyond it a run
+/// is refused rather than left to run for hours.
+pub const MAX_EXPECTED_DRAWS: f64 = 2e10;
+
+/// Chunk results are folded into the totals in batches, in chunk order, so that memory for the
+/// per-chunk sums stays bounded whatever the trial count (the batch size never changes results).
+const FOLD_BYTES: usize = 4 << 20;
 
 /// How to run a simulation: the seed, the number of simulated years, and whether to use threads.
 ///
@@ -136,11 +142,11 @@ fn splitmix64(x: u64) -> u64 {
 pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<SimulationReport> {
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
-    let expected_events = plan.expected_events_per_year * trials as f64;
-    if expected_events > MAX_EXPECTED_EVENTS {
-        return Err(Error::TooManyEvents {
-            expected: expected_events,
-            max: MAX_EXPECTED_EVENTS,
+    let expected_draws = plan.expected_draws_per_year * trials as f64;
+    if expected_draws > MAX_EXPECTED_DRAWS {
+        return Err(Error::TooMuchWork {
+            draws: expected_draws,
+            max: MAX_EXPECTED_DRAWS,
         });
     }
 
@@ -153,18 +159,7 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
         })?;
     losses.resize(trials, 0.0);
 
-    let chunks = run_chunks(&plan, options, &mut losses);
-
-    // Combine in chunk order, so the sums do not depend on which thread ran which chunk.
-    let mut totals = vec![RiskSums::default(); risks.len()];
-    for chunk in &chunks {
-        if !chunk.loss_sum.is_finite() {
-            return Err(Error::NonFiniteLoss);
-        }
-        for (t, c) in totals.iter_mut().zip(&chunk.risks) {
-            t.add(c);
-        }
-    }
+    let totals = run_chunks(&plan, options, &mut losses)?;
     report::sort_losses(&mut losses);
     let n = trials as f64;
     let risk_losses = risks
@@ -172,18 +167,19 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
         .enumerate()
         .zip(&totals)
         .map(|((i, risk), s)| {
-            let mean = s.sum / n;
-            let var = if plan.is_pooled(i) {
+            let (mean, var) = if plan.is_pooled(i) {
                 // Compound Poisson: Var[L] = rate E[X^2], and Σ x^2 / n over the simulated events
                 // is an unbiased estimate of it.
-                s.sum_sq / n
-            } else if trials > 1 {
-                // Sample variance of the annual losses from streamed sums. A risk's mean is
-                // modest next to its spread (most years have no event), so the one-pass formula
-                // loses little here.
-                ((s.sum_sq - n * mean * mean) / (n - 1.0)).max(0.0)
+                (s.sum / n, s.sum_sq / n)
             } else {
-                0.0
+                // Sums of deviations from the analytic mean: stable whatever the spread.
+                let shift = plan.shift[i];
+                let var = if trials > 1 {
+                    ((s.sum_sq - s.sum * s.sum / n) / (n - 1.0)).max(0.0)
+                } else {
+                    0.0
+                };
+                (shift + s.sum / n, var)
             };
             RiskLoss {
                 id: risk.id().to_string(),
@@ -200,27 +196,59 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
     })
 }
 
-fn run_chunks(plan: &Plan, options: SimulationOptions, losses: &mut [f64]) -> Vec<ChunkResult> {
-    let seed = options.seed;
-    let work = |(k, out): (usize, &mut [f64])| plan.run_chunk(chunk_rng(seed, k as u64), out);
-    #[cfg(feature = "parallel")]
-    if options.parallel {
-        use rayon::prelude::*;
-        return losses
-            .par_chunks_mut(CHUNK_TRIALS)
-            .enumerate()
-            .map(work)
-            .collect();
+/// Runs every chunk into `losses` and returns each risk's sums, folded in chunk order.
+fn run_chunks(
+    plan: &Plan,
+    options: SimulationOptions,
+    losses: &mut [f64],
+) -> Result<Vec<RiskSums>> {
+    let n_risks = plan.magnitudes.len();
+    let bytes_per_chunk = (n_risks * std::mem::size_of::<RiskSums>()).max(1);
+    let batch_chunks = (FOLD_BYTES / bytes_per_chunk).clamp(8, 256);
+    let mut totals = vec![RiskSums::default(); n_risks];
+    for (b, batch) in losses.chunks_mut(CHUNK_TRIALS * batch_chunks).enumerate() {
+        let first = (b * batch_chunks) as u64;
+        let work = |(k, out): (usize, &mut [f64])| {
+            plan.run_chunk(chunk_rng(options.seed, first + k as u64), out)
+        };
+        let results: Vec<ChunkResult> = {
+            #[cfg(feature = "parallel")]
+            if options.parallel {
+                use rayon::prelude::*;
+                batch
+                    .par_chunks_mut(CHUNK_TRIALS)
+                    .enumerate()
+                    .map(work)
+                    .collect()
+            } else {
+                batch
+                    .chunks_mut(CHUNK_TRIALS)
+                    .enumerate()
+                    .map(work)
+                    .collect()
+            }
+            #[cfg(not(feature = "parallel"))]
+            batch
+                .chunks_mut(CHUNK_TRIALS)
+                .enumerate()
+                .map(work)
+                .collect()
+        };
+        for chunk in &results {
+            if !chunk.loss_sum.is_finite() {
+                return Err(Error::NonFiniteLoss);
+            }
+            for (t, c) in totals.iter_mut().zip(&chunk.risks) {
+                t.add(c);
+            }
+        }
     }
-    losses
-        .chunks_mut(CHUNK_TRIALS)
-        .enumerate()
-        .map(work)
-        .collect()
+    Ok(totals)
 }
 
-/// Streamed sums of one risk's losses: the sum of its losses, and the sum of squares of its
-/// event losses (pooled Poisson risks) or of its annual losses (the others).
+/// Streamed sums of one risk's losses: for a pooled Poisson risk, the sums of its event losses
+/// and of their squares; for the others, the sums of its annual losses' deviations from their
+/// analytic mean (`Plan::shift`) and of their squares.
 #[derive(Clone, Copy, Debug, Default)]
 struct RiskSums {
     sum: f64,
@@ -248,9 +276,13 @@ struct Plan {
     others: Vec<(usize, crate::frequency::Frequency)>,
     /// Whether each risk belongs to the pooled stream.
     pooled_risk: Vec<bool>,
+    /// Each non-pooled risk's analytic expected annual loss, subtracted before its annual losses
+    /// are summed and squared, so that the variance keeps its digits when the spread is small
+    /// next to the mean (0 for pooled risks).
+    shift: Vec<f64>,
     /// Each risk's magnitude, indexed by risk (contiguous for the cache).
     magnitudes: Vec<Magnitude>,
-    expected_events_per_year: f64,
+    expected_draws_per_year: f64,
 }
 
 struct PooledPoisson {
@@ -280,18 +312,31 @@ impl Plan {
                 pick: AliasTable::new(&pooled_weights),
             })
         };
-        let expected_events_per_year =
-            pooled_rate + others.iter().map(|(_, f)| f.mean()).sum::<f64>();
+        let count_draws = usize::from(pooled.is_some()) + others.len();
+        let expected_draws_per_year =
+            count_draws as f64 + pooled_rate + others.iter().map(|(_, f)| f.mean()).sum::<f64>();
         let mut pooled_risk = vec![false; risks.len()];
         for &(i, _) in &pooled_weights {
             pooled_risk[i] = true;
         }
+        let shift = risks
+            .iter()
+            .zip(&pooled_risk)
+            .map(|(r, &pooled)| {
+                if pooled {
+                    0.0
+                } else {
+                    r.expected_annual_loss()
+                }
+            })
+            .collect();
         Ok(Plan {
             pooled,
             others,
             pooled_risk,
+            shift,
             magnitudes: risks.iter().map(|r| r.magnitude().clone()).collect(),
-            expected_events_per_year,
+            expected_draws_per_year,
         })
     }
 
@@ -328,9 +373,10 @@ impl Plan {
                     year += magnitude.sample(&mut rng);
                 }
                 total += year;
+                let deviation = year - self.shift[*risk];
                 let s = &mut sums[*risk];
-                s.sum += year;
-                s.sum_sq += year * year;
+                s.sum += deviation;
+                s.sum_sq += deviation * deviation;
             }
             *slot = total;
             loss_sum += total;
@@ -435,6 +481,37 @@ mod tests {
         assert_ne!(first(0, 0), first(1, 0));
         assert_ne!(first(1, 0), first(0, 1));
         assert_eq!(first(42, 7), first(42, 7));
+    }
+
+    #[test]
+    fn runs_that_would_take_hours_are_refused_before_any_work() {
+        use crate::{Frequency, Magnitude, Model, Risk};
+        let risk =
+            |i: usize, f| Risk::new(format!("r{i}"), f, Magnitude::fixed(1.0).unwrap()).unwrap();
+        // Many risks with their own (rare) counts: the count draws themselves are the work.
+        let many: Vec<Risk> = (0..10_000)
+            .map(|i| risk(i, Frequency::bernoulli(1e-12).unwrap()))
+            .collect();
+        let model = Model::new(many).unwrap();
+        let e = model
+            .simulate(SimulationOptions::new(1).trials(10_000_000))
+            .unwrap_err();
+        assert!(matches!(e, Error::TooMuchWork { .. }), "{e}");
+        // Many events per year.
+        let model = Model::new(vec![risk(0, Frequency::poisson(1e6).unwrap())]).unwrap();
+        let e = model
+            .simulate(SimulationOptions::new(1).trials(1_000_000))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("too much work: about 1.000e12 random draws"),
+            "{e}"
+        );
+        assert!(
+            model
+                .simulate(SimulationOptions::new(1).trials(100))
+                .is_ok()
+        );
     }
 
     #[test]

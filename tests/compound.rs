@@ -137,6 +137,13 @@ fn mixed_portfolio_adds_means_and_variances() {
             Frequency::poisson(0.0).unwrap(),
             Magnitude::fixed(1e9).unwrap(),
         ),
+        // Every year the same size to within 1: SD 1/sqrt(12) next to a mean of 1e9, which a
+        // one-pass variance formula would lose to cancellation.
+        Risk::new(
+            "regular",
+            Frequency::bernoulli(1.0).unwrap(),
+            Magnitude::uniform(1e9, 1e9 + 1.0).unwrap(),
+        ),
     ];
     let model = Model::new(risks.into_iter().map(Result::unwrap).collect()).unwrap();
     check("mixed portfolio", &model, 10, true);

@@ -232,7 +232,7 @@ fn csf11_categories_map_as_nist_links_them() {
         ("DE.AE", Some("DE.AE")),
         ("DE.CM", Some("DE.CM")),
         ("DE.DP", None),
-        ("RS.RP", Some("RS.MA")),
+        ("RS.RP", Some("RS.MA-01")),
         ("RS.CO", Some("RS.CO")),
         ("RS.AN", Some("RS.AN")),
         ("RS.MI", Some("RS.MI")),

@@ -123,7 +123,7 @@ fn ks_pert() {
     for (i, &(a, mode, b, lambda, cap)) in [
         (50e3, 200e3, 1e6, 4.0, f64::INFINITY),
         (50e3, 200e3, 1e6, 2.0, 5e5),
-        (0.0, 0.0, 1e6, 4.0, f64::INFINITY), // alpha = 1: Cheng's algorithm BC
+        (0.0, 0.0, 1e6, 4.0, f64::INFINITY), // alpha = 1: the smallest gamma shape the PERT sampler uses
         (1e3, 2e3, 2e3, 4.0, 1.9e3),         // beta = 1, capped just below the mode
         (0.0, 3e5, 1e6, 300.0, f64::INFINITY),
     ]

@@ -46,6 +46,18 @@ fn model() -> impl Strategy<Value = Model> {
     })
 }
 
+/// (1 / (1 - p)) ∫_p^1 VaR_u du by brute force: the empirical quantile function is x_(j) on
+/// ((j - 1) / n, j / n], so each sorted loss weighs the length of that interval above p.
+fn tail_integral(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len() as f64;
+    let mut integral = 0.0;
+    for (i, &x) in sorted.iter().enumerate() {
+        let (lo, hi) = (i as f64 / n, (i + 1) as f64 / n);
+        integral += x * (hi - lo.max(p)).max(0.0);
+    }
+    integral / (1.0 - p)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -71,10 +83,19 @@ proptest! {
             prop_assert!(q.ci95[0] <= q.loss && q.loss <= q.ci95[1]);
             let tvar = d.tail_mean(p).unwrap();
             prop_assert!(tvar >= q.loss, "TVaR({}) = {} < VaR = {}", p, tvar, q.loss);
-            prop_assert!(tvar <= d.max());
-            // The quantile rule: P(L > VaR_p) <= 1 - p, and P(L >= VaR_p) >= 1 - p.
+            if p < 1.0 {
+                let exact = tail_integral(d.losses(), p);
+                prop_assert!(
+                    (tvar - exact).abs() <= 1e-9 * d.max(),
+                    "TVaR({}) = {} but the integral of VaR_u over (p, 1] gives {}", p, tvar, exact
+                );
+            }
+            // The quantile rule: P(L > VaR_p) <= 1 - p and P(L >= VaR_p) >= 1 - p.
+            let n = d.trials() as f64;
             let exceed = d.exceedance_probability(q.loss).unwrap();
             prop_assert!(exceed <= 1.0 - p + 1e-12);
+            let at_or_above = d.losses().iter().filter(|&&x| x >= q.loss).count() as f64 / n;
+            prop_assert!(at_or_above >= 1.0 - p - 1e-12);
         }
         let risk_sum: f64 = report.risks().iter().map(|r| r.expected_annual_loss).sum();
         prop_assert!((risk_sum - d.expected_annual_loss()).abs() <= 1e-9 * risk_sum.max(1.0));
