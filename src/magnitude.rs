@@ -948,8 +948,10 @@ impl Magnitude {
 }
 
 impl Distribution<f64> for Magnitude {
-    /// One event's loss, `min(X, cap)`.
-    #[inline]
+    /// One event's loss, `min(X, cap)`. Always inlined: the engine calls it once per event, and
+    /// a call would move the generator's state through memory each time (measured: about a fifth
+    /// of the instructions per event).
+    #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         // The cheap, common kinds are inlined into the engine's loop; the rest are one call away.
         let x = match &self.repr {
@@ -964,7 +966,9 @@ impl Distribution<f64> for Magnitude {
             Repr::Fixed(value) => *value,
             other => sample_other(other, rng),
         };
-        x.min(self.clip)
+        // A plain compare-and-select (one `minsd`): `f64::min`'s NaN handling costs three more
+        // instructions per event, and no sampler returns NaN.
+        if x < self.clip { x } else { self.clip }
     }
 }
 
