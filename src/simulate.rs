@@ -181,6 +181,13 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
                 };
                 (shift + s.sum / n, var)
             };
+            // Squares overflow before sums do (a loss above 1e154): report an infinite spread
+            // rather than the NaN of inf - inf.
+            let var = if s.sum_sq.is_finite() {
+                var
+            } else {
+                f64::INFINITY
+            };
             RiskLoss {
                 id: risk.id().to_string(),
                 expected_annual_loss: mean,
@@ -512,6 +519,25 @@ mod tests {
                 .simulate(SimulationOptions::new(1).trials(100))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn overflowing_squares_give_an_infinite_spread_not_nan() {
+        use crate::{Frequency, Magnitude, Model, Risk};
+        // Losses near e^356 ~ 1e154.6: finite sums, squares above f64::MAX.
+        let huge = Magnitude::lognormal(356.0, 1.0).unwrap();
+        let model = Model::new(vec![
+            Risk::new("pooled", Frequency::poisson(1.0).unwrap(), huge.clone()).unwrap(),
+            Risk::new("own", Frequency::bernoulli(0.9).unwrap(), huge).unwrap(),
+        ])
+        .unwrap();
+        let report = model
+            .simulate(SimulationOptions::new(1).trials(10_000))
+            .unwrap();
+        for risk in report.risks() {
+            assert!(risk.expected_annual_loss.is_finite(), "{}", risk.id);
+            assert_eq!(risk.std_dev, f64::INFINITY, "{}", risk.id);
+        }
     }
 
     #[test]
