@@ -581,7 +581,7 @@ impl<'de> Deserialize<'de> for Subcategory {
 /// What a risk or control is tagged with: a CSF 2.0 category or subcategory.
 ///
 /// Tags display and serialize as their CSF 2.0 id and deserialize through [`CsfTag::parse`], so
-/// a scenario file may use CSF 1.1 ids where NIST's mapping is one-to-one; they are stored (and
+/// a scenario file may use CSF 1.1 ids where NIST's links lead to a single CSF 2.0 category or subcategory; they are stored (and
 /// written back) as CSF 2.0.
 ///
 /// Tags are ordered as NIST lists them, each category just before its subcategories:

@@ -36,7 +36,7 @@ pub(super) enum Target {
     Category(u8),
     /// Index into `SUBCATEGORIES`.
     Subcategory(u8),
-    /// No one-to-one target; why, and what to tag instead.
+    /// No single successor; why, and what to tag instead.
     Unmappable(&'static str),
 }
 

@@ -73,8 +73,9 @@ pub enum Error {
         /// Why it was not recognised.
         reason: &'static str,
     },
-    /// A CSF 1.1 identifier whose NIST mapping to CSF 2.0 is not one-to-one.
-    #[error("CSF 1.1 id {id:?} has no one-to-one CSF 2.0 equivalent: {reason}")]
+    /// A CSF 1.1 identifier whose NIST links do not lead to a single CSF 2.0 category or
+    /// subcategory.
+    #[error("CSF 1.1 id {id:?} has no single CSF 2.0 successor: {reason}")]
     UnmappableCsf11 {
         /// The CSF 1.1 identifier that was given.
         id: String,

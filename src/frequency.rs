@@ -1,8 +1,8 @@
 //! Annual event-count models: how many loss events happen in one simulated year.
 //!
-//! A [`Frequency`] is the distribution of `N`, the number of loss events in one year (DOMAIN.md §3,
-//! "Frequency models"). Each kind is a validated value: the constructor checks its parameters once
-//! and precomputes the sampler, so [`Distribution::sample`] never re-checks and never fails.
+//! A [`Frequency`] is the distribution of `N`, the number of loss events in one year. Each kind is
+//! a validated value: the constructor checks its parameters once and precomputes the sampler,
+//! so [`Distribution::sample`] never re-checks and never fails.
 #![allow(
     clippy::neg_cmp_op_on_partial_ord,
     reason = "checks are written `!(x > 0.0)` so that NaN fails them (STYLE.md §4)"
@@ -15,7 +15,7 @@ use rand_distr::{Gamma, Poisson, StandardNormal};
 use crate::error::{Error, Result, non_negative, positive, probability};
 
 /// `z = Φ⁻¹(0.95)`: a calibrated 90% interval `[low, high]` holds the 5th and 95th percentiles, so
-/// `ln high − ln low = 2zσ` for a lognormal (DOMAIN.md §3, Hubbard).
+/// `ln high − ln low = 2zσ` for a lognormal (Hubbard, *How to Measure Anything in Cybersecurity Risk*).
 const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// A Poisson mean drawn in a trial (uncertain rate, negative binomial) is clamped to this value.
@@ -45,7 +45,7 @@ const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 /// | constructor | `N` | mean | variance |
 /// |---|---|---|---|
 /// | [`poisson(λ)`](Self::poisson) | Poisson(λ) | λ | λ |
-/// | [`from_annual_probability(p)`](Self::from_annual_probability) | Poisson(−ln(1 − p)) | λ | λ |
+/// | [`poisson_from_annual_probability(p)`](Self::poisson_from_annual_probability) | Poisson(−ln(1 − p)) | λ | λ |
 /// | [`poisson_ci90(low, high)`](Self::poisson_ci90) | Poisson(Λ), Λ ~ lognormal, drawn per trial | E\[Λ\] | E\[Λ\] + Var\[Λ\] |
 /// | [`bernoulli(p)`](Self::bernoulli) | 1 with probability p, else 0 | p | p(1 − p) |
 /// | [`negative_binomial(m, v)`](Self::negative_binomial) | Gamma-mixed Poisson | m | v |
@@ -152,12 +152,12 @@ impl Frequency {
     /// # Example
     /// ```
     /// use csfquant::Frequency;
-    /// let f = Frequency::from_annual_probability(0.30)?;
+    /// let f = Frequency::poisson_from_annual_probability(0.30)?;
     /// assert!((f.mean() - 0.3567).abs() < 5e-5);
     /// assert!((f.probability_of_event() - 0.30).abs() < 1e-15);
     /// Ok::<(), csfquant::Error>(())
     /// ```
-    pub fn from_annual_probability(probability: f64) -> Result<Self> {
+    pub fn poisson_from_annual_probability(probability: f64) -> Result<Self> {
         if !(0.0..1.0).contains(&probability) {
             return Err(Error::invalid(
                 "probability",
@@ -591,17 +591,17 @@ mod tests {
     #[test]
     fn from_annual_probability_construction() {
         assert_eq!(
-            Frequency::from_annual_probability(0.0).unwrap().0,
+            Frequency::poisson_from_annual_probability(0.0).unwrap().0,
             Repr::Never
         );
         assert_eq!(
-            Frequency::from_annual_probability(-0.0).unwrap().0,
+            Frequency::poisson_from_annual_probability(-0.0).unwrap().0,
             Repr::Never
         );
-        let f = Frequency::from_annual_probability(0.999_999).unwrap();
+        let f = Frequency::poisson_from_annual_probability(0.999_999).unwrap();
         assert!((f.mean() - 13.815_510_557_964_274).abs() < 1e-9);
         for bad in [1.0, 1.5, -0.1, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            let e = Frequency::from_annual_probability(bad).unwrap_err();
+            let e = Frequency::poisson_from_annual_probability(bad).unwrap_err();
             assert!(matches!(
                 e,
                 Error::InvalidParameter {
@@ -611,12 +611,12 @@ mod tests {
             ));
         }
         assert_eq!(
-            msg(Frequency::from_annual_probability(1.0)),
+            msg(Frequency::poisson_from_annual_probability(1.0)),
             "invalid probability: 1 (expected a probability in [0, 1) (p = 1 would need an \
              infinite Poisson rate))"
         );
         // Largest p below 1: a finite rate, far below MAX_RATE.
-        let f = Frequency::from_annual_probability(1.0 - f64::EPSILON / 2.0).unwrap();
+        let f = Frequency::poisson_from_annual_probability(1.0 - f64::EPSILON / 2.0).unwrap();
         assert!((f.mean() - 53.0 * 2f64.ln()).abs() < 1e-12);
     }
 
@@ -828,7 +828,9 @@ mod tests {
         assert!((p1 - 0.3 * (-0.3f64).exp() - 0.0369).abs() < 5e-5);
         let p = Frequency::poisson(0.1).unwrap().probability_of_event();
         assert!((p - 0.0952).abs() < 5e-5, "{p}");
-        let m = Frequency::from_annual_probability(0.30).unwrap().mean();
+        let m = Frequency::poisson_from_annual_probability(0.30)
+            .unwrap()
+            .mean();
         assert!((m - 0.3567).abs() < 5e-5, "{m}");
         // NB(mean 2, variance 6): P(0) = p^r = 1/3 = 0.333.
         let nb = Frequency::negative_binomial(2.0, 6.0).unwrap();

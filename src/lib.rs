@@ -34,10 +34,12 @@
 //! magnitude has a cap). The year's loss is L = Σ X_i over all events of all risks. So
 //! `E[L] = Σ E[N] E[X]` and, risks being independent, `Var[L] = Σ (E[N] Var[X] + Var[N] E[X]^2)`;
 //! [`Model::expected_annual_loss`] and [`Model::annual_loss_variance`] give these analytically.
-//! Risks are independent by construction: no risk's losses depend on another's draws. (Risks
-//! with a fixed Poisson rate share one Poisson count per year that is split among them at
-//! random; by the splitting property of the Poisson process their counts are exactly
-//! independent Poisson variables.)
+//! Risks are independent in distribution by construction. (Risks with a fixed Poisson rate share
+//! one Poisson count per year that is split among them at random; by the splitting property of
+//! the Poisson process their counts are exactly independent Poisson variables.) All risks draw
+//! from one random stream per chunk, though, so changing one risk's parameters changes the draws
+//! every later risk sees: two runs of two different models with the same seed are not paired
+//! year by year, and a difference in another risk's figures between them is Monte Carlo noise.
 //!
 //! # Conventions
 //!

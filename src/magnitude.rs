@@ -43,7 +43,7 @@ const LOSS: &str = "a finite number >= 0 (losses are non-negative)";
 /// | [`empirical`](Self::empirical) | resampling observed losses | loss histories |
 ///
 /// Any kind can be capped per event with [`with_cap`](Self::with_cap): a sample is then
-/// `min(X, cap)`, and every moment and the CDF describe that capped variable. Per DOMAIN.md §0,
+/// `min(X, cap)`, and every moment and the CDF describe that capped variable. As non-linear terms must be,
 /// caps act per event, never on means.
 ///
 /// `Magnitude` implements [`rand::distr::Distribution<f64>`]. Every constructor rejects NaN and
@@ -193,7 +193,7 @@ impl Magnitude {
     ///               P(X > c) = Φ̄((ln c − μ)/σ)
     /// ```
     ///
-    /// Source: DOMAIN.md §3. Sampling uses rand_distr's ziggurat [`StandardNormal`].
+    /// Sampling uses rand_distr's ziggurat [`StandardNormal`].
     ///
     /// # Errors
     ///
@@ -243,9 +243,9 @@ impl Magnitude {
     /// ```
     ///
     /// Then `cdf(low) = 0.05` and `cdf(high) = 0.95`, the median is `√(low · high)` and the
-    /// moments are those of [`Magnitude::lognormal`]. Example (DOMAIN.md §3): `[10k, 1M]` gives
-    /// μ = 11.5129 (ln 100,000), σ = 1.3999 and mean 266,398. Source: DOMAIN.md §3 (Hubbard's
-    /// calibrated estimates; his spreadsheets round `2z` to 3.29).
+    /// moments are those of [`Magnitude::lognormal`]. Example: `[10k, 1M]` gives
+    /// μ = 11.5129 (ln 100,000), σ = 1.3999 and mean 266,398. Source: Hubbard's calibrated
+    /// estimates (his spreadsheets round `2z` to 3.29).
     ///
     /// # Errors
     ///
@@ -299,7 +299,7 @@ impl Magnitude {
     /// mean = (min + 4 mode + max) / 6
     /// ```
     ///
-    /// Example (DOMAIN.md §3): `(50k, 200k, 1M)` gives α = 1.6316, β = 4.3684, mean 308,333
+    /// Example: `(50k, 200k, 1M)` gives α = 1.6316, β = 4.3684, mean 308,333
     /// and SD 159,768.
     ///
     /// # Errors
@@ -331,10 +331,10 @@ impl Magnitude {
     ///   E[B²; B <= t] = α(α+1)/((α+β)(α+β+1)) I_t(α+2, β)      (I = regularized incomplete beta)
     /// ```
     ///
-    /// The mode of the distribution is exactly `mode`. This is the form of DOMAIN.md §3, Vose's
+    /// The mode of the distribution is exactly `mode`. This is the canonical form, Vose's
     /// modified PERT and R `mc2d::dpert`. The "classic" moment-matched PERT of pyfair and
     /// `prevalence::betaPERT(method = "classic")` (σ = (max − min)/(λ + 2)) is **not** used: it
-    /// moves the mode (to 203,345 in the DOMAIN.md example). A smaller `λ` gives a flatter,
+    /// moves the mode (to 203,345 for `(50k, 200k, 1M)`). A smaller `λ` gives a flatter,
     /// wider distribution; `λ = 2` turns the example's mean into 362,500. Sampling draws
     /// `B = G_α / (G_α + G_β)` from two independent unit-scale gamma variates (Marsaglia-Tsang,
     /// set up here once), which is exactly Beta(α, β) and about twice as fast as Cheng's
@@ -394,7 +394,7 @@ impl Magnitude {
     /// ```
     ///
     /// With the same three points it puts more weight in the tail than [`pert`](Self::pert)
-    /// (DOMAIN.md §3: mean 416,667 for `(50k, 200k, 1M)`). Sampled by inverse transform from one
+    /// (mean 416,667 for `(50k, 200k, 1M)`). Sampled by inverse transform from one
     /// uniform; the capped moments are piecewise polynomials in `t = (c − min)/(max − min)`.
     ///
     /// # Errors
@@ -459,6 +459,8 @@ impl Magnitude {
     }
 
     /// Gamma loss with `shape` k and `scale` θ (density `x^(k−1) e^(−x/θ) / (Γ(k) θ^k)`).
+    /// Note the argument order, `(shape, scale)` as in rand_distr and statrs, while
+    /// [`pareto`](Self::pareto) takes `(scale, shape)`, also as they do.
     ///
     /// ```text
     /// mean = kθ     var = kθ²
@@ -509,7 +511,8 @@ impl Magnitude {
         }))
     }
 
-    /// Pareto (type I) loss with minimum `scale` x_m and tail index `shape` α:
+    /// Pareto (type I) loss with minimum `scale` x_m and tail index `shape` α (note the argument
+    /// order, `(scale, shape)` as in rand_distr and statrs, unlike [`gamma`](Self::gamma)):
     /// `P(X > x) = (x_m / x)^α` for `x >= x_m`.
     ///
     /// ```text
@@ -520,7 +523,7 @@ impl Magnitude {
     /// ```
     ///
     /// Sampled by inverse transform, `x_m U^(−1/α)` with `U` uniform on `(0, 1]`. A shape
-    /// `<= 1` has an infinite mean: DESIGN.md refuses it unless capped, see
+    /// `<= 1` has an infinite mean: csfquant refuses it unless capped, see
     /// [`pareto_capped`](Self::pareto_capped). With `1 < α <= 2` the mean is finite but the
     /// variance is not, and simulated annual losses converge slowly: consider a cap.
     ///
@@ -749,7 +752,7 @@ impl Magnitude {
     /// The expected loss of one event, `E[min(X, cap)]`, from the closed form of each kind
     /// (see the constructors). Always finite: the constructors refuse an infinite mean.
     ///
-    /// This is the single loss expectancy (SLE) of DOMAIN.md §4: `ALE = rate × mean()` for a
+    /// This is the single loss expectancy (SLE) of FAIR: `ALE = rate × mean()` for a
     /// compound frequency.
     ///
     /// # Example

@@ -73,6 +73,11 @@ impl Model {
         self.risks.iter().map(Risk::annual_loss_variance).sum()
     }
 
+    /// The analytic standard deviation of the portfolio's annual loss.
+    pub fn annual_loss_std_dev(&self) -> f64 {
+        self.annual_loss_variance().sqrt()
+    }
+
     /// Simulates `options.trial_count()` years and returns the loss statistics.
     ///
     /// The result depends only on the model, the seed and the trial count: it is bit-identical on

@@ -11,7 +11,7 @@ const INTERVAL_LEVEL: f64 = 0.95;
 /// The simulated distribution of one annual loss (the portfolio's or one risk's): one value per
 /// trial (simulated year), sorted once.
 ///
-/// Conventions (DOMAIN.md section 4):
+/// Conventions:
 /// - the **expected annual loss** (EAL) is the mean over trials, with standard error
 ///   `std_dev / sqrt(trials)`;
 /// - the **quantile** (VaR) at p is the smallest simulated loss x with F̂(x) >= p, where F̂ is the
@@ -36,8 +36,13 @@ pub struct Quantile {
     pub p: f64,
     /// The smallest simulated annual loss x with F̂(x) >= p.
     pub loss: f64,
-    /// Lower and upper ends of the 95% interval (order statistics; see [`LossDistribution`]).
+    /// Lower and upper ends of the 95% interval (order statistics; see
+    /// [`LossDistribution::quantile_interval`]).
     pub ci95: [f64; 2],
+    /// Whether `ci95` has its full 95% coverage. False when the sample is too small for this p
+    /// (the interval was clamped to the sample's extremes, e.g. p = 0.9999 with 1,000 trials) and
+    /// for p = 0 or 1: then the interval understates the uncertainty, and more trials are needed.
+    pub ci95_full_coverage: bool,
 }
 
 /// One point of a loss exceedance curve.
@@ -145,18 +150,47 @@ impl LossDistribution {
     }
 
     /// The p-quantile with its distribution-free 95% confidence interval, from the order statistics
-    /// whose ranks bracket the true quantile with probability >= 95% (binomial argument; see
-    /// `stats::quantile_interval_ranks`). With fewer trials than the tail needs (for example
-    /// p = 0.999 with 1,000 trials) the interval is clamped to the sample's extremes and covers less.
+    /// whose ranks bracket the true quantile with probability >= 95% (see
+    /// [`quantile_interval`](Self::quantile_interval)). With fewer trials than the tail needs (for
+    /// example p = 0.9999 with 1,000 trials) the interval is clamped to the sample's extremes,
+    /// covers less, and [`Quantile::ci95_full_coverage`] is false.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `p` is in [0, 1].
     pub fn quantile_with_interval(&self, p: f64) -> Result<Quantile> {
+        let loss = self.quantile(p)?;
+        let (lo, hi, full) = stats::quantile_interval_ranks(self.trials(), p, INTERVAL_LEVEL);
         Ok(Quantile {
             p,
-            loss: self.quantile(p)?,
-            ci95: self.quantile_interval(p, INTERVAL_LEVEL)?,
+            loss,
+            ci95: [self.sorted[lo - 1], self.sorted[hi - 1]],
+            ci95_full_coverage: full,
         })
+    }
+
+    /// The 1-in-`years` loss: the annual loss exceeded on average once in `years` years, the
+    /// quantile at p = 1 - 1 / `years` (so `loss_at_return_period(100.0)` is VaR 99%).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `years` is finite and >= 1.
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::LossDistribution;
+    /// let d = LossDistribution::from_losses((1..=1000).map(f64::from).collect())?;
+    /// assert_eq!(d.loss_at_return_period(100.0)?, d.quantile(0.99)?);
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    #[doc(alias = "return_period")]
+    pub fn loss_at_return_period(&self, years: f64) -> Result<f64> {
+        if !(years >= 1.0 && years.is_finite()) {
+            return Err(Error::invalid(
+                "years",
+                years,
+                "a finite return period >= 1 year",
+            ));
+        }
+        self.quantile(1.0 - 1.0 / years)
     }
 
     /// A distribution-free confidence interval at `level` for the p-quantile: the order statistics
@@ -186,7 +220,7 @@ impl LossDistribution {
                 "a confidence level in (0, 1)",
             ));
         }
-        let (lo, hi) = stats::quantile_interval_ranks(self.trials(), p, level);
+        let (lo, hi, _) = stats::quantile_interval_ranks(self.trials(), p, level);
         Ok([self.sorted[lo - 1], self.sorted[hi - 1]])
     }
 
@@ -370,6 +404,11 @@ mod tests {
         assert_eq!(d.quantile(0.26).unwrap(), 20.0);
         assert_eq!(d.quantile(0.5).unwrap(), 20.0);
         assert_eq!(d.quantile(1.0).unwrap(), 40.0);
+        assert_eq!(d.loss_at_return_period(4.0).unwrap(), 30.0);
+        assert_eq!(d.loss_at_return_period(1.0).unwrap(), 10.0);
+        for bad in [0.5, f64::NAN, f64::INFINITY, -2.0] {
+            assert!(d.loss_at_return_period(bad).is_err());
+        }
     }
 
     #[test]
@@ -419,6 +458,8 @@ mod tests {
         let q = d.quantile_with_interval(0.5).unwrap();
         assert_eq!(q.loss, 2.0);
         assert_eq!(q.ci95, [1.0, 4.0]);
+        // Four trials cannot bound a median at 95%: the interval is clamped and says so.
+        assert!(!q.ci95_full_coverage);
     }
 }
 
@@ -434,9 +475,9 @@ pub struct RiskLoss {
     pub standard_error: f64,
     /// Estimated standard deviation of this risk's annual loss. For a risk with a fixed-rate
     /// Poisson frequency it is sqrt(Σ x_i^2 / n), the sum running over the risk's simulated event
-    /// losses x_i and n being the number of trials: an unbiased estimate of the compound Poisson
-    /// variance rate E[X^2] that needs no year-by-year tracking. For other risks it is the
-    /// sample standard deviation of the risk's annual losses.
+    /// losses x_i and n being the number of trials: Σ x_i^2 / n estimates the compound Poisson
+    /// variance `Var[L] = rate E[X^2]` without bias and needs no year-by-year tracking. For other
+    /// risks it is the sample standard deviation of the risk's annual losses.
     pub std_dev: f64,
 }
 

@@ -25,7 +25,7 @@ const MAX_ID_LEN: usize = 128;
 /// )?
 /// .with_name("Ransomware on the corporate network")
 /// .with_csf(["PR.PS", "DE.CM", "RC.RP"])?;
-/// // DOMAIN.md section 4: 0.5 * 266,398 = 133,199 a year.
+/// // 0.5 events a year times a mean loss of 266,398: 133,199 a year.
 /// assert!((risk.expected_annual_loss() - 133_199.0).abs() < 1.0);
 /// Ok::<(), csfquant::Error>(())
 /// ```
@@ -64,7 +64,8 @@ impl Risk {
     }
 
     /// Tags the risk with CSF ids (`"PR.AA"`, `"PR.AA-05"`; CSF 1.1 ids are mapped where NIST's
-    /// mapping is one-to-one, see [`CsfTag::parse`]). Repeated tags are kept once.
+    /// links lead to a single CSF 2.0 category or subcategory, see [`CsfTag::parse`]). Repeated
+    /// tags are kept once.
     ///
     /// # Errors
     /// The first id that does not parse, as [`Error::UnknownCsfId`] or [`Error::UnmappableCsf11`].

@@ -75,26 +75,24 @@ pub(crate) fn quantile_rank(n: usize, p: f64) -> usize {
 /// conservative with atoms). We take the largest l with P(B <= l - 1) <= (1 - level) / 2 and the
 /// smallest u with P(B <= u - 1) >= 1 - (1 - level) / 2, so each tail holds at most half of the
 /// missing coverage. Where the sample is too small for that (l would be 0 or u would exceed n)
-/// the rank is clamped to 1 or n and the interval covers less than `level`.
-pub(crate) fn quantile_interval_ranks(n: usize, p: f64, level: f64) -> (usize, usize) {
+/// the rank is clamped to 1 or n and the interval covers less than `level`; the third value says
+/// whether the interval has its full coverage (false when clamped, and for p = 0 or 1).
+pub(crate) fn quantile_interval_ranks(n: usize, p: f64, level: f64) -> (usize, usize, bool) {
     let alpha = (1.0 - level) / 2.0;
     if p <= 0.0 {
-        return (1, 1);
+        return (1, 1, false);
     }
     if p >= 1.0 {
-        return (n, n);
+        return (n, n, false);
     }
     // Largest l in [1, n] with cdf(l - 1) <= alpha, i.e. largest j = l - 1 in [0, n - 1].
-    let lower = match last_index_where(n, |j| binomial_cdf(n, p, j) <= alpha) {
-        Some(j) => j + 1,
-        None => 1,
-    };
+    let lower = last_index_where(n, |j| binomial_cdf(n, p, j) <= alpha);
     // Smallest u in [1, n] with cdf(u - 1) >= 1 - alpha.
-    let upper = match first_index_where(n, |j| binomial_cdf(n, p, j) >= 1.0 - alpha) {
-        Some(j) => j + 1,
-        None => n,
-    };
-    (lower.clamp(1, n), upper.clamp(1, n))
+    let upper = first_index_where(n, |j| binomial_cdf(n, p, j) >= 1.0 - alpha);
+    let full = lower.is_some() && upper.is_some();
+    let lower = lower.map_or(1, |j| j + 1);
+    let upper = upper.map_or(n, |j| j + 1);
+    (lower.clamp(1, n), upper.clamp(1, n), full)
 }
 
 /// P(B <= k) for B ~ Binomial(n, p), through the regularised incomplete beta function:
@@ -175,7 +173,8 @@ mod tests {
     fn interval_ranks_bracket_the_point_rank_with_binomial_width() {
         let n = 1_000_000;
         for p in [0.5, 0.9, 0.99, 0.999] {
-            let (l, u) = quantile_interval_ranks(n, p, 0.95);
+            let (l, u, full) = quantile_interval_ranks(n, p, 0.95);
+            assert!(full);
             let k = quantile_rank(n, p);
             assert!(l < k && k < u, "p={p}: {l} {k} {u}");
             // The normal approximation gives half-widths of 1.96 sqrt(n p (1 - p)).
@@ -190,7 +189,8 @@ mod tests {
         // Brute-force check against the definition on a small n.
         let n = 50;
         for p in [0.1, 0.5, 0.9] {
-            let (l, u) = quantile_interval_ranks(n, p, 0.95);
+            let (l, u, full) = quantile_interval_ranks(n, p, 0.95);
+            assert!(full);
             let cdf = |k: usize| binomial_cdf(n, p, k);
             assert!(cdf(l - 1) <= 0.025 && cdf(l) > 0.025);
             assert!(cdf(u - 1) >= 0.975 && cdf(u - 2) < 0.975);
@@ -200,9 +200,12 @@ mod tests {
 
     #[test]
     fn interval_ranks_clamp_on_tiny_samples() {
-        assert_eq!(quantile_interval_ranks(5, 0.99, 0.95), (4, 5));
-        assert_eq!(quantile_interval_ranks(3, 0.5, 0.95), (1, 3));
-        assert_eq!(quantile_interval_ranks(3, 0.0, 0.95), (1, 1));
-        assert_eq!(quantile_interval_ranks(3, 1.0, 0.95), (3, 3));
+        assert_eq!(quantile_interval_ranks(5, 0.99, 0.95), (4, 5, false));
+        assert_eq!(quantile_interval_ranks(3, 0.5, 0.95), (1, 3, false));
+        assert_eq!(quantile_interval_ranks(3, 0.0, 0.95), (1, 1, false));
+        assert_eq!(quantile_interval_ranks(3, 1.0, 0.95), (3, 3, false));
+        // 1,000 trials cannot bound the 0.9999 quantile, but bound the median well.
+        assert!(!quantile_interval_ranks(1000, 0.9999, 0.95).2);
+        assert!(quantile_interval_ranks(1000, 0.5, 0.95).2);
     }
 }

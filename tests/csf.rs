@@ -343,7 +343,7 @@ fn csf11_subcategories_split_across_categories_are_unmappable() {
     let e = CsfTag::parse("PR.AC-3").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "CSF 1.1 id \"PR.AC-3\" has no one-to-one CSF 2.0 equivalent: withdrawn in CSF 2.0 and split across PR.AA-03, PR.AA-05 and PR.IR-01: tag the CSF 2.0 id directly"
+        "CSF 1.1 id \"PR.AC-3\" has no single CSF 2.0 successor: withdrawn in CSF 2.0 and split across PR.AA-03, PR.AA-05 and PR.IR-01: tag the CSF 2.0 id directly"
     );
 }
 
@@ -537,8 +537,7 @@ fn serde_round_trips_and_revalidates() {
 fn serde_rejects_invalid_ids_with_the_parse_error() {
     let e = serde_json::from_str::<CsfTag>(r#""PR.IP""#).unwrap_err();
     assert!(
-        e.to_string()
-            .contains("has no one-to-one CSF 2.0 equivalent"),
+        e.to_string().contains("has no single CSF 2.0 successor"),
         "{e}"
     );
     let e = serde_json::from_str::<Category>(r#""PR.ZZ""#).unwrap_err();

@@ -71,7 +71,7 @@ fn sample_mean_and_variance_match_the_analytic_moments() {
         Frequency::poisson(4.5).unwrap(), // rand_distr: Knuth's method (λ < 12)
         Frequency::poisson(30.0).unwrap(), // rand_distr: rejection method
         Frequency::poisson(1e6).unwrap(), // MAX_RATE
-        Frequency::from_annual_probability(0.3).unwrap(),
+        Frequency::poisson_from_annual_probability(0.3).unwrap(),
         Frequency::bernoulli(0.05).unwrap(),
         Frequency::bernoulli(0.5).unwrap(),
         Frequency::negative_binomial(2.0, 6.0).unwrap(),
@@ -156,7 +156,7 @@ fn poisson_counts_fit_the_poisson_pmf() {
         });
     }
     let oracle = Poisson::new(-(0.7f64.ln())).unwrap();
-    let f = Frequency::from_annual_probability(0.3).unwrap();
+    let f = Frequency::poisson_from_annual_probability(0.3).unwrap();
     assert!((f.mean() - (-(1.0f64 - 0.3).ln())).abs() < 1e-15);
     assert_fits(f, 2100, |k| oracle.pmf(k));
 }
@@ -277,7 +277,7 @@ fn zero_frequencies_never_fire_and_leave_the_generator_untouched() {
         Frequency::poisson(0.0).unwrap(),
         Frequency::poisson(-0.0).unwrap(),
         Frequency::bernoulli(0.0).unwrap(),
-        Frequency::from_annual_probability(0.0).unwrap(),
+        Frequency::poisson_from_annual_probability(0.0).unwrap(),
         Frequency::fixed(0).unwrap(),
     ];
     for f in zeros {
@@ -332,7 +332,7 @@ fn any_frequency() -> impl Strategy<Value = Result<Frequency, csfquant::Error>> 
         Just(Frequency::poisson(0.0)),
         Just(Frequency::poisson(1e6)),
         (0.0f64..=1.0).prop_map(Frequency::bernoulli),
-        (0.0f64..1.0).prop_map(Frequency::from_annual_probability),
+        (0.0f64..1.0).prop_map(Frequency::poisson_from_annual_probability),
         (0u32..=1_000_000).prop_map(Frequency::fixed),
         (-12.0f64..6.0, 1e-9f64..6.0).prop_map(|(e_high, e_ratio)| {
             let high = 10f64.powf(e_high).min(1e6);
