@@ -26,7 +26,8 @@
 //!
 //! CSF 1.1 (April 2018) had 5 functions, 23 categories and 108 subcategories written with one
 //! digit (`PR.AC-1`). In the CSF 2.0 catalog NIST marks each 1.1 element it dropped as withdrawn,
-//! with `moved_to` / `incorporated_into` links to its 2.0 successors (the catalog writes those
+//! and gives withdrawn subcategories (and most withdrawn categories) `moved_to` /
+//! `incorporated_into` links to their 2.0 successors (the catalog writes those
 //! 1.1 ids with two digits, `PR.AC-01`). [`CsfTag::parse`] accepts a 1.1 id and follows those
 //! links **only where they lead to one place**:
 //!
