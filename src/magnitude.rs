@@ -773,8 +773,11 @@ impl Magnitude {
     ///
     /// `f64::INFINITY` when it is infinite (an uncapped Pareto with `shape <= 2`) or overflows
     /// `f64` (e.g. a uniform on `[0, 1e200]`). Computed without the cancellation of
-    /// `E[X²] − E[X]²` where a direct form exists (all uncapped kinds, and the capped bounded
-    /// kinds on their unit scale); otherwise relative accuracy degrades like `1/CV²`.
+    /// `E[X²] − E[X]²` for the uncapped kinds. Under a cap the closed forms subtract moments, so
+    /// relative accuracy degrades like `1/CV²` of the capped loss: it is good to about 1e-9 for
+    /// caps that leave a realistic spread, and poor when the cap sits just above the smallest
+    /// possible loss (e.g. a triangular on `[0, 1e6]` capped at 1, or a Pareto capped within
+    /// 1e-6 of its scale), where the capped loss is nearly a point mass.
     ///
     /// # Example
     ///
@@ -884,7 +887,7 @@ impl Magnitude {
                     0.0
                 } else {
                     // 1 − (x_m / x)^α without cancellation for x near x_m.
-                    -(-shape * (x.ln() - scale.ln())).exp_m1()
+                    -(-shape * ln_ratio(x, *scale)).exp_m1()
                 }
             }
             Repr::Fixed(value) => {
@@ -1155,8 +1158,15 @@ fn lognormal_moments(mu: f64, sigma: f64, c: f64) -> Moments {
     let s2 = sigma * sigma;
     if c == f64::INFINITY {
         let mean = (mu + s2 / 2.0).exp();
-        // e^(2μ + σ²) (e^(σ²) − 1): expm1 keeps small σ accurate.
+        // e^(2μ + σ²) (e^(σ²) − 1): expm1 keeps small σ accurate. When one factor underflows
+        // and the other overflows (μ very negative, σ large), use the equal log-space form
+        // e^(2μ + 2σ² + ln(1 − e^(−σ²))) instead of 0 · ∞.
         let variance = (2.0 * mu + s2).exp() * s2.exp_m1();
+        let variance = if variance.is_nan() {
+            (2.0 * mu + 2.0 * s2 + (-(-s2).exp_m1()).ln()).exp()
+        } else {
+            variance
+        };
         return Moments {
             mean,
             variance,
@@ -1240,13 +1250,15 @@ fn pareto_moments(scale: f64, shape: f64, c: f64) -> Moments {
         // The constructor guarantees α > 1.
         let mean = xm * a / (a - 1.0);
         let variance = if a > 2.0 {
-            xm * xm * a / ((a - 1.0) * (a - 1.0) * (a - 2.0))
+            // (x_m / (α − 1))² α / (α − 2): grouped so no intermediate overflows early.
+            let t = xm / (a - 1.0);
+            t * t * (a / (a - 2.0))
         } else {
             f64::INFINITY
         };
         return Moments::from_mean_variance(mean, variance);
     }
-    let lr = c.ln() - xm.ln(); // ln r > 0: the cap lies above x_m.
+    let lr = ln_ratio(c, xm); // ln r > 0: the cap lies above x_m.
     // g(k) = ∫₁ʳ u^(k−1−α) du = −expm1(−(α − k) ln r)/(α − k), → ln r as α → k.
     let g = |k: f64| {
         let d = a - k;
@@ -1261,14 +1273,30 @@ fn pareto_moments(scale: f64, shape: f64, c: f64) -> Moments {
     // use the combined closed form [1 − r^(1−α) (1 + (α − 1)(r − 1))] / ((α − 1)(α − 2)).
     let d = if a > 3.0 {
         let am1 = a - 1.0;
-        let num = -(-am1 * lr).exp_m1() - (-am1 * lr).exp() * am1 * lr.exp_m1();
+        // r^(1−α) (r − 1) = e^((2 − α) ln r) (1 − e^(−ln r)): neither factor overflows, however
+        // far out the cap lies.
+        let tail = ((2.0 - a) * lr).exp() * (-(-lr).exp_m1());
+        let num = -(-am1 * lr).exp_m1() - am1 * tail;
         num / (am1 * (a - 2.0))
     } else {
         g(2.0) - g1
     };
     let mean = xm * (1.0 + g1);
-    let variance = (xm * xm * (2.0 * d - g1 * g1)).max(0.0);
+    // x_m (x_m (…)) so a tiny x_m does not underflow before the bracket scales it; a rounding
+    // below zero is clamped, but a NaN would stay visible.
+    let variance = xm * (xm * (2.0 * d - g1 * g1));
+    let variance = if variance < 0.0 { 0.0 } else { variance };
     Moments::from_mean_variance(mean, variance)
+}
+
+/// ln(x / y) for x >= y > 0, accurate when x is close to y (ln_1p of the relative gap) and
+/// finite when x / y would overflow (a difference of logarithms).
+fn ln_ratio(x: f64, y: f64) -> f64 {
+    if x < 2.0 * y {
+        ((x - y) / y).ln_1p()
+    } else {
+        x.ln() - y.ln()
+    }
 }
 
 #[cfg(test)]
@@ -1800,6 +1828,37 @@ mod tests {
         let m = Magnitude::pareto_capped(2.0, 1.0, 200.0).unwrap();
         assert!(rel(m.mean(), 2.0 * (1.0 + 100f64.ln())) < 1e-15);
         assert!(rel(m.second_moment(), 4.0 * (2.0 * 100.0 - 1.0)) < 1e-13);
+    }
+
+    #[test]
+    fn extreme_parameters_keep_finite_accurate_moments() {
+        // Found by an independent mpmath review. e^(2μ+σ²) underflows while e^(σ²) − 1
+        // overflows: the variance is e^(2μ + 2σ²)(1 − e^(−σ²)) = e^(−0.4832) = 0.6168.
+        let m = Magnitude::lognormal(-800.0, 28.28).unwrap();
+        let want = (2.0 * -800.0 + 2.0 * 28.28 * 28.28_f64).exp();
+        assert!(rel(m.variance(), want) < 1e-9, "{}", m.variance());
+        // Uncapped Pareto whose x_m² overflows although the variance does not: ≈ (1e40)².
+        let m = Magnitude::pareto(1e150, 1e110).unwrap();
+        assert!(rel(m.variance(), 1e80) < 1e-9, "{}", m.variance());
+        // A cap so far out (c / x_m > e^709) that it changes nothing: the uncapped variance.
+        let m = Magnitude::pareto_capped(1e-5, 3.5, 1e305).unwrap();
+        let want = 1e-10 * 3.5 / (2.5 * 2.5 * 1.5);
+        assert!(rel(m.variance(), want) < 1e-9, "{}", m.variance());
+        // A tiny scale: x_m² underflows, the variance does not. With α = 1,
+        // E[min(X, c)²] = x_m² + 2 x_m (c − x_m) and the squared mean is ~1e-395, so the
+        // variance is 2e-200 to double precision.
+        let m = Magnitude::pareto_capped(1e-200, 1.0, 1.0).unwrap();
+        assert!(rel(m.variance(), 2e-200) < 1e-12, "{}", m.variance());
+    }
+
+    #[test]
+    fn pareto_cdf_just_above_the_scale() {
+        // 1 − (1 + ε)^(−2) = (2ε + ε²) / (1 + ε)², with ε exact in binary.
+        let m = Magnitude::pareto(1.0, 2.0).unwrap();
+        let x = 1.0 + 5e-10;
+        let e = x - 1.0;
+        let want = (2.0 * e + e * e) / ((1.0 + e) * (1.0 + e));
+        assert!(rel(m.cdf(x), want) < 1e-12, "{} vs {want}", m.cdf(x));
     }
 
     #[test]
