@@ -159,12 +159,12 @@ impl LossDistribution {
     /// [`Error::InvalidParameter`] unless `p` is in [0, 1].
     pub fn quantile_with_interval(&self, p: f64) -> Result<Quantile> {
         let loss = self.quantile(p)?;
-        let (lo, hi, full) = stats::quantile_interval_ranks(self.trials(), p, INTERVAL_LEVEL);
+        let (ci95, ci95_full_coverage) = self.interval(p, INTERVAL_LEVEL);
         Ok(Quantile {
             p,
             loss,
-            ci95: [self.sorted[lo - 1], self.sorted[hi - 1]],
-            ci95_full_coverage: full,
+            ci95,
+            ci95_full_coverage,
         })
     }
 
@@ -220,8 +220,13 @@ impl LossDistribution {
                 "a confidence level in (0, 1)",
             ));
         }
-        let (lo, hi, _) = stats::quantile_interval_ranks(self.trials(), p, level);
-        Ok([self.sorted[lo - 1], self.sorted[hi - 1]])
+        Ok(self.interval(p, level).0)
+    }
+
+    /// The order-statistic interval for checked `p` and `level`, and whether it has full coverage.
+    fn interval(&self, p: f64, level: f64) -> ([f64; 2], bool) {
+        let (lo, hi, full) = stats::quantile_interval_ranks(self.trials(), p, level);
+        ([self.sorted[lo - 1], self.sorted[hi - 1]], full)
     }
 
     /// The tail mean (TVaR, expected shortfall) at p: (1 / (1 - p)) ∫_p^1 VaR_u du, the mean of

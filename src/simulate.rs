@@ -167,19 +167,19 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
         .enumerate()
         .zip(&totals)
         .map(|((i, risk), s)| {
-            let (mean, var) = if plan.is_pooled(i) {
-                // Compound Poisson: Var[L] = rate E[X^2], and Σ x^2 / n over the simulated events
-                // is an unbiased estimate of it.
-                (s.sum / n, s.sum_sq / n)
-            } else {
+            let (mean, var) = match plan.own_count_shift[i] {
+                // Compound Poisson (or never an event): Var[L] = rate E[X^2], and Σ x^2 / n over
+                // the simulated events is an unbiased estimate of it.
+                None => (s.sum / n, s.sum_sq / n),
                 // Sums of deviations from the analytic mean: stable whatever the spread.
-                let shift = plan.shift[i];
-                let var = if trials > 1 {
-                    ((s.sum_sq - s.sum * s.sum / n) / (n - 1.0)).max(0.0)
-                } else {
-                    0.0
-                };
-                (shift + s.sum / n, var)
+                Some(shift) => {
+                    let var = if trials > 1 {
+                        ((s.sum_sq - s.sum * s.sum / n) / (n - 1.0)).max(0.0)
+                    } else {
+                        0.0
+                    };
+                    (shift + s.sum / n, var)
+                }
             };
             // Squares overflow before sums do (a loss above 1e154): report an infinite spread
             // rather than the NaN of inf - inf.
@@ -218,30 +218,7 @@ fn run_chunks(
         let work = |(k, out): (usize, &mut [f64])| {
             plan.run_chunk(chunk_rng(options.seed, first + k as u64), out)
         };
-        let results: Vec<ChunkResult> = {
-            #[cfg(feature = "parallel")]
-            if options.parallel {
-                use rayon::prelude::*;
-                batch
-                    .par_chunks_mut(CHUNK_TRIALS)
-                    .enumerate()
-                    .map(work)
-                    .collect()
-            } else {
-                batch
-                    .chunks_mut(CHUNK_TRIALS)
-                    .enumerate()
-                    .map(work)
-                    .collect()
-            }
-            #[cfg(not(feature = "parallel"))]
-            batch
-                .chunks_mut(CHUNK_TRIALS)
-                .enumerate()
-                .map(work)
-                .collect()
-        };
-        for chunk in &results {
+        for chunk in &map_chunks(batch, options.parallel, work) {
             if !chunk.loss_sum.is_finite() {
                 return Err(Error::NonFiniteLoss);
             }
@@ -253,9 +230,32 @@ fn run_chunks(
     Ok(totals)
 }
 
+/// Applies `work` to each (index, chunk) of `batch`, on rayon's pool when `parallel` is set and
+/// the feature is on; the results come back in chunk order either way.
+#[cfg_attr(not(feature = "parallel"), allow(unused_variables))]
+fn map_chunks<F>(batch: &mut [f64], parallel: bool, work: F) -> Vec<ChunkResult>
+where
+    F: Fn((usize, &mut [f64])) -> ChunkResult + Send + Sync,
+{
+    #[cfg(feature = "parallel")]
+    if parallel {
+        use rayon::prelude::*;
+        return batch
+            .par_chunks_mut(CHUNK_TRIALS)
+            .enumerate()
+            .map(work)
+            .collect();
+    }
+    batch
+        .chunks_mut(CHUNK_TRIALS)
+        .enumerate()
+        .map(work)
+        .collect()
+}
+
 /// Streamed sums of one risk's losses: for a pooled Poisson risk, the sums of its event losses
 /// and of their squares; for the others, the sums of its annual losses' deviations from their
-/// analytic mean (`Plan::shift`) and of their squares.
+/// analytic mean (`OwnCount::shift`) and of their squares.
 #[derive(Clone, Copy, Debug, Default)]
 struct RiskSums {
     sum: f64,
@@ -280,16 +280,23 @@ struct Plan {
     /// The pooled Poisson stream of all fixed-rate Poisson risks, if any has a positive rate.
     pooled: Option<PooledPoisson>,
     /// Risks that draw their own event counts, in model order.
-    others: Vec<(usize, crate::frequency::Frequency)>,
-    /// Whether each risk belongs to the pooled stream.
-    pooled_risk: Vec<bool>,
-    /// Each non-pooled risk's analytic expected annual loss, subtracted before its annual losses
-    /// are summed and squared, so that the variance keeps its digits when the spread is small
-    /// next to the mean (0 for pooled risks).
-    shift: Vec<f64>,
+    others: Vec<OwnCount>,
+    /// Per risk: `Some(shift)` for a risk that draws its own count (see [`OwnCount::shift`]),
+    /// `None` for a risk in the pooled stream or with rate 0.
+    own_count_shift: Vec<Option<f64>>,
     /// Each risk's magnitude, indexed by risk (contiguous for the cache).
     magnitudes: Vec<Magnitude>,
     expected_draws_per_year: f64,
+}
+
+/// A risk that draws its own event count each year.
+struct OwnCount {
+    risk: usize,
+    frequency: crate::frequency::Frequency,
+    /// The risk's analytic expected annual loss, subtracted before its annual losses are summed
+    /// and squared, so that the variance keeps its digits when the spread is small next to the
+    /// mean.
+    shift: f64,
 }
 
 struct PooledPoisson {
@@ -305,7 +312,11 @@ impl Plan {
             match risk.frequency().poisson_rate() {
                 Some(rate) if rate > 0.0 => pooled_weights.push((i, rate)),
                 Some(_) => {} // rate 0: never an event
-                None => others.push((i, *risk.frequency())),
+                None => others.push(OwnCount {
+                    risk: i,
+                    frequency: *risk.frequency(),
+                    shift: risk.expected_annual_loss(),
+                }),
             }
         }
         let pooled_rate: f64 = pooled_weights.iter().map(|&(_, w)| w).sum();
@@ -320,35 +331,20 @@ impl Plan {
             })
         };
         let count_draws = usize::from(pooled.is_some()) + others.len();
-        let expected_draws_per_year =
-            count_draws as f64 + pooled_rate + others.iter().map(|(_, f)| f.mean()).sum::<f64>();
-        let mut pooled_risk = vec![false; risks.len()];
-        for &(i, _) in &pooled_weights {
-            pooled_risk[i] = true;
+        let expected_draws_per_year = count_draws as f64
+            + pooled_rate
+            + others.iter().map(|o| o.frequency.mean()).sum::<f64>();
+        let mut own_count_shift = vec![None; risks.len()];
+        for o in &others {
+            own_count_shift[o.risk] = Some(o.shift);
         }
-        let shift = risks
-            .iter()
-            .zip(&pooled_risk)
-            .map(|(r, &pooled)| {
-                if pooled {
-                    0.0
-                } else {
-                    r.expected_annual_loss()
-                }
-            })
-            .collect();
         Ok(Plan {
             pooled,
             others,
-            pooled_risk,
-            shift,
+            own_count_shift,
             magnitudes: risks.iter().map(|r| r.magnitude().clone()).collect(),
             expected_draws_per_year,
         })
-    }
-
-    fn is_pooled(&self, risk: usize) -> bool {
-        self.pooled_risk[risk]
     }
 
     /// Simulates one chunk of years into `out`.
@@ -372,16 +368,16 @@ impl Plan {
                     s.sum_sq += loss * loss;
                 }
             }
-            for (risk, frequency) in &self.others {
-                let events = frequency.sample(&mut rng);
-                let magnitude = &self.magnitudes[*risk];
+            for own in &self.others {
+                let events = own.frequency.sample(&mut rng);
+                let magnitude = &self.magnitudes[own.risk];
                 let mut year = 0.0;
                 for _ in 0..events {
                     year += magnitude.sample(&mut rng);
                 }
                 total += year;
-                let deviation = year - self.shift[*risk];
-                let s = &mut sums[*risk];
+                let deviation = year - own.shift;
+                let s = &mut sums[own.risk];
                 s.sum += deviation;
                 s.sum_sq += deviation * deviation;
             }
