@@ -1,5 +1,7 @@
 //! The one error type of the crate.
 
+use crate::csf::{Category, Function};
+
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -41,6 +43,23 @@ pub enum Error {
         /// The upper bound.
         max: f64,
     },
+    /// A point of a curve (such as a risk tolerance curve) breaks a rule, on its own or against
+    /// the other points.
+    #[error(
+        "invalid {curve} point {index} (loss {loss}, probability {probability}): expected {expected}"
+    )]
+    InvalidCurvePoint {
+        /// Which curve, e.g. `tolerance`.
+        curve: &'static str,
+        /// The point's position in the input, from 0.
+        index: usize,
+        /// The point's loss, as given.
+        loss: f64,
+        /// The point's probability, as given.
+        probability: f64,
+        /// The rule it breaks.
+        expected: &'static str,
+    },
     /// A list that needs at least one element is empty.
     #[error("{name} must not be empty")]
     Empty {
@@ -81,6 +100,70 @@ pub enum Error {
         id: String,
         /// What NIST's mapping says instead.
         reason: &'static str,
+    },
+    /// A control's category belongs to another CSF function than the control's.
+    #[error("control {control:?}: category {category} belongs to {actual}, not {function}")]
+    CategoryOutsideFunction {
+        /// The control's id.
+        control: String,
+        /// The category that was given.
+        category: Category,
+        /// The control's function.
+        function: Function,
+        /// The function the category belongs to.
+        actual: Function,
+    },
+    /// The shorthand efficacy was given to a Govern or Identify control, which has no natural
+    /// lever.
+    #[error(
+        "control {control:?}: a {function} control has no natural lever for the shorthand efficacy (give a frequency or magnitude efficacy)"
+    )]
+    NoNaturalLever {
+        /// The control's id.
+        control: String,
+        /// The control's function.
+        function: Function,
+    },
+    /// One effect of a control was given twice (e.g. the shorthand efficacy of a Protect control
+    /// and a frequency efficacy).
+    #[error("control {control:?}: {effect} is given twice")]
+    DuplicateEffect {
+        /// The control's id.
+        control: String,
+        /// The effect: `frequency efficacy`, `magnitude efficacy` or `transfer`.
+        effect: &'static str,
+    },
+    /// A control without any effect.
+    #[error(
+        "control {control:?} has no effect (give an efficacy, a frequency or magnitude efficacy, or a transfer)"
+    )]
+    NoEffect {
+        /// The control's id.
+        control: String,
+    },
+    /// A control applies to a risk id that is not in the model.
+    #[error("control {control:?}: applies_to names unknown risk {risk:?}")]
+    UnknownRisk {
+        /// The control's id.
+        control: String,
+        /// The risk id that is not in the model.
+        risk: String,
+    },
+    /// A control's list of risks is given but empty.
+    #[error(
+        "control {control:?}: applies_to is empty (omit it to apply the control to every risk)"
+    )]
+    AppliesToNothing {
+        /// The control's id.
+        control: String,
+    },
+    /// More controls than the engine accepts.
+    #[error("too many controls: {count} (expected at most {max})")]
+    TooManyControls {
+        /// The number of controls given.
+        count: usize,
+        /// The largest accepted number.
+        max: usize,
     },
     /// A simulation was asked for zero trials, or statistics of an empty sample.
     #[error("no trials: a simulation needs at least one trial")]

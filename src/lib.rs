@@ -88,24 +88,41 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+mod analysis;
+mod arms;
+mod control;
+mod control_run;
 mod csf;
+mod efficacy;
 mod error;
+mod finance;
 mod frequency;
+mod gordon_loeb;
 mod magnitude;
 mod model;
 mod report;
 mod risk;
+mod shapley;
 mod simulate;
 mod stats;
+mod tolerance;
+mod transfer;
 
+pub use analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect, ToleranceReport};
+pub use control::Control;
 pub use csf::{Category, CsfTag, Function, Subcategory};
+pub use efficacy::Efficacy;
 pub use error::{Error, Result};
+pub use finance::{Cost, Finance, rosi};
 pub use frequency::Frequency;
+pub use gordon_loeb::{BreachFunction, GordonLoebOptimum, gordon_loeb_bound};
 pub use magnitude::Magnitude;
 pub use model::Model;
 pub use report::{ExceedancePoint, LossDistribution, Quantile, RiskLoss, SimulationReport};
 pub use risk::Risk;
 pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};
+pub use tolerance::{ToleranceCheck, ToleranceCurve, TolerancePoint};
+pub use transfer::Transfer;
 
 // The README's Rust example is compiled and run as a doctest.
 #[cfg(doctest)]

@@ -2,7 +2,11 @@
 
 use std::collections::HashSet;
 
+use crate::analysis::ControlAnalysis;
+use crate::control::Control;
+use crate::control_run;
 use crate::error::{Error, Result};
+use crate::finance::Finance;
 use crate::report::SimulationReport;
 use crate::risk::Risk;
 use crate::simulate::{self, SimulationOptions};
@@ -28,6 +32,7 @@ use crate::simulate::{self, SimulationOptions};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     risks: Vec<Risk>,
+    controls: Vec<Control>,
 }
 
 impl Model {
@@ -48,12 +53,74 @@ impl Model {
                 });
             }
         }
-        Ok(Model { risks })
+        Ok(Model {
+            risks,
+            controls: Vec::new(),
+        })
+    }
+
+    /// The most controls a model accepts.
+    pub const MAX_CONTROLS: usize = 256;
+
+    /// Sets the controls (replacing any set before). Their order is the order in which
+    /// transfers apply and reports list them.
+    ///
+    /// # Errors
+    /// [`Error::TooManyControls`] above [`MAX_CONTROLS`](Self::MAX_CONTROLS);
+    /// [`Error::DuplicateId`] if two controls share an id; [`Error::NoEffect`] for a control
+    /// without an effect; [`Error::AppliesToNothing`] for an empty list of risks;
+    /// [`Error::UnknownRisk`] for a risk id that is not in the model.
+    pub fn with_controls(mut self, controls: Vec<Control>) -> Result<Model> {
+        if controls.len() > Self::MAX_CONTROLS {
+            return Err(Error::TooManyControls {
+                count: controls.len(),
+                max: Self::MAX_CONTROLS,
+            });
+        }
+        let mut seen = HashSet::with_capacity(controls.len());
+        for control in &controls {
+            if !seen.insert(control.id()) {
+                return Err(Error::DuplicateId {
+                    kind: "control id",
+                    id: control.id().to_string(),
+                });
+            }
+            if !control.has_effect() {
+                return Err(Error::NoEffect {
+                    control: control.id().to_string(),
+                });
+            }
+            if let Some(ids) = control.applies_to_risks() {
+                if ids.is_empty() {
+                    return Err(Error::AppliesToNothing {
+                        control: control.id().to_string(),
+                    });
+                }
+                if let Some(unknown) = ids.iter().find(|id| self.risk(id).is_none()) {
+                    return Err(Error::UnknownRisk {
+                        control: control.id().to_string(),
+                        risk: unknown.clone(),
+                    });
+                }
+            }
+        }
+        self.controls = controls;
+        Ok(self)
     }
 
     /// The risks, in the order given.
     pub fn risks(&self) -> &[Risk] {
         &self.risks
+    }
+
+    /// The controls, in the order given.
+    pub fn controls(&self) -> &[Control] {
+        &self.controls
+    }
+
+    /// The control with this id, if there is one.
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id() == id)
     }
 
     /// The risk with this id, if there is one.
@@ -78,7 +145,9 @@ impl Model {
         self.annual_loss_variance().sqrt()
     }
 
-    /// Simulates `options.trial_count()` years and returns the loss statistics.
+    /// Simulates `options.trial_count()` years of the risks as they are, **without controls**
+    /// (the inherent loss), and returns the loss statistics. [`analyze`](Self::analyze) runs
+    /// the controls too.
     ///
     /// The result depends only on the model, the seed and the trial count: it is bit-identical on
     /// any number of threads and with or without the `parallel` feature.
@@ -90,6 +159,22 @@ impl Model {
     /// loss vector cannot be allocated; [`Error::NonFiniteLoss`] if an annual loss overflows f64.
     pub fn simulate(&self, options: SimulationOptions) -> Result<SimulationReport> {
         simulate::simulate(&self.risks, options)
+    }
+
+    /// Simulates `options.trial_count()` years without controls, with all of them and with every
+    /// variant needed to value each control and each CSF function, all on the same simulated
+    /// events, and values the controls over `finance`'s horizon.
+    ///
+    /// The inherent losses equal [`simulate`](Self::simulate)'s with the same options, bit for
+    /// bit: controls draw from their own random streams, keyed by their ids, so adding or
+    /// changing a control never moves the simulated events or another control's draws.
+    ///
+    /// # Errors
+    /// As [`simulate`](Self::simulate); the work estimate counts the controls' draws, and the
+    /// memory two loss vectors (inherent and residual).
+    pub fn analyze(&self, options: SimulationOptions, finance: Finance) -> Result<ControlAnalysis> {
+        let run = control_run::run(&self.risks, &self.controls, options)?;
+        ControlAnalysis::new(run, &self.controls, finance, options.seed())
     }
 }
 

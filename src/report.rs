@@ -250,14 +250,7 @@ impl LossDistribution {
             return Ok(self.max());
         }
         let k = stats::quantile_rank(n, p);
-        let var = self.sorted[k - 1];
-        // VaR + Σ_{j>k} (x_(j) - VaR) / (n (1 - p)): every term is >= 0, so the result is never
-        // below VaR, even after rounding.
-        let excess: Vec<f64> = self.sorted[k..].iter().map(|x| x - var).collect();
-        let tvar = var + stats::pairwise_sum(&excess) / (n as f64 * (1.0 - p));
-        // At most n (1 - p) terms each at most max - VaR: the exact value is at most the maximum,
-        // and rounding cannot be allowed to push it past the largest simulated loss.
-        Ok(tvar.min(self.max()))
+        Ok(stats::tail_mean_of_top(&self.sorted[k - 1..], n, p))
     }
 
     /// The share of simulated years whose loss is strictly greater than `loss`, P̂(L > loss).

@@ -47,7 +47,7 @@ impl Risk {
     /// through file formats and command lines unchanged.
     pub fn new(id: impl Into<String>, frequency: Frequency, magnitude: Magnitude) -> Result<Risk> {
         let id = id.into();
-        validate_id(&id)?;
+        validate_id("risk id", &id)?;
         Ok(Risk {
             name: id.clone(),
             id,
@@ -126,11 +126,13 @@ impl Risk {
     }
 }
 
-fn validate_id(id: &str) -> Result<()> {
+/// Checks an id of kind `kind` (`risk id`, `control id`): 1 to 128 bytes of letters, digits,
+/// `-`, `_`, `.` or `:`.
+pub(crate) fn validate_id(kind: &'static str, id: &str) -> Result<()> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
     if id.is_empty() || id.len() > MAX_ID_LEN || !id.chars().all(ok_char) {
         return Err(Error::InvalidId {
-            kind: "risk id",
+            kind,
             id: id.chars().take(MAX_ID_LEN).collect(),
             expected: "1 to 128 letters, digits, '-', '_', '.' or ':'",
         });

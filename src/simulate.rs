@@ -92,7 +92,12 @@ impl SimulationOptions {
         self.trials
     }
 
-    fn validate(&self) -> Result<usize> {
+    /// Whether chunks may run on rayon's thread pool.
+    pub fn is_parallel(&self) -> bool {
+        self.parallel
+    }
+
+    pub(crate) fn validate(&self) -> Result<usize> {
         if self.trials == 0 {
             return Err(Error::NoTrials);
         }
@@ -115,8 +120,15 @@ impl SimulationOptions {
 /// words, so distinct (seed, chunk) pairs give distinct states (SplitMix64's finaliser is a
 /// bijection), and nearby seeds or chunks give unrelated streams.
 fn chunk_rng(seed: u64, chunk: u64) -> Xoshiro256PlusPlus {
+    stream_rng(seed, chunk, 0)
+}
+
+/// The generator of stream `stream` in chunk `chunk`: stream 0 draws the events, and each
+/// control draws from its own stream (see arms.rs). Distinct (seed, chunk, stream) triples give
+/// distinct states.
+pub(crate) fn stream_rng(seed: u64, chunk: u64, stream: u64) -> Xoshiro256PlusPlus {
     let words = [
-        splitmix64(seed),
+        splitmix64(seed) ^ stream,
         splitmix64(chunk ^ 0x5851_F42D_4C95_7F2D),
         splitmix64(seed.wrapping_add(0xD1B5_4A32_D192_ED03)),
         splitmix64(chunk.wrapping_add(0x8CB9_2BA7_2F3D_8DD7)),
@@ -161,11 +173,25 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
 
     let totals = run_chunks(&plan, options, &mut losses)?;
     report::sort_losses(&mut losses);
+    Ok(SimulationReport {
+        seed: options.seed,
+        portfolio: LossDistribution::from_sorted(losses),
+        risks: risk_losses(risks, &plan, &totals, trials),
+    })
+}
+
+/// Each risk's expected annual loss, standard error and SD from its streamed sums.
+pub(crate) fn risk_losses(
+    risks: &[Risk],
+    plan: &Plan,
+    totals: &[RiskSums],
+    trials: usize,
+) -> Vec<RiskLoss> {
     let n = trials as f64;
-    let risk_losses = risks
+    risks
         .iter()
         .enumerate()
-        .zip(&totals)
+        .zip(totals)
         .map(|((i, risk), s)| {
             let (mean, var) = match plan.own_count_shift[i] {
                 // Compound Poisson (or never an event): Var[L] = rate E[X^2], and Σ x^2 / n over
@@ -195,12 +221,7 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
                 std_dev: var.sqrt(),
             }
         })
-        .collect();
-    Ok(SimulationReport {
-        seed: options.seed,
-        portfolio: LossDistribution::from_sorted(losses),
-        risks: risk_losses,
-    })
+        .collect()
 }
 
 /// Runs every chunk into `losses` and returns each risk's sums, folded in chunk order.
@@ -210,46 +231,86 @@ fn run_chunks(
     losses: &mut [f64],
 ) -> Result<Vec<RiskSums>> {
     let n_risks = plan.magnitudes.len();
-    let bytes_per_chunk = (n_risks * std::mem::size_of::<RiskSums>()).max(1);
-    let batch_chunks = (FOLD_BYTES / bytes_per_chunk).clamp(8, 256);
     let mut totals = vec![RiskSums::default(); n_risks];
-    for (b, batch) in losses.chunks_mut(CHUNK_TRIALS * batch_chunks).enumerate() {
-        let first = (b * batch_chunks) as u64;
-        let work = |(k, out): (usize, &mut [f64])| {
-            plan.run_chunk(chunk_rng(options.seed, first + k as u64), out)
-        };
-        for chunk in &map_chunks(batch, options.parallel, work) {
-            if !chunk.loss_sum.is_finite() {
-                return Err(Error::NonFiniteLoss);
-            }
-            for (t, c) in totals.iter_mut().zip(&chunk.risks) {
-                t.add(c);
-            }
-        }
-    }
+    run_batches(
+        losses,
+        &mut [],
+        options.parallel,
+        n_risks * std::mem::size_of::<RiskSums>(),
+        |chunk, out, _| plan.run_chunk(chunk_rng(options.seed, chunk), out, &mut ()),
+        |_, result, _, _| plan.fold(&mut totals, &result),
+    )?;
     Ok(totals)
 }
 
-/// Applies `work` to each (index, chunk) of `batch`, on rayon's pool when `parallel` is set and
-/// the feature is on; the results come back in chunk order either way.
-#[cfg_attr(not(feature = "parallel"), allow(unused_variables))]
-fn map_chunks<F>(batch: &mut [f64], parallel: bool, work: F) -> Vec<ChunkResult>
+/// Runs every chunk of a run with `work(chunk index, inherent losses, residual losses)` and
+/// folds the results in chunk order with `fold(chunk index, result, inherent, residual)`.
+///
+/// `residual` is empty or as long as `inherent`. Chunks run in batches whose size depends only
+/// on `bytes_per_chunk` (the memory a chunk's result holds until it is folded), so memory stays
+/// bounded whatever the trial count, and results never depend on the batch size.
+pub(crate) fn run_batches<T, W, F>(
+    inherent: &mut [f64],
+    residual: &mut [f64],
+    parallel: bool,
+    bytes_per_chunk: usize,
+    work: W,
+    mut fold: F,
+) -> Result<()>
 where
-    F: Fn((usize, &mut [f64])) -> ChunkResult + Send + Sync,
+    T: Send,
+    W: Fn(u64, &mut [f64], &mut [f64]) -> T + Send + Sync,
+    F: FnMut(u64, T, &[f64], &[f64]) -> Result<()>,
 {
+    let batch_chunks = (FOLD_BYTES / bytes_per_chunk.max(1)).clamp(8, 256);
+    let batch_trials = CHUNK_TRIALS * batch_chunks;
+    let mut residual_batches = residual.chunks_mut(batch_trials);
+    for (b, inherent_batch) in inherent.chunks_mut(batch_trials).enumerate() {
+        let residual_batch = residual_batches.next().unwrap_or_default();
+        let first = (b * batch_chunks) as u64;
+        let results = map_chunks(inherent_batch, residual_batch, parallel, |k, i, r| {
+            work(first + k as u64, i, r)
+        });
+        let mut residual_chunks = residual_batch.chunks(CHUNK_TRIALS);
+        for ((k, result), inherent_chunk) in results
+            .into_iter()
+            .enumerate()
+            .zip(inherent_batch.chunks(CHUNK_TRIALS))
+        {
+            let residual_chunk = residual_chunks.next().unwrap_or_default();
+            fold(first + k as u64, result, inherent_chunk, residual_chunk)?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies `work` to each (index, inherent chunk, residual chunk) of a batch, on rayon's pool
+/// when `parallel` is set and the feature is on; the results come back in chunk order either
+/// way. An empty `residual` gives empty residual chunks.
+#[cfg_attr(not(feature = "parallel"), allow(unused_variables))]
+fn map_chunks<T, F>(inherent: &mut [f64], residual: &mut [f64], parallel: bool, work: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize, &mut [f64], &mut [f64]) -> T + Send + Sync,
+{
+    let mut residual_chunks = residual.chunks_mut(CHUNK_TRIALS);
+    let pairs: Vec<(&mut [f64], &mut [f64])> = inherent
+        .chunks_mut(CHUNK_TRIALS)
+        .map(|i| (i, residual_chunks.next().unwrap_or_default()))
+        .collect();
     #[cfg(feature = "parallel")]
     if parallel {
         use rayon::prelude::*;
-        return batch
-            .par_chunks_mut(CHUNK_TRIALS)
+        return pairs
+            .into_par_iter()
             .enumerate()
-            .map(work)
+            .map(|(k, (i, r))| work(k, i, r))
             .collect();
     }
-    batch
-        .chunks_mut(CHUNK_TRIALS)
+    pairs
+        .into_iter()
         .enumerate()
-        .map(work)
+        .map(|(k, (i, r))| work(k, i, r))
         .collect()
 }
 
@@ -257,7 +318,7 @@ where
 /// and of their squares; for the others, the sums of its annual losses' deviations from their
 /// analytic mean (`OwnCount::shift`) and of their squares.
 #[derive(Clone, Copy, Debug, Default)]
-struct RiskSums {
+pub(crate) struct RiskSums {
     sum: f64,
     sum_sq: f64,
 }
@@ -270,13 +331,13 @@ impl RiskSums {
 }
 
 /// What one chunk returns besides the losses it wrote.
-struct ChunkResult {
+pub(crate) struct ChunkResult {
     loss_sum: f64,
     risks: Vec<RiskSums>,
 }
 
 /// Everything the hot loop needs, precomputed once per run.
-struct Plan {
+pub(crate) struct Plan {
     /// The pooled Poisson stream of all fixed-rate Poisson risks, if any has a positive rate.
     pooled: Option<PooledPoisson>,
     /// Risks that draw their own event counts, in model order.
@@ -286,7 +347,7 @@ struct Plan {
     own_count_shift: Vec<Option<f64>>,
     /// Each risk's magnitude, indexed by risk (contiguous for the cache).
     magnitudes: Vec<Magnitude>,
-    expected_draws_per_year: f64,
+    pub(crate) expected_draws_per_year: f64,
 }
 
 /// A risk that draws its own event count each year.
@@ -305,7 +366,7 @@ struct PooledPoisson {
 }
 
 impl Plan {
-    fn new(risks: &[Risk]) -> Result<Plan> {
+    pub(crate) fn new(risks: &[Risk]) -> Result<Plan> {
         let mut pooled_weights = Vec::new();
         let mut others = Vec::new();
         for (i, risk) in risks.iter().enumerate() {
@@ -347,11 +408,18 @@ impl Plan {
         })
     }
 
-    /// Simulates one chunk of years into `out`.
-    fn run_chunk(&self, mut rng: Xoshiro256PlusPlus, out: &mut [f64]) -> ChunkResult {
+    /// Simulates one chunk of years into `out`, telling `sink` about every year and event.
+    #[inline]
+    pub(crate) fn run_chunk<S: YearSink>(
+        &self,
+        mut rng: Xoshiro256PlusPlus,
+        out: &mut [f64],
+        sink: &mut S,
+    ) -> ChunkResult {
         let mut sums = vec![RiskSums::default(); self.magnitudes.len()];
         let mut loss_sum = 0.0;
-        for slot in out.iter_mut() {
+        for (slot, loss_out) in out.iter_mut().enumerate() {
+            sink.start_year();
             let mut total = 0.0;
             if let Some(pooled) = &self.pooled {
                 // The Poisson sampler returns a whole number as f64; the cast is exact below 2^53
@@ -366,6 +434,7 @@ impl Plan {
                     let s = &mut sums[risk];
                     s.sum += loss;
                     s.sum_sq += loss * loss;
+                    sink.event(risk, loss);
                 }
             }
             for own in &self.others {
@@ -373,7 +442,9 @@ impl Plan {
                 let magnitude = &self.magnitudes[own.risk];
                 let mut year = 0.0;
                 for _ in 0..events {
-                    year += magnitude.sample(&mut rng);
+                    let loss = magnitude.sample(&mut rng);
+                    year += loss;
+                    sink.event(own.risk, loss);
                 }
                 total += year;
                 let deviation = year - own.shift;
@@ -381,14 +452,46 @@ impl Plan {
                 s.sum += deviation;
                 s.sum_sq += deviation * deviation;
             }
-            *slot = total;
+            *loss_out = total;
             loss_sum += total;
+            sink.end_year(slot);
         }
         ChunkResult {
             loss_sum,
             risks: sums,
         }
     }
+
+    /// Adds a chunk's per-risk sums to `totals`, refusing non-finite losses.
+    pub(crate) fn fold(&self, totals: &mut [RiskSums], chunk: &ChunkResult) -> Result<()> {
+        if !chunk.loss_sum.is_finite() {
+            return Err(Error::NonFiniteLoss);
+        }
+        for (t, c) in totals.iter_mut().zip(&chunk.risks) {
+            t.add(c);
+        }
+        Ok(())
+    }
+}
+
+/// What the hot loop reports besides the inherent losses it writes: the start and end of each
+/// year and every event. The unit type ignores it all (and compiles to nothing).
+pub(crate) trait YearSink {
+    /// A new year begins.
+    fn start_year(&mut self);
+    /// An event of risk `risk` with loss `loss` (before any control).
+    fn event(&mut self, risk: usize, loss: f64);
+    /// Year `slot` of the chunk ends.
+    fn end_year(&mut self, slot: usize);
+}
+
+impl YearSink for () {
+    #[inline(always)]
+    fn start_year(&mut self) {}
+    #[inline(always)]
+    fn event(&mut self, _: usize, _: f64) {}
+    #[inline(always)]
+    fn end_year(&mut self, _: usize) {}
 }
 
 /// Walker's alias table: picks index i with probability w_i / Σ w in O(1) from one u64.

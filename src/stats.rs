@@ -1,4 +1,5 @@
-//! Private numeric helpers: summation, the quantile rule and order-statistic intervals.
+//! Private numeric helpers: summation, the quantile rule, order-statistic intervals and the
+//! Wilson interval for a proportion.
 //!
 //! Everything here works on slices in a fixed order, so results do not depend on scheduling.
 
@@ -49,6 +50,67 @@ pub(crate) fn mean_and_std_dev(xs: &[f64]) -> (f64, f64) {
     (mean, (ss / (n - 1) as f64).sqrt())
 }
 
+/// The tail mean (TVaR) at p of `n` values, given the largest `n - k + 1` of them sorted
+/// ascending, k being [`quantile_rank`]`(n, p)`: VaR + Σ (x − VaR) / (n (1 − p)) over the values
+/// above VaR. Every term is >= 0, so the result is never below VaR; it is capped at the largest
+/// value, which rounding must not push it past. Requires p < 1 and a non-empty `top`.
+pub(crate) fn tail_mean_of_top(top: &[f64], n: usize, p: f64) -> f64 {
+    let var = top[0];
+    let max = top[top.len() - 1];
+    let excess: Vec<f64> = top[1..].iter().map(|x| x - var).collect();
+    let tvar = var + pairwise_sum(&excess) / (n as f64 * (1.0 - p));
+    tvar.min(max)
+}
+
+/// The largest `keep` values of a stream, in bounded memory (at most `2 keep` values plus a
+/// constant), for the tail figures of an annual-loss vector that is never stored whole.
+#[derive(Clone, Debug)]
+pub(crate) struct Largest {
+    keep: usize,
+    values: Vec<f64>,
+    /// After a compaction, the smallest kept value: anything at or below it cannot change the
+    /// largest `keep` (a value equal to it only swaps with an equal one).
+    floor: f64,
+}
+
+impl Largest {
+    pub(crate) fn new(keep: usize) -> Largest {
+        Largest {
+            keep: keep.max(1),
+            values: Vec::new(),
+            floor: f64::NEG_INFINITY,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, x: f64) {
+        if x <= self.floor {
+            return;
+        }
+        self.values.push(x);
+        if self.values.len() >= 2 * self.keep + 1024 {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        let drop = self.values.len().saturating_sub(self.keep);
+        if drop == 0 {
+            return;
+        }
+        self.values.select_nth_unstable_by(drop, f64::total_cmp);
+        self.floor = self.values[drop];
+        self.values.drain(..drop);
+    }
+
+    /// The largest `keep` values (fewer if fewer were pushed), sorted ascending.
+    pub(crate) fn into_sorted(mut self) -> Vec<f64> {
+        self.compact();
+        self.values.sort_unstable_by(f64::total_cmp);
+        self.values
+    }
+}
+
 /// 1-based rank of the p-quantile of `n` sorted values: the smallest k with k / n >= p.
 ///
 /// This is the rule "smallest x with F(x) >= p" for the empirical distribution function
@@ -93,6 +155,29 @@ pub(crate) fn quantile_interval_ranks(n: usize, p: f64, level: f64) -> (usize, u
     let lower = lower.map_or(1, |j| j + 1);
     let upper = upper.map_or(n, |j| j + 1);
     (lower.clamp(1, n), upper.clamp(1, n), full)
+}
+
+/// `z = Φ⁻¹(0.975)`, the normal quantile of two-sided 95% intervals.
+pub(crate) const Z975: f64 = 1.959_963_984_540_054;
+
+/// Wilson score interval for a binomial proportion: `successes` out of `n >= 1` trials, with `z`
+/// the normal quantile of the level (1.96 for 95%).
+///
+/// Unlike the Wald interval p̂ ± z sqrt(p̂(1 - p̂) / n) it does not collapse to a point at 0 or n
+/// successes, which is where tail exceedances of a tolerance curve live. The ends are
+/// ((k + z²/2) ∓ z sqrt(k (n - k) / n + z²/4)) / (n + z²); the result lies in [0, 1] and contains
+/// k / n even after rounding.
+pub(crate) fn wilson_interval(successes: usize, n: usize, z: f64) -> [f64; 2] {
+    debug_assert!(n >= 1 && successes <= n);
+    let (k, nf) = (successes as f64, n as f64);
+    let z2 = z * z;
+    let center = k + z2 / 2.0;
+    let half = z * (k * ((nf - k) / nf) + z2 / 4.0).sqrt();
+    let p_hat = k / nf;
+    let (lo, hi) = ((center - half) / (nf + z2), (center + half) / (nf + z2));
+    // Clamping to k / n also pins the lower end to 0 at 0 successes and the upper end to 1 at n,
+    // which the formula reaches only up to rounding.
+    [lo.clamp(0.0, p_hat), hi.clamp(p_hat, 1.0)]
 }
 
 /// P(B <= k) for B ~ Binomial(n, p), through the regularised incomplete beta function:
@@ -144,6 +229,23 @@ mod tests {
         let (m, s) = mean_and_std_dev(&[1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0]);
         assert_eq!(m, 1e9 + 2.0);
         assert_eq!(s, 1.0);
+    }
+
+    #[test]
+    fn largest_keeps_the_top_values_of_any_stream() {
+        let values: Vec<f64> = (0..50_000u64)
+            .map(|i| ((i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % 1000) as f64)
+            .collect();
+        for keep in [1usize, 7, 500, 3000, 60_000] {
+            let mut largest = Largest::new(keep);
+            for &v in &values {
+                largest.push(v);
+            }
+            let mut sorted = values.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let want = &sorted[sorted.len().saturating_sub(keep)..];
+            assert_eq!(largest.into_sorted(), want, "keep {keep}");
+        }
     }
 
     #[test]
@@ -207,5 +309,37 @@ mod tests {
         // 1,000 trials cannot bound the 0.9999 quantile, but bound the median well.
         assert!(!quantile_interval_ranks(1000, 0.9999, 0.95).2);
         assert!(quantile_interval_ranks(1000, 0.5, 0.95).2);
+    }
+
+    #[test]
+    fn wilson_interval_matches_hand_computation() {
+        let w = |k, n| wilson_interval(k, n, Z975);
+        // Reference values from the textbook form (p̂ + z²/2n ∓ z sqrt(p̂q̂/n + z²/4n²)) / (1 + z²/n).
+        // 0 of n is [0, z²/(n + z²)] and n of n is [n/(n + z²), 1], with the 0 and 1 exact.
+        for (k, n, want) in [
+            (0, 10, [0.0, 0.277_532_799_862_889_2]),
+            (10, 10, [0.722_467_200_137_110_7, 1.0]),
+            (50, 100, [0.403_831_530_365_995_6, 0.596_168_469_634_004_4]),
+            (3, 40, [0.025_836_025_774_588_2, 0.198_642_335_243_105_4]),
+        ] {
+            let got = w(k, n);
+            assert!((got[0] - want[0]).abs() < 1e-12 && (got[1] - want[1]).abs() < 1e-12);
+        }
+        assert_eq!((w(0, 10)[0], w(10, 10)[1]), (0.0, 1.0));
+    }
+
+    #[test]
+    fn wilson_interval_contains_estimate_and_stays_in_unit_interval() {
+        for n in [1usize, 2, 3, 10, 99, 1000, 100_000, 10_000_000] {
+            for k in [0, 1, n / 3, n / 2, n.saturating_sub(1), n] {
+                let [lo, hi] = wilson_interval(k, n, Z975);
+                let p = k as f64 / n as f64;
+                assert!(
+                    0.0 <= lo && lo <= p && p <= hi && hi <= 1.0,
+                    "{k}/{n}: [{lo}, {hi}]"
+                );
+                assert!(lo < hi, "{k}/{n}: never a single point");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod common;
 mod compound;
+mod controls;
 mod csf;
 mod determinism;
 mod frequency;

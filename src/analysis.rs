@@ -1,0 +1,248 @@
+//! What a control analysis returns: inherent and residual losses, and what each control and
+//! each CSF function is worth.
+
+use serde::Serialize;
+
+use crate::control::Control;
+use crate::control_run::{ControlRun, TAIL_P};
+use crate::csf::{Category, Function};
+use crate::error::Result;
+use crate::finance::{self, Finance};
+use crate::report::LossDistribution;
+use crate::tolerance::{ToleranceCheck, ToleranceCurve};
+
+/// The result of [`Model::analyze`](crate::Model::analyze): the annual-loss distributions without
+/// controls (inherent) and with all of them (residual), each risk's share, each CSF function's
+/// Shapley share of the loss removed, and each control's value for money.
+///
+/// Every figure comes from one simulation: the inherent, residual and per-control variants share
+/// the same simulated events (common random numbers), so differences between them carry far
+/// less Monte Carlo error than the figures themselves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControlAnalysis {
+    seed: u64,
+    finance: Finance,
+    inherent: LossDistribution,
+    residual: LossDistribution,
+    risks: Vec<RiskEffect>,
+    functions: Vec<FunctionShare>,
+    controls: Vec<ControlValue>,
+}
+
+/// The inherent and residual loss exceedance curves checked against a risk tolerance curve.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ToleranceReport {
+    /// Without controls.
+    pub inherent: ToleranceCheck,
+    /// With every control.
+    pub residual: ToleranceCheck,
+}
+
+/// One risk's expected annual loss without and with the controls.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RiskEffect {
+    /// The risk's id.
+    pub id: String,
+    /// Mean annual loss from this risk without controls.
+    pub inherent_eal: f64,
+    /// Monte Carlo standard error of `inherent_eal`.
+    pub inherent_eal_se: f64,
+    /// Mean annual loss from this risk with every control. Where an insurance aggregate limit
+    /// caps a year's recoveries, the capped amount is shared among the year's claims in
+    /// proportion to what each would have recovered.
+    pub residual_eal: f64,
+}
+
+/// One CSF function's share of the expected annual loss the controls remove.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FunctionShare {
+    /// The function.
+    pub function: Function,
+    /// The annualised cost of its controls (see [`ControlValue::annual_cost`]).
+    pub annual_cost: f64,
+    /// Its Shapley share of the total reduction (inherent EAL − residual EAL): the function's
+    /// marginal contribution averaged over every order in which the functions could be added.
+    /// The shares of all functions add up to the total reduction.
+    pub eal_reduction: f64,
+    /// `eal_reduction` as a fraction of the total reduction (`None` when nothing is removed).
+    pub share: Option<f64>,
+}
+
+/// What one control is worth. Reductions are positive when the control lowers the loss.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ControlValue {
+    /// The control's id.
+    pub id: String,
+    /// Its CSF function.
+    pub function: Function,
+    /// Its CSF category, if given.
+    pub category: Option<Category>,
+    /// Annual cost plus the upfront cost spread over the horizon as an annuity at the discount
+    /// rate.
+    pub annual_cost: f64,
+    /// Marginal reduction: residual EAL with every control but this one, minus residual EAL with
+    /// all of them.
+    pub eal_reduction: f64,
+    /// Monte Carlo standard error of `eal_reduction` (from the year-by-year differences of the
+    /// two variants, which share their events).
+    pub eal_reduction_se: f64,
+    /// Stand-alone reduction: inherent EAL minus EAL with only this control.
+    pub standalone_reduction: f64,
+    /// Monte Carlo standard error of `standalone_reduction`.
+    pub standalone_reduction_se: f64,
+    /// Return on security investment, (eal_reduction − annual_cost) / annual_cost; `None` when
+    /// the control costs nothing.
+    pub rosi: Option<f64>,
+    /// eal_reduction − annual_cost.
+    pub net_benefit: f64,
+    /// −upfront + Σ_{t=1..horizon} (eal_reduction − annual) / (1 + rate)^t.
+    pub npv: f64,
+    /// VaR 99% of the annual loss with every control but this one, minus VaR 99% with all.
+    pub var99_reduction: f64,
+    /// TVaR 99% with every control but this one, minus TVaR 99% with all.
+    pub tvar99_reduction: f64,
+}
+
+impl ControlAnalysis {
+    pub(crate) fn new(
+        run: ControlRun,
+        controls: &[Control],
+        finance: Finance,
+        seed: u64,
+    ) -> Result<ControlAnalysis> {
+        let n = run.inherent.trials() as f64;
+        let residual_var = run.residual.quantile(TAIL_P)?;
+        let residual_tvar = run.residual.tail_mean(TAIL_P)?;
+        let annual_costs: Vec<f64> = controls
+            .iter()
+            .map(|c| finance.annualized_cost(c.cost()))
+            .collect();
+        let control_values = controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let marginal = &run.marginal[i];
+                let standalone = &run.standalone[i];
+                let (var_without, tvar_without) = run.tail_without[i];
+                let annual_cost = annual_costs[i];
+                ControlValue {
+                    id: c.id().to_string(),
+                    function: c.function(),
+                    category: c.category(),
+                    annual_cost,
+                    eal_reduction: marginal.mean,
+                    eal_reduction_se: (marginal.variance() / n).sqrt(),
+                    standalone_reduction: standalone.mean,
+                    standalone_reduction_se: (standalone.variance() / n).sqrt(),
+                    rosi: finance::rosi(marginal.mean, annual_cost),
+                    net_benefit: marginal.mean - annual_cost,
+                    npv: finance.npv(c.cost(), marginal.mean),
+                    var99_reduction: var_without - residual_var,
+                    tvar99_reduction: tvar_without - residual_tvar,
+                }
+            })
+            .collect();
+        let total = run.inherent.expected_annual_loss() - run.residual.expected_annual_loss();
+        let functions = run
+            .players
+            .iter()
+            .zip(&run.shapley)
+            .map(|(&function, &sum)| {
+                let eal_reduction = sum / n;
+                FunctionShare {
+                    function,
+                    annual_cost: controls
+                        .iter()
+                        .zip(&annual_costs)
+                        .filter(|(c, _)| c.function() == function)
+                        .map(|(_, cost)| cost)
+                        .sum(),
+                    eal_reduction,
+                    share: (total != 0.0).then(|| eal_reduction / total),
+                }
+            })
+            .collect();
+        let risks = run
+            .risks
+            .into_iter()
+            .zip(&run.residual_by_risk)
+            .map(|(r, &residual)| RiskEffect {
+                id: r.id,
+                inherent_eal: r.expected_annual_loss,
+                inherent_eal_se: r.standard_error,
+                residual_eal: residual / n,
+            })
+            .collect();
+        Ok(ControlAnalysis {
+            seed,
+            finance,
+            inherent: run.inherent,
+            residual: run.residual,
+            risks,
+            functions,
+            controls: control_values,
+        })
+    }
+
+    /// The seed the simulation ran with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The number of simulated years.
+    pub fn trials(&self) -> usize {
+        self.inherent.trials()
+    }
+
+    /// The horizon and discount rate behind annual costs and NPVs.
+    pub fn finance(&self) -> &Finance {
+        &self.finance
+    }
+
+    /// The annual loss without any control.
+    pub fn inherent(&self) -> &LossDistribution {
+        &self.inherent
+    }
+
+    /// The annual loss with every control.
+    pub fn residual(&self) -> &LossDistribution {
+        &self.residual
+    }
+
+    /// Inherent EAL minus residual EAL: what all the controls remove together.
+    pub fn total_reduction(&self) -> f64 {
+        self.inherent.expected_annual_loss() - self.residual.expected_annual_loss()
+    }
+
+    /// Each risk's inherent and residual EAL, in the model's order.
+    pub fn risks(&self) -> &[RiskEffect] {
+        &self.risks
+    }
+
+    /// The Shapley share of each CSF function that has controls, in CSF order (Govern first).
+    pub fn functions(&self) -> &[FunctionShare] {
+        &self.functions
+    }
+
+    /// What each control is worth, in the model's order.
+    pub fn controls(&self) -> &[ControlValue] {
+        &self.controls
+    }
+
+    /// Checks the inherent and residual loss exceedance curves against `curve`, at its points.
+    pub fn tolerance(&self, curve: &ToleranceCurve) -> ToleranceReport {
+        ToleranceReport {
+            inherent: curve.check(&self.inherent),
+            residual: curve.check(&self.residual),
+        }
+    }
+
+    /// The value of the control with this id, if there is one.
+    pub fn control(&self, id: &str) -> Option<&ControlValue> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+}

@@ -1,0 +1,317 @@
+//! Control: a security measure, its CSF function, what it costs and how it changes losses.
+
+use crate::csf::{Category, Function};
+use crate::efficacy::Efficacy;
+use crate::error::{Error, Result};
+use crate::finance::Cost;
+use crate::risk::validate_id;
+use crate::transfer::Transfer;
+
+/// A control: a measure tagged with the NIST CSF 2.0 function it belongs to, with a cost and
+/// one or more effects on the risks it applies to.
+///
+/// The effects, applied to every loss event of a risk the control applies to:
+///
+/// - **frequency efficacy** f: the control blocks each event independently with probability f
+///   (thinning; on a Poisson risk the same as scaling the rate by 1 − f);
+/// - **magnitude efficacy** s: the control removes the fraction s of the event's loss;
+/// - **transfer**: an insurance policy pays part of the loss that the other controls leave
+///   (see [`Transfer`]); its premium is the control's annual cost.
+///
+/// [`with_efficacy`](Control::with_efficacy) is the shorthand that sends an efficacy to the
+/// function's natural lever: Protect → frequency; Detect, Respond, Recover → magnitude. Govern
+/// and Identify controls act only through a lever named explicitly. This mapping is a modelling
+/// convention derived from FAIR-CAM, not a NIST rule.
+///
+/// Several controls on one risk combine multiplicatively: an event passes each frequency control
+/// independently and keeps `Π (1 − s)` of its loss; transfers apply last, in the model's order.
+///
+/// # Example
+/// ```
+/// use csfquant::{Control, Cost, Efficacy, Function, Transfer};
+/// let edr = Control::new("edr", Function::Detect)?
+///     .with_name("EDR on all endpoints")
+///     .with_category("DE.CM")?
+///     .with_cost(Cost::new(50_000.0, 120_000.0)?)
+///     .applies_to(["ransomware", "bec"])
+///     .with_efficacy(Efficacy::pert(0.1, 0.3, 0.5)?)?;
+/// assert!(edr.magnitude_efficacy().is_some());
+///
+/// let insurance = Control::new("insurance", Function::Govern)?
+///     .with_category("GV.RM")?
+///     .with_cost(Cost::new(0.0, 45_000.0)?)
+///     .with_transfer(Transfer::new(250e3, 2e6)?.with_aggregate_limit(3e6)?)?;
+/// assert!(insurance.applies_to_risks().is_none()); // every risk
+/// Ok::<(), csfquant::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Control {
+    id: String,
+    name: String,
+    function: Function,
+    category: Option<Category>,
+    cost: Cost,
+    applies_to: Option<Vec<String>>,
+    frequency_efficacy: Option<Efficacy>,
+    magnitude_efficacy: Option<Efficacy>,
+    transfer: Option<Transfer>,
+}
+
+impl Control {
+    /// A control of this CSF function, without cost or effect yet (its name defaults to the id).
+    ///
+    /// # Errors
+    /// [`Error::InvalidId`] unless `id` is 1 to 128 bytes of letters, digits, `-`, `_`, `.` or
+    /// `:`.
+    pub fn new(id: impl Into<String>, function: Function) -> Result<Control> {
+        let id = id.into();
+        validate_id("control id", &id)?;
+        Ok(Control {
+            name: id.clone(),
+            id,
+            function,
+            category: None,
+            cost: Cost::ZERO,
+            applies_to: None,
+            frequency_efficacy: None,
+            magnitude_efficacy: None,
+            transfer: None,
+        })
+    }
+
+    /// Sets the human-readable name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Control {
+        self.name = name.into();
+        self
+    }
+
+    /// Tags the control with a CSF 2.0 category of its function (`"DE.CM"`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownCsfId`] if `category` is not a CSF 2.0 category id;
+    /// [`Error::CategoryOutsideFunction`] if it belongs to another function.
+    pub fn with_category(mut self, category: &str) -> Result<Control> {
+        let category = Category::parse(category)?;
+        if category.function() != self.function {
+            return Err(Error::CategoryOutsideFunction {
+                control: self.id,
+                category,
+                function: self.function,
+                actual: category.function(),
+            });
+        }
+        self.category = Some(category);
+        Ok(self)
+    }
+
+    /// Sets the cost (default: nothing).
+    pub fn with_cost(mut self, cost: Cost) -> Control {
+        self.cost = cost;
+        self
+    }
+
+    /// Restricts the control to these risk ids (default: every risk of the model). The ids are
+    /// checked when the control joins a model; repeated ids count once.
+    pub fn applies_to<I, S>(mut self, risk_ids: I) -> Control
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut ids: Vec<String> = Vec::new();
+        for id in risk_ids {
+            let id = id.into();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        self.applies_to = Some(ids);
+        self
+    }
+
+    /// Sends `efficacy` to the function's natural lever: frequency for Protect, magnitude for
+    /// Detect, Respond and Recover.
+    ///
+    /// # Errors
+    /// [`Error::NoNaturalLever`] for Govern and Identify controls; [`Error::DuplicateEffect`] if
+    /// that lever is already set.
+    pub fn with_efficacy(self, efficacy: Efficacy) -> Result<Control> {
+        match self.function {
+            Function::Protect => self.with_frequency_efficacy(efficacy),
+            Function::Detect | Function::Respond | Function::Recover => {
+                self.with_magnitude_efficacy(efficacy)
+            }
+            Function::Govern | Function::Identify => Err(Error::NoNaturalLever {
+                control: self.id,
+                function: self.function,
+            }),
+        }
+    }
+
+    /// Sets the fraction of events the control prevents (each event blocked independently).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateEffect`] if a frequency efficacy is already set.
+    pub fn with_frequency_efficacy(mut self, efficacy: Efficacy) -> Result<Control> {
+        if self.frequency_efficacy.is_some() {
+            return Err(self.duplicate("frequency efficacy"));
+        }
+        self.frequency_efficacy = Some(efficacy);
+        Ok(self)
+    }
+
+    /// Sets the fraction of each event's loss the control removes.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateEffect`] if a magnitude efficacy is already set.
+    pub fn with_magnitude_efficacy(mut self, efficacy: Efficacy) -> Result<Control> {
+        if self.magnitude_efficacy.is_some() {
+            return Err(self.duplicate("magnitude efficacy"));
+        }
+        self.magnitude_efficacy = Some(efficacy);
+        Ok(self)
+    }
+
+    /// Makes the control an insurance policy with these terms.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateEffect`] if a transfer is already set.
+    pub fn with_transfer(mut self, transfer: Transfer) -> Result<Control> {
+        if self.transfer.is_some() {
+            return Err(self.duplicate("transfer"));
+        }
+        self.transfer = Some(transfer);
+        Ok(self)
+    }
+
+    fn duplicate(self, effect: &'static str) -> Error {
+        Error::DuplicateEffect {
+            control: self.id,
+            effect,
+        }
+    }
+
+    /// The id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The human-readable name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The CSF function.
+    pub fn function(&self) -> Function {
+        self.function
+    }
+
+    /// The CSF category, if given.
+    pub fn category(&self) -> Option<Category> {
+        self.category
+    }
+
+    /// The cost.
+    pub fn cost(&self) -> &Cost {
+        &self.cost
+    }
+
+    /// The risk ids the control is restricted to; `None` means every risk.
+    pub fn applies_to_risks(&self) -> Option<&[String]> {
+        self.applies_to.as_deref()
+    }
+
+    /// The fraction of events prevented, if the control acts on frequency.
+    pub fn frequency_efficacy(&self) -> Option<&Efficacy> {
+        self.frequency_efficacy.as_ref()
+    }
+
+    /// The fraction of each event's loss removed, if the control acts on magnitude.
+    pub fn magnitude_efficacy(&self) -> Option<&Efficacy> {
+        self.magnitude_efficacy.as_ref()
+    }
+
+    /// The insurance terms, if the control is a transfer.
+    pub fn transfer(&self) -> Option<&Transfer> {
+        self.transfer.as_ref()
+    }
+
+    /// Whether the control has at least one effect.
+    pub fn has_effect(&self) -> bool {
+        self.frequency_efficacy.is_some()
+            || self.magnitude_efficacy.is_some()
+            || self.transfer.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn half() -> Efficacy {
+        Efficacy::fixed(0.5).unwrap()
+    }
+
+    #[test]
+    fn shorthand_goes_to_the_natural_lever() {
+        let c = Control::new("mfa", Function::Protect).unwrap();
+        let c = c.with_efficacy(half()).unwrap();
+        assert!(c.frequency_efficacy().is_some() && c.magnitude_efficacy().is_none());
+        for f in [Function::Detect, Function::Respond, Function::Recover] {
+            let c = Control::new("c", f).unwrap().with_efficacy(half()).unwrap();
+            assert!(c.magnitude_efficacy().is_some() && c.frequency_efficacy().is_none());
+        }
+        for f in [Function::Govern, Function::Identify] {
+            let e = Control::new("c", f).unwrap().with_efficacy(half());
+            assert_eq!(
+                e.unwrap_err().to_string(),
+                format!(
+                    "control \"c\": a {f} control has no natural lever for the shorthand efficacy (give a frequency or magnitude efficacy)"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn an_effect_given_twice_is_an_error() {
+        let c = Control::new("mfa", Function::Protect)
+            .unwrap()
+            .with_frequency_efficacy(half())
+            .unwrap();
+        let e = c.clone().with_efficacy(half()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "control \"mfa\": frequency efficacy is given twice"
+        );
+        // A second lever is fine.
+        assert!(c.with_magnitude_efficacy(half()).is_ok());
+    }
+
+    #[test]
+    fn category_must_belong_to_the_function() {
+        let c = Control::new("edr", Function::Protect).unwrap();
+        let e = c.clone().with_category("DE.CM").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "control \"edr\": category DE.CM belongs to Detect, not Protect"
+        );
+        assert!(c.clone().with_category("XX.YY").is_err());
+        assert_eq!(
+            c.with_category("pr.aa").unwrap().category(),
+            Some(Category::parse("PR.AA").unwrap())
+        );
+    }
+
+    #[test]
+    fn ids_and_risk_lists() {
+        assert!(Control::new("", Function::Govern).is_err());
+        assert!(Control::new("a b", Function::Govern).is_err());
+        let c = Control::new("x", Function::Detect)
+            .unwrap()
+            .applies_to(["a", "b", "a"]);
+        assert_eq!(
+            c.applies_to_risks(),
+            Some(&["a".to_string(), "b".into()][..])
+        );
+        assert!(!c.has_effect());
+    }
+}

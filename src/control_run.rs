@@ -1,0 +1,154 @@
+//! A run with controls: the engine's events, every control arm, folded over all chunks.
+
+use crate::arms::{ArmChunk, Arms, ControlPlan, Moments};
+use crate::control::Control;
+use crate::csf::Function;
+use crate::error::{Error, Result};
+use crate::report::{self, LossDistribution, RiskLoss};
+use crate::risk::Risk;
+use crate::simulate::{
+    self, CHUNK_TRIALS, MAX_EXPECTED_DRAWS, Plan, RiskSums, SimulationOptions, YearSink,
+};
+use crate::stats::{self, Largest};
+
+/// The probability level of the tail figures reported per control (VaR and TVaR at 99%).
+pub(crate) const TAIL_P: f64 = 0.99;
+
+/// Everything a control analysis needs from the simulation, before finance.
+#[derive(Debug)]
+pub(crate) struct ControlRun {
+    pub(crate) inherent: LossDistribution,
+    pub(crate) residual: LossDistribution,
+    pub(crate) risks: Vec<RiskLoss>,
+    /// Per risk: residual annual loss summed over all years.
+    pub(crate) residual_by_risk: Vec<f64>,
+    pub(crate) marginal: Vec<Moments>,
+    pub(crate) standalone: Vec<Moments>,
+    /// Per control: VaR and TVaR at [`TAIL_P`] of the annual loss with every control but it.
+    pub(crate) tail_without: Vec<(f64, f64)>,
+    /// The Shapley players and their shares of the loss removed, summed over all years.
+    pub(crate) players: Vec<Function>,
+    pub(crate) shapley: Vec<f64>,
+}
+
+impl YearSink for Arms<'_> {
+    #[inline(always)]
+    fn start_year(&mut self) {
+        Arms::start_year(self);
+    }
+    #[inline(always)]
+    fn event(&mut self, risk: usize, loss: f64) {
+        Arms::event(self, risk, loss);
+    }
+    #[inline(always)]
+    fn end_year(&mut self, slot: usize) {
+        Arms::end_year(self, slot);
+    }
+}
+
+/// Simulates `risks` with and without `controls` (validated by the model) on the same events.
+pub(crate) fn run(
+    risks: &[Risk],
+    controls: &[Control],
+    options: SimulationOptions,
+) -> Result<ControlRun> {
+    let trials = options.validate()?;
+    let plan = Plan::new(risks)?;
+    let arms_plan = ControlPlan::new(risks, controls);
+    let draws =
+        (plan.expected_draws_per_year + arms_plan.expected_draws_per_year(risks)) * trials as f64;
+    if draws > MAX_EXPECTED_DRAWS {
+        return Err(Error::TooMuchWork {
+            draws,
+            max: MAX_EXPECTED_DRAWS,
+        });
+    }
+    let mut inherent = allocate(trials, options.trial_count(), 2)?;
+    let mut residual = allocate(trials, options.trial_count(), 2)?;
+
+    let n_risks = risks.len();
+    let n_controls = controls.len();
+    let mut risk_totals = vec![RiskSums::default(); n_risks];
+    let mut residual_by_risk = vec![0.0; n_risks];
+    let mut marginal = vec![Moments::default(); n_controls];
+    let mut standalone = vec![Moments::default(); n_controls];
+    let mut shapley = vec![0.0; arms_plan.players().len()];
+    // The tail of the arm without c needs the largest n - k + 1 of its annual losses.
+    let keep = trials - stats::quantile_rank(trials, TAIL_P) + 1;
+    let mut tails: Vec<Largest> = (0..n_controls).map(|_| Largest::new(keep)).collect();
+
+    let bytes_per_chunk = n_risks * 24 + n_controls * CHUNK_TRIALS * 16;
+    let seed = options.seed();
+    simulate::run_batches(
+        &mut inherent,
+        &mut residual,
+        options.is_parallel(),
+        bytes_per_chunk,
+        |chunk, inherent, residual| {
+            let mut arms = Arms::new(
+                &arms_plan,
+                n_risks,
+                |stream| simulate::stream_rng(seed, chunk, stream),
+                residual,
+            );
+            let events = simulate::stream_rng(seed, chunk, 0);
+            let base = plan.run_chunk(events, inherent, &mut arms);
+            (base, arms.finish())
+        },
+        |_, (base, arms): (_, ArmChunk), _, residual| {
+            plan.fold(&mut risk_totals, &base)?;
+            for (total, r) in residual_by_risk.iter_mut().zip(&arms.residual_by_risk) {
+                *total += r;
+            }
+            for (total, m) in marginal.iter_mut().zip(&arms.marginal) {
+                total.merge(m);
+            }
+            for (total, m) in standalone.iter_mut().zip(&arms.standalone) {
+                total.merge(m);
+            }
+            for (total, s) in shapley.iter_mut().zip(&arms.shapley) {
+                *total += s;
+            }
+            let years = residual.len();
+            for (tail, removed) in tails.iter_mut().zip(arms.marginal_by_year.chunks(years)) {
+                for (r, d) in residual.iter().zip(removed) {
+                    tail.push(r + d);
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    let tail_without = tails
+        .into_iter()
+        .map(|t| {
+            let top = t.into_sorted();
+            (top[0], stats::tail_mean_of_top(&top, trials, TAIL_P))
+        })
+        .collect();
+    report::sort_losses(&mut inherent);
+    report::sort_losses(&mut residual);
+    Ok(ControlRun {
+        inherent: LossDistribution::from_sorted(inherent),
+        residual: LossDistribution::from_sorted(residual),
+        risks: simulate::risk_losses(risks, &plan, &risk_totals, trials),
+        residual_by_risk,
+        marginal,
+        standalone,
+        tail_without,
+        players: arms_plan.players().to_vec(),
+        shapley,
+    })
+}
+
+/// A zeroed loss vector of `trials` values, or an error naming the memory of all `vectors`.
+fn allocate(trials: usize, asked: u64, vectors: u64) -> Result<Vec<f64>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(trials)
+        .map_err(|_| Error::OutOfMemory {
+            trials: asked,
+            bytes: asked.saturating_mul(8 * vectors),
+        })?;
+    v.resize(trials, 0.0);
+    Ok(v)
+}

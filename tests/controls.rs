@@ -1,0 +1,514 @@
+//! Controls: exact effects where the maths is exact, common random numbers, Shapley shares,
+//! agreement with separately simulated variants, validation.
+
+use csfquant::{
+    Control, ControlAnalysis, Cost, Efficacy, Error, Finance, Frequency, Function, Magnitude,
+    Model, Risk, SimulationOptions, ToleranceCurve, Transfer,
+};
+
+fn risk(id: &str, rate: f64, low: f64, high: f64) -> Risk {
+    Risk::new(
+        id,
+        Frequency::poisson(rate).unwrap(),
+        Magnitude::lognormal_ci90(low, high).unwrap(),
+    )
+    .unwrap()
+}
+
+fn fixed(v: f64) -> Efficacy {
+    Efficacy::fixed(v).unwrap()
+}
+
+fn analyze(model: &Model, seed: u64, trials: u64) -> ControlAnalysis {
+    model
+        .analyze(
+            SimulationOptions::new(seed).trials(trials),
+            Finance::default(),
+        )
+        .unwrap()
+}
+
+/// A small company: four risks, controls in all six functions, one insurance policy.
+fn company() -> Model {
+    let risks = vec![
+        risk("ransomware", 0.3, 1e5, 5e6),
+        risk("bec", 1.5, 1e4, 5e5),
+        Risk::new(
+            "breach",
+            Frequency::negative_binomial(0.4, 0.8).unwrap(),
+            Magnitude::pert(5e4, 3e5, 4e6).unwrap(),
+        )
+        .unwrap(),
+        risk("ddos", 2.0, 5e3, 2e5),
+    ];
+    let controls = vec![
+        Control::new("mfa", Function::Protect)
+            .unwrap()
+            .applies_to(["bec", "breach", "ransomware"])
+            .with_cost(Cost::new(40e3, 30e3).unwrap())
+            .with_efficacy(Efficacy::pert(0.3, 0.5, 0.7).unwrap())
+            .unwrap(),
+        Control::new("edr", Function::Detect)
+            .unwrap()
+            .with_category("DE.CM")
+            .unwrap()
+            .applies_to(["ransomware", "breach"])
+            .with_cost(Cost::new(50e3, 120e3).unwrap())
+            .with_efficacy(Efficacy::pert(0.1, 0.3, 0.5).unwrap())
+            .unwrap(),
+        Control::new("ir", Function::Respond)
+            .unwrap()
+            .with_cost(Cost::new(0.0, 40e3).unwrap())
+            .with_efficacy(Efficacy::uniform(0.02, 0.12).unwrap())
+            .unwrap(),
+        Control::new("backups", Function::Recover)
+            .unwrap()
+            .applies_to(["ransomware"])
+            .with_cost(Cost::new(0.0, 60e3).unwrap())
+            .with_efficacy(fixed(0.4))
+            .unwrap(),
+        Control::new("inventory", Function::Identify)
+            .unwrap()
+            .with_cost(Cost::new(20e3, 10e3).unwrap())
+            .with_frequency_efficacy(Efficacy::triangular(0.0, 0.05, 0.15).unwrap())
+            .unwrap(),
+        Control::new("insurance", Function::Govern)
+            .unwrap()
+            .with_category("GV.RM")
+            .unwrap()
+            .with_cost(Cost::new(0.0, 45e3).unwrap())
+            .with_transfer(
+                Transfer::new(250e3, 2e6)
+                    .unwrap()
+                    .with_aggregate_limit(3e6)
+                    .unwrap(),
+            )
+            .unwrap(),
+    ];
+    Model::new(risks).unwrap().with_controls(controls).unwrap()
+}
+
+/// The same model with only the controls whose ids pass `keep`.
+fn with_only(model: &Model, keep: impl Fn(&Control) -> bool) -> Model {
+    let controls = model
+        .controls()
+        .iter()
+        .filter(|c| keep(c))
+        .cloned()
+        .collect();
+    Model::new(model.risks().to_vec())
+        .unwrap()
+        .with_controls(controls)
+        .unwrap()
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
+}
+
+#[test]
+fn frequency_efficacy_thins_a_poisson_risk() {
+    let f = 0.4;
+    let model = Model::new(vec![risk("r", 2.0, 1e4, 1e6)])
+        .unwrap()
+        .with_controls(vec![
+            Control::new("c", Function::Protect)
+                .unwrap()
+                .with_efficacy(fixed(f))
+                .unwrap(),
+        ])
+        .unwrap();
+    let inherent = model.expected_annual_loss();
+    let a = analyze(&model, 11, 400_000);
+    let residual = a.residual();
+    // Thinning a Poisson(λ) process by 1 - f gives Poisson((1 - f) λ): residual EAL is
+    // (1 - f) times the analytic inherent EAL. 5 SE: a false alarm has probability < 1e-6.
+    assert!(
+        (residual.expected_annual_loss() - (1.0 - f) * inherent).abs()
+            < 5.0 * residual.standard_error()
+    );
+    let c = a.control("c").unwrap();
+    assert!((c.eal_reduction - f * inherent).abs() < 5.0 * c.eal_reduction_se);
+}
+
+#[test]
+fn magnitude_efficacy_scales_every_event() {
+    let s = 0.3;
+    let model = Model::new(vec![risk("r", 1.0, 1e4, 1e6)])
+        .unwrap()
+        .with_controls(vec![
+            Control::new("c", Function::Recover)
+                .unwrap()
+                .with_efficacy(fixed(s))
+                .unwrap(),
+        ])
+        .unwrap();
+    let a = analyze(&model, 12, 200_000);
+    // Each event keeps exactly 70%: the residual year is 0.7 x the inherent year, so the
+    // simulated means agree to rounding, and the analytic value within Monte Carlo error.
+    let (inh, res) = (a.inherent(), a.residual());
+    assert!(close(
+        res.expected_annual_loss(),
+        (1.0 - s) * inh.expected_annual_loss(),
+        1e-12
+    ));
+    assert!(close(
+        res.quantile(0.99).unwrap(),
+        (1.0 - s) * inh.quantile(0.99).unwrap(),
+        1e-12
+    ));
+    let analytic = (1.0 - s) * model.expected_annual_loss();
+    assert!((res.expected_annual_loss() - analytic).abs() < 5.0 * res.standard_error());
+}
+
+#[test]
+fn insurance_on_fixed_events_retains_the_domain_example() {
+    // DOMAIN.md §8: deductible 250k, occurrence limit 2M, aggregate 3M; events of 1.5M, 3M and
+    // 0.1M in one year recover 1.25M + 2M + 0 = 3.25M, capped at 3M: 1.6M retained.
+    let event = |id: &str, loss: f64| {
+        Risk::new(
+            id,
+            Frequency::fixed(1).unwrap(),
+            Magnitude::fixed(loss).unwrap(),
+        )
+        .unwrap()
+    };
+    let policy = Transfer::new(250e3, 2e6)
+        .unwrap()
+        .with_aggregate_limit(3e6)
+        .unwrap();
+    let model = Model::new(vec![event("a", 1.5e6), event("b", 3e6), event("c", 0.1e6)])
+        .unwrap()
+        .with_controls(vec![
+            Control::new("insurance", Function::Govern)
+                .unwrap()
+                .with_cost(Cost::new(0.0, 500e3).unwrap())
+                .with_transfer(policy)
+                .unwrap(),
+        ])
+        .unwrap();
+    let a = analyze(&model, 1, 1000);
+    assert_eq!(a.inherent().expected_annual_loss(), 4.6e6);
+    assert_eq!(a.residual().expected_annual_loss(), 1.6e6);
+    assert_eq!(a.residual().max(), 1.6e6);
+    let c = a.control("insurance").unwrap();
+    assert_eq!((c.eal_reduction, c.eal_reduction_se), (3e6, 0.0));
+    assert_eq!(c.rosi, Some(5.0)); // (3M - 500k) / 500k
+    assert_eq!(c.var99_reduction, 3e6);
+    // Per risk, the 3M is shared in proportion to the claims (1.25 : 2 : 0 of 3.25).
+    let residual: Vec<f64> = a.risks().iter().map(|r| r.residual_eal).collect();
+    let want = [1.5e6 - 3e6 * 1.25 / 3.25, 3e6 - 3e6 * 2.0 / 3.25, 0.1e6];
+    for (got, want) in residual.iter().zip(want) {
+        assert!(close(*got, want, 1e-12), "{residual:?}");
+    }
+    // The Shapley share of Govern is the whole reduction.
+    assert_eq!(a.functions().len(), 1);
+    assert!(close(a.functions()[0].eal_reduction, 3e6, 1e-12));
+}
+
+#[test]
+fn transfers_apply_in_order_on_what_the_previous_left() {
+    // One 10M event a year. Primary: 1M deductible, 4M limit -> pays 4M, leaves 6M.
+    // Excess: 0 deductible on the 6M left, 5M limit -> pays 5M. Retained 1M.
+    let model = Model::new(vec![
+        Risk::new(
+            "r",
+            Frequency::fixed(1).unwrap(),
+            Magnitude::fixed(10e6).unwrap(),
+        )
+        .unwrap(),
+    ])
+    .unwrap()
+    .with_controls(vec![
+        Control::new("primary", Function::Govern)
+            .unwrap()
+            .with_transfer(Transfer::new(1e6, 4e6).unwrap())
+            .unwrap(),
+        Control::new("excess", Function::Govern)
+            .unwrap()
+            .with_transfer(Transfer::new(0.0, 5e6).unwrap())
+            .unwrap(),
+    ])
+    .unwrap();
+    let a = analyze(&model, 1, 100);
+    assert_eq!(a.residual().expected_annual_loss(), 1e6);
+    // Without the primary, the excess alone pays 5M of 10M: the primary adds 4M.
+    assert_eq!(a.control("primary").unwrap().eal_reduction, 4e6);
+    // Without the excess, the primary pays 4M: the excess adds 5M.
+    assert_eq!(a.control("excess").unwrap().eal_reduction, 5e6);
+    assert_eq!(a.control("excess").unwrap().standalone_reduction, 5e6);
+}
+
+#[test]
+fn npv_and_rosi_of_a_known_reduction_match_the_domain_example() {
+    // A 1M loss every year and a control removing 30% of it: 300k a year, as in DOMAIN.md §6
+    // (upfront 150k, running 50k, r = 10%, T = 3: NPV 471,713).
+    let model = Model::new(vec![
+        Risk::new(
+            "r",
+            Frequency::fixed(1).unwrap(),
+            Magnitude::fixed(1e6).unwrap(),
+        )
+        .unwrap(),
+    ])
+    .unwrap()
+    .with_controls(vec![
+        Control::new("c", Function::Detect)
+            .unwrap()
+            .with_cost(Cost::new(150e3, 50e3).unwrap())
+            .with_efficacy(fixed(0.3))
+            .unwrap(),
+    ])
+    .unwrap();
+    let finance = Finance::new(3, 0.10).unwrap();
+    let a = model
+        .analyze(SimulationOptions::new(1).trials(10), finance)
+        .unwrap();
+    let c = a.control("c").unwrap();
+    assert!(close(c.eal_reduction, 300e3, 1e-12));
+    assert!((c.npv - 471_713.0).abs() < 0.1, "{}", c.npv);
+    // Annual cost: 50k + 150k / 2.486852 = 110,317; ROSI = (300k - 110,317) / 110,317.
+    let annual = 50e3 + 150e3 / 2.486_851_990_984_222_6;
+    assert!(close(c.annual_cost, annual, 1e-12));
+    assert!(close(c.rosi.unwrap(), (300e3 - annual) / annual, 1e-12));
+    assert!(close(c.net_benefit, 300e3 - annual, 1e-12));
+}
+
+#[test]
+fn shapley_shares_add_up_to_the_total_reduction() {
+    let a = analyze(&company(), 5, 100_000);
+    let total = a.total_reduction();
+    let sum: f64 = a.functions().iter().map(|f| f.eal_reduction).sum();
+    assert!(close(sum, total, 1e-9), "{sum} vs {total}");
+    let shares: f64 = a.functions().iter().map(|f| f.share.unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9);
+    assert_eq!(a.functions().len(), 6);
+    // Per-risk residuals add up to the residual EAL.
+    let by_risk: f64 = a.risks().iter().map(|r| r.residual_eal).sum();
+    assert!(close(by_risk, a.residual().expected_annual_loss(), 1e-9));
+}
+
+#[test]
+fn with_one_control_marginal_equals_standalone() {
+    let model = with_only(&company(), |c| c.id() == "edr");
+    let a = analyze(&model, 6, 50_000);
+    let c = a.control("edr").unwrap();
+    assert!(close(c.eal_reduction, c.standalone_reduction, 1e-9));
+    assert!(close(c.eal_reduction_se, c.standalone_reduction_se, 1e-6));
+    assert!(close(c.eal_reduction, a.total_reduction(), 1e-9));
+}
+
+#[test]
+fn every_arm_equals_the_separately_simulated_variant() {
+    // Controls draw from streams keyed by their ids and never move the events, so a model with
+    // a subset of the controls, run with the same seed, reproduces the matching arm year by
+    // year: the figures agree to rounding, not just within Monte Carlo error.
+    let model = company();
+    let (seed, trials) = (21, 30_000);
+    let a = analyze(&model, seed, trials);
+    let residual_eal = |m: &Model| analyze(m, seed, trials).residual().expected_annual_loss();
+    assert_eq!(
+        a.inherent(),
+        model
+            .simulate(SimulationOptions::new(seed).trials(trials))
+            .unwrap()
+            .portfolio()
+    );
+    let all = a.residual().expected_annual_loss();
+    for control in model.controls() {
+        let id = control.id();
+        let c = a.control(id).unwrap();
+        let without = analyze(&with_only(&model, |k| k.id() != id), seed, trials);
+        let w = without.residual();
+        assert!(
+            close(c.eal_reduction, w.expected_annual_loss() - all, 1e-9),
+            "{id}"
+        );
+        let var = w.quantile(0.99).unwrap() - a.residual().quantile(0.99).unwrap();
+        let tvar = w.tail_mean(0.99).unwrap() - a.residual().tail_mean(0.99).unwrap();
+        assert!(close(c.var99_reduction, var, 1e-9), "{id}");
+        assert!(close(c.tvar99_reduction, tvar, 1e-9), "{id}");
+        let alone = residual_eal(&with_only(&model, |k| k.id() == id));
+        let standalone = a.inherent().expected_annual_loss() - alone;
+        assert!(close(c.standalone_reduction, standalone, 1e-9), "{id}");
+    }
+    // Shapley over the six functions from the 2^6 separately simulated variants.
+    let functions: Vec<Function> = a.functions().iter().map(|f| f.function).collect();
+    let value: Vec<f64> = (0..1usize << functions.len())
+        .map(|s| {
+            let subset = with_only(&model, |k| {
+                (0..functions.len()).any(|j| s & (1 << j) != 0 && k.function() == functions[j])
+            });
+            residual_eal(&subset)
+        })
+        .collect();
+    let n = functions.len();
+    let factorial = |k: usize| (1..=k).map(|i| i as f64).product::<f64>();
+    for (j, share) in a.functions().iter().enumerate() {
+        let mut phi = 0.0;
+        for s in 0..value.len() {
+            if s & (1 << j) == 0 {
+                let k = (s as u32).count_ones() as usize;
+                let w = factorial(k) * factorial(n - 1 - k) / factorial(n);
+                phi += w * (value[s] - value[s | (1 << j)]);
+            }
+        }
+        assert!(
+            close(share.eal_reduction, phi, 1e-9),
+            "{:?}: {} vs {phi}",
+            share.function,
+            share.eal_reduction
+        );
+    }
+}
+
+#[test]
+fn common_random_numbers_shrink_the_error_of_a_reduction_tenfold() {
+    // The reduction of one control, estimated from two independent runs (without it, with all),
+    // has SE sqrt(se_a^2 + se_b^2), about sqrt(2) SD(L) / sqrt(n); from the shared events only
+    // the year-by-year difference D varies, SE = SD(D) / sqrt(n). A Respond control removing
+    // 2-12% of every event's loss has SD(D) of about 7% of SD(L): a gain near 20x. (The gain
+    // shrinks as a control's share of the loss grows; it is largest for the small differences
+    // that independent runs cannot resolve at all.)
+    let model = company();
+    let trials = 100_000;
+    let a = analyze(&model, 31, trials);
+    let c = a.control("ir").unwrap();
+    let without = analyze(&with_only(&model, |k| k.id() != "ir"), 32, trials);
+    let independent = (a.residual().standard_error().powi(2)
+        + without.residual().standard_error().powi(2))
+    .sqrt();
+    assert!(
+        c.eal_reduction_se * 10.0 <= independent,
+        "CRN SE {} vs independent {independent}",
+        c.eal_reduction_se
+    );
+}
+
+#[test]
+fn uncertain_efficacy_is_drawn_once_per_year() {
+    // Poisson(10) events of loss 1 and a Protect control with efficacy U(0, 1) drawn once a
+    // year: the residual count is mixed Poisson with mean 5 and variance
+    // E[(1 - f) λ] + Var[(1 - f) λ] = 5 + 100 / 12. Drawn per event it would be Poisson(5).
+    let model = Model::new(vec![
+        Risk::new(
+            "r",
+            Frequency::poisson(10.0).unwrap(),
+            Magnitude::fixed(1.0).unwrap(),
+        )
+        .unwrap(),
+    ])
+    .unwrap()
+    .with_controls(vec![
+        Control::new("c", Function::Protect)
+            .unwrap()
+            .with_efficacy(Efficacy::uniform(0.0, 1.0).unwrap())
+            .unwrap(),
+    ])
+    .unwrap();
+    let a = analyze(&model, 41, 200_000);
+    let (var, se) = crate::common::variance_and_se(a.residual());
+    let want = 5.0 + 100.0 / 12.0;
+    assert!((var - want).abs() < 5.0 * se, "{var} vs {want} (se {se})");
+}
+
+#[test]
+fn analysis_is_identical_on_any_thread_count() {
+    let model = company();
+    let run = |threads: usize, parallel: bool| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                model
+                    .analyze(
+                        SimulationOptions::new(77).trials(50_000).parallel(parallel),
+                        Finance::new(3, 0.08).unwrap(),
+                    )
+                    .unwrap()
+            })
+    };
+    let serial = run(1, false);
+    for threads in [1, 2, 4] {
+        assert_eq!(run(threads, true), serial, "{threads} threads");
+    }
+}
+
+#[test]
+fn tolerance_is_checked_for_inherent_and_residual() {
+    let a = analyze(&company(), 8, 50_000);
+    let curve = ToleranceCurve::new([(1e6, 0.2), (5e6, 0.02)]).unwrap();
+    let t = a.tolerance(&curve);
+    for (check, dist) in [(&t.inherent, a.inherent()), (&t.residual, a.residual())] {
+        for p in &check.points {
+            assert_eq!(p.probability, dist.exceedance_probability(p.loss).unwrap());
+            assert_eq!(p.margin, p.limit - p.probability);
+        }
+        assert_eq!(check.met, check.points.iter().all(|p| p.margin >= 0.0));
+    }
+}
+
+#[test]
+fn bad_controls_are_errors_that_name_the_control() {
+    let model = Model::new(vec![risk("r", 1.0, 1e3, 1e5)]).unwrap();
+    let protect = || {
+        Control::new("mfa", Function::Protect)
+            .unwrap()
+            .with_efficacy(fixed(0.5))
+            .unwrap()
+    };
+    let e = model
+        .clone()
+        .with_controls(vec![protect().applies_to(["r", "rr"])])
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "control \"mfa\": applies_to names unknown risk \"rr\""
+    );
+    let e = model
+        .clone()
+        .with_controls(vec![protect(), protect()])
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::DuplicateId {
+                kind: "control id",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = model
+        .clone()
+        .with_controls(vec![Control::new("x", Function::Detect).unwrap()])
+        .unwrap_err();
+    assert!(e.to_string().contains("\"x\" has no effect"), "{e}");
+    let e = model
+        .clone()
+        .with_controls(vec![protect().applies_to(Vec::<String>::new())])
+        .unwrap_err();
+    assert!(matches!(e, Error::AppliesToNothing { .. }), "{e}");
+    let many: Vec<Control> = (0..=Model::MAX_CONTROLS)
+        .map(|i| {
+            Control::new(format!("c{i}"), Function::Protect)
+                .unwrap()
+                .with_efficacy(fixed(0.01))
+                .unwrap()
+        })
+        .collect();
+    assert!(matches!(
+        model.with_controls(many),
+        Err(Error::TooManyControls { .. })
+    ));
+}
+
+#[test]
+fn a_model_without_controls_analyses_to_no_change() {
+    let model = Model::new(vec![risk("r", 1.0, 1e3, 1e5)]).unwrap();
+    let a = analyze(&model, 3, 10_000);
+    assert_eq!(a.inherent(), a.residual());
+    assert!(a.controls().is_empty() && a.functions().is_empty());
+    assert_eq!(a.total_reduction(), 0.0);
+}
