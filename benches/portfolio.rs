@@ -8,33 +8,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions};
+use csfquant::{Model, SimulationOptions};
+
+mod common;
+use common::portfolio;
 
 const TRIALS: u64 = 1_000_000;
 const QUANTILES: [f64; 6] = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
-
-/// A deterministic 100-risk portfolio whose Poisson rates sum to exactly 44 events a year.
-fn portfolio() -> Model {
-    let n = 100;
-    // Rates spread over a factor of about 7 by a low-discrepancy sequence, then scaled to sum to 44.
-    let raw: Vec<f64> = (0..n)
-        .map(|i| 0.25 + ((i as f64 * 0.618_033_988_749_895) % 1.0) * 1.5)
-        .collect();
-    let scale = 44.0 / raw.iter().sum::<f64>();
-    let risks = (0..n)
-        .map(|i| {
-            let low = 5_000.0 * (1.0 + (i % 10) as f64);
-            let high = low * (10.0 + 5.0 * (i % 7) as f64);
-            Risk::new(
-                format!("risk-{i:03}"),
-                Frequency::poisson(raw[i] * scale).expect("valid rate"),
-                Magnitude::lognormal_ci90(low, high).expect("valid interval"),
-            )
-            .expect("valid id")
-        })
-        .collect();
-    Model::new(risks).expect("unique ids")
-}
 
 fn run(model: &Model, parallel: bool) -> (f64, Vec<f64>) {
     let options = SimulationOptions::new(2027)

@@ -8,6 +8,10 @@
 
 use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions};
 
+#[path = "support/money.rs"]
+mod money;
+use money::money;
+
 fn main() -> Result<(), csfquant::Error> {
     let model = Model::new(vec![
         // DOMAIN.md section 4: ransomware succeeds on average once every two years (Poisson 0.5),
@@ -95,17 +99,4 @@ fn main() -> Result<(), csfquant::Error> {
         );
     }
     Ok(())
-}
-
-/// Formats an amount with thousands separators and no decimals.
-fn money(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 { format!("-{out}") } else { out }
 }

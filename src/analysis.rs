@@ -94,14 +94,21 @@ pub struct ControlValue {
     pub standalone_reduction: f64,
     /// Monte Carlo standard error of `standalone_reduction`.
     pub standalone_reduction_se: f64,
-    /// Return on security investment, (eal_reduction − annual_cost) / annual_cost; `None` when
-    /// the control costs nothing.
+    /// Return on security investment, (eal_reduction − annual_cost) / annual_cost, on the
+    /// marginal reduction and the annualised cost (so an upfront cost counts through its
+    /// annuity); `None` when the control costs nothing. A control that overlaps with others
+    /// (two controls on the same events) removes less at the margin than alone: compare
+    /// `standalone_reduction` before cutting it.
     pub rosi: Option<f64>,
     /// eal_reduction − annual_cost.
     pub net_benefit: f64,
     /// −upfront + Σ_{t=1..horizon} (eal_reduction − annual) / (1 + rate)^t.
     pub npv: f64,
-    /// VaR 99% of the annual loss with every control but this one, minus VaR 99% with all.
+    /// The discount rate at which `npv` would be 0 (see [`Finance::irr`]); `None` without an
+    /// upfront cost or when the reduction never covers the running cost.
+    pub irr: Option<f64>,
+    /// VaR 99% of the annual loss with every control but this one, minus VaR 99% with all
+    /// (a point estimate: the two quantiles share their events, but no interval is given).
     pub var99_reduction: f64,
     /// TVaR 99% with every control but this one, minus TVaR 99% with all.
     pub tvar99_reduction: f64,
@@ -141,6 +148,7 @@ impl ControlAnalysis {
                     rosi: finance::rosi(marginal.mean, annual_cost),
                     net_benefit: marginal.mean - annual_cost,
                     npv: finance.npv(c.cost(), marginal.mean),
+                    irr: finance.irr(c.cost(), marginal.mean),
                     var99_reduction: var_without - residual_var,
                     tvar99_reduction: tvar_without - residual_tvar,
                 }

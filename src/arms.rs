@@ -319,7 +319,8 @@ struct YearSums {
     recovered_without: Vec<f64>,
     /// Per transfer: Σ of its recoveries when it is the only control.
     recovered_alone: Vec<f64>,
-    /// Per (player subset, transfer): Σ of recoveries with that subset's controls.
+    /// Per (transfer, player subset), transfer-major: Σ of recoveries with that subset's
+    /// controls.
     recovered_by_subset: Vec<f64>,
     /// (risk, transfer, recovery) of the residual arm, to share capped recoveries among risks.
     recoveries: Vec<(usize, usize, f64)>,
@@ -444,21 +445,26 @@ impl<'a> Arms<'a> {
         for (m, &g) in profile.members.iter().zip(factors.iter()) {
             h[m.player] *= g;
         }
-        self.prefix[0] = 1.0;
-        for j in 0..k {
-            self.prefix[j + 1] = self.prefix[j] * self.factors[j];
+        // Prefix products give each all-but-one arm's kept share without division.
+        let prefix = &mut self.prefix[..k];
+        let mut all = 1.0;
+        for (p, &g) in prefix.iter_mut().zip(factors.iter()) {
+            *p = all;
+            all *= g;
         }
-        let kept = x * self.prefix[k];
+        let kept = x * all;
         self.year.residual_before_transfers += kept;
         self.out.residual_by_risk[risk] += kept;
         let mut suffix = 1.0;
-        for j in (0..k).rev() {
-            let c = profile.members[j].control;
-            let without = x * self.prefix[j] * suffix;
-            self.minus[j] = without;
-            self.year.marginal[c] += without - kept;
-            self.year.standalone[c] += x * (1.0 - self.factors[j]);
-            suffix *= self.factors[j];
+        let per_member = profile
+            .members
+            .iter()
+            .zip(factors.iter().zip(prefix.iter()));
+        for ((m, (&g, &p)), without) in per_member.zip(self.minus[..k].iter_mut()).rev() {
+            *without = x * p * suffix;
+            self.year.marginal[m.control] += *without - kept;
+            self.year.standalone[m.control] += x * (1.0 - g);
+            suffix *= g;
         }
         ShapleyWeights::add_product_game_dense(x, &h, &mut self.out.product_shares);
         if x > profile.attachment {
@@ -530,9 +536,10 @@ impl<'a> Arms<'a> {
             // One policy (the common case): only the subsets with its function recover.
             let bit = 1 << plan.transfer_player[t];
             let terms = &plan.transfers[t];
-            for (s, &y) in y_subset.iter().enumerate().take(subsets) {
-                if s & bit != 0 && y > attachment {
-                    self.year.recovered_by_subset[s * n_t + t] += terms.recovery(y);
+            let recovered = &mut self.year.recovered_by_subset[t * subsets..(t + 1) * subsets];
+            for (s, (r, &y)) in recovered.iter_mut().zip(&y_subset[..subsets]).enumerate() {
+                if s & bit != 0 {
+                    *r += terms.recovery(y);
                 }
             }
             return;
@@ -546,7 +553,7 @@ impl<'a> Arms<'a> {
                 if s & (1 << plan.transfer_player[t]) != 0 {
                     let r = plan.transfers[t].recovery(y);
                     y -= r;
-                    self.year.recovered_by_subset[s * n_t + t] += r;
+                    self.year.recovered_by_subset[t * subsets + s] += r;
                 }
             }
         }
@@ -591,24 +598,21 @@ impl<'a> Arms<'a> {
     #[inline(never)]
     fn close_recovery_year(&mut self) {
         let plan = self.plan;
-        let n_t = plan.transfers.len();
         let year = &mut self.year;
         for &(risk, t, r) in &year.recoveries {
             let total = year.recovered[t];
             let scale = plan.transfers[t].cap_annual(total) / total;
             self.out.residual_by_risk[risk] -= r * scale;
         }
-        for (game, recovered) in self
-            .out
-            .recovery_game
-            .iter_mut()
-            .zip(year.recovered_by_subset.chunks_exact(n_t))
+        let subsets = self.out.recovery_game.len();
+        for (recovered, terms) in year
+            .recovered_by_subset
+            .chunks_exact(subsets)
+            .zip(&plan.transfers)
         {
-            *game += recovered
-                .iter()
-                .zip(&plan.transfers)
-                .map(|(&r, terms)| terms.cap_annual(r))
-                .sum::<f64>();
+            for (game, &r) in self.out.recovery_game.iter_mut().zip(recovered) {
+                *game += terms.cap_annual(r);
+            }
         }
         year.recoveries.clear();
         year.recovered.fill(0.0);

@@ -26,6 +26,11 @@ use crate::transfer::Transfer;
 /// Several controls on one risk combine multiplicatively: an event passes each frequency control
 /// independently and keeps `Π (1 − s)` of its loss; transfers apply last, in the model's order.
 ///
+/// Each control draws its random numbers (its yearly efficacy, which events it blocks) from its
+/// own stream, keyed by its id. So adding or changing *another* control never changes this
+/// control's draws, but renaming a control gives it a new stream: its figures move by Monte
+/// Carlo noise, as with a new seed.
+///
 /// # Example
 /// ```
 /// use csfquant::{Control, Cost, Efficacy, Function, Transfer};

@@ -236,7 +236,7 @@ impl Function {
 impl fmt::Display for Function {
     /// Writes the name, e.g. `Protect`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 
@@ -389,7 +389,7 @@ impl fmt::Debug for Category {
 impl fmt::Display for Category {
     /// Writes the id, e.g. `PR.AA`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
+        f.pad(self.id())
     }
 }
 
@@ -551,7 +551,7 @@ impl fmt::Debug for Subcategory {
 impl fmt::Display for Subcategory {
     /// Writes the id, e.g. `PR.AA-05`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
+        f.pad(self.id())
     }
 }
 
@@ -784,7 +784,7 @@ impl From<Subcategory> for CsfTag {
 impl fmt::Display for CsfTag {
     /// Writes the CSF 2.0 id, e.g. `PR.AA-05`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
+        f.pad(self.id())
     }
 }
 

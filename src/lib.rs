@@ -5,7 +5,14 @@
 //! deterministic, parallel Monte Carlo engine, and the [`SimulationReport`] gives the expected
 //! annual loss (EAL) with its standard error, quantiles (VaR) with distribution-free confidence
 //! intervals, tail means (TVaR) and the loss exceedance curve. Risks carry NIST CSF 2.0 tags
-//! ([`CsfTag`]) so that controls can act through their CSF function.
+//! ([`CsfTag`]).
+//!
+//! [`Control`]s act through their CSF function: Protect makes events rarer, Detect, Respond and
+//! Recover make them cheaper, insurance ([`Transfer`]) moves part of the loss to an insurer.
+//! [`Model::analyze`] simulates the losses without and with the controls on the same events and
+//! returns a [`ControlAnalysis`]: what each control removes (with its standard error), its ROSI
+//! and NPV over a [`Finance`] horizon, its effect on VaR and TVaR, each CSF function's Shapley
+//! share of the loss removed, and a check against a board's [`ToleranceCurve`].
 //!
 //! # Quick example
 //!
@@ -27,6 +34,36 @@
 //! Ok::<(), csfquant::Error>(())
 //! ```
 //!
+//! With controls:
+//!
+//! ```
+//! use csfquant::{Control, Cost, Efficacy, Finance, Frequency, Function, Magnitude, Model, Risk,
+//!                SimulationOptions, Transfer};
+//!
+//! let model = Model::new(vec![
+//!     Risk::new("ransomware", Frequency::poisson(0.5)?, Magnitude::lognormal_ci90(1e4, 1e6)?)?,
+//! ])?
+//! .with_controls(vec![
+//!     Control::new("mfa", Function::Protect)?
+//!         .with_cost(Cost::new(40e3, 30e3)?)
+//!         .with_efficacy(Efficacy::pert(0.3, 0.5, 0.7)?)?,
+//!     Control::new("edr", Function::Detect)?
+//!         .with_category("DE.CM")?
+//!         .with_cost(Cost::new(0.0, 20e3)?)
+//!         .with_efficacy(Efficacy::fixed(0.3)?)?,
+//!     Control::new("insurance", Function::Govern)?
+//!         .with_cost(Cost::new(0.0, 5e3)?)
+//!         .with_transfer(Transfer::new(100e3, 500e3)?.with_aggregate_limit(750e3)?)?,
+//! ])?;
+//! let analysis = model.analyze(SimulationOptions::new(2027).trials(100_000), Finance::new(3, 0.08)?)?;
+//! let edr = analysis.control("edr").expect("edr is a control");
+//! println!("EDR removes {:.0} ± {:.0} a year, ROSI {:?}", edr.eal_reduction, edr.eal_reduction_se, edr.rosi);
+//! // The functions' Shapley shares add up to what the controls remove together.
+//! let shares: f64 = analysis.functions().iter().map(|f| f.eal_reduction).sum();
+//! assert!((shares - analysis.total_reduction()).abs() < 1e-6 * analysis.total_reduction());
+//! Ok::<(), csfquant::Error>(())
+//! ```
+//!
 //! # The model
 //!
 //! One trial is one simulated year. For each risk the engine draws the year's event count N from
@@ -40,6 +77,19 @@
 //! from one random stream per chunk, though, so changing one risk's parameters changes the draws
 //! every later risk sees: two runs of two different models with the same seed are not paired
 //! year by year, and a difference in another risk's figures between them is Monte Carlo noise.
+//!
+//! Controls act per event: a frequency efficacy f blocks each event of the risks the control
+//! applies to independently with probability f (thinning); a magnitude efficacy s keeps 1 − s of
+//! the event's loss; several controls combine multiplicatively; insurance policies then pay per
+//! event, in the order the controls are given, each on what the previous ones left, and each
+//! policy's aggregate limit caps its payments for the year. Uncertain efficacies are drawn once
+//! per simulated year. Every variant of a control analysis (inherent, residual, all but one
+//! control, only one control, every subset of CSF functions) is evaluated on the same simulated
+//! events, so differences between them carry little Monte Carlo error. Each control draws from
+//! its own random stream, keyed by its id, and never touches the events' stream: adding,
+//! removing or changing a control leaves the inherent losses and every other control's draws
+//! exactly as they were, so two analyses of scenarios that differ in their controls *are* paired
+//! year by year.
 //!
 //! # Conventions
 //!
@@ -79,9 +129,10 @@
 //!
 //! # Limitations
 //!
-//! Controls acting through their CSF function, scenario files and budget analysis are not in this
-//! release yet. Dependence between risks (common shocks, copulas) is not modelled: risks are
-//! independent.
+//! Scenario files and budget optimisation are not in this release yet (the Gordon–Loeb optimum,
+//! [`BreachFunction`], is). Dependence between risks (common shocks, copulas) is not modelled:
+//! risks are independent. Controls act independently of one another (FAIR-CAM's AND logic of
+//! detection and its variance-management controls are left to the analyst's efficacy inputs).
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]

@@ -413,29 +413,6 @@ fn uncertain_efficacy_is_drawn_once_per_year() {
 }
 
 #[test]
-fn analysis_is_identical_on_any_thread_count() {
-    let model = company();
-    let run = |threads: usize, parallel: bool| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| {
-                model
-                    .analyze(
-                        SimulationOptions::new(77).trials(50_000).parallel(parallel),
-                        Finance::new(3, 0.08).unwrap(),
-                    )
-                    .unwrap()
-            })
-    };
-    let serial = run(1, false);
-    for threads in [1, 2, 4] {
-        assert_eq!(run(threads, true), serial, "{threads} threads");
-    }
-}
-
-#[test]
 fn tolerance_is_checked_for_inherent_and_residual() {
     let a = analyze(&company(), 8, 50_000);
     let curve = ToleranceCurve::new([(1e6, 0.2), (5e6, 0.02)]).unwrap();

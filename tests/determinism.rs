@@ -1,7 +1,10 @@
 //! Determinism: the same model, seed and trial count give bit-identical reports on any thread
 //! count, serial or parallel; and fixed figures for a fixed seed (value stability).
 
-use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions, SimulationReport};
+use csfquant::{
+    Control, ControlAnalysis, Cost, Efficacy, Finance, Frequency, Function, Magnitude, Model, Risk,
+    SimulationOptions, SimulationReport, Transfer,
+};
 
 /// A portfolio that exercises the pooled Poisson stream and every other frequency kind.
 fn mixed_model() -> Model {
@@ -39,6 +42,78 @@ fn mixed_model() -> Model {
         ),
     ])
     .unwrap()
+}
+
+/// The mixed portfolio with a control in every CSF function, uncertain efficacies and an
+/// insurance policy with an aggregate limit: exercises every arm of the control engine.
+fn controlled_model() -> Model {
+    let control = |id: &str, f| {
+        Control::new(id, f)
+            .unwrap()
+            .with_cost(Cost::new(1e4, 2e4).unwrap())
+    };
+    mixed_model()
+        .with_controls(vec![
+            control("mfa", Function::Protect)
+                .with_efficacy(Efficacy::pert(0.3, 0.5, 0.7).unwrap())
+                .unwrap(),
+            control("edr", Function::Detect)
+                .applies_to(["ransomware", "insider", "vendor"])
+                .with_efficacy(Efficacy::uniform(0.1, 0.4).unwrap())
+                .unwrap(),
+            control("ir", Function::Respond)
+                .with_efficacy(Efficacy::fixed(0.15).unwrap())
+                .unwrap(),
+            control("backups", Function::Recover)
+                .applies_to(["ransomware"])
+                .with_efficacy(Efficacy::triangular(0.2, 0.5, 0.6).unwrap())
+                .unwrap(),
+            control("inventory", Function::Identify)
+                .with_frequency_efficacy(Efficacy::fixed(0.05).unwrap())
+                .unwrap(),
+            control("insurance", Function::Govern)
+                .with_transfer(
+                    Transfer::new(1e5, 1e6)
+                        .unwrap()
+                        .with_aggregate_limit(1.5e6)
+                        .unwrap(),
+                )
+                .unwrap(),
+        ])
+        .unwrap()
+}
+
+fn analyze_on_threads(
+    model: &Model,
+    options: SimulationOptions,
+    threads: usize,
+) -> ControlAnalysis {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| {
+            model
+                .analyze(options, Finance::new(3, 0.08).unwrap())
+                .unwrap()
+        })
+}
+
+#[test]
+fn control_analysis_identical_on_any_thread_count_and_serial() {
+    let model = controlled_model();
+    let options = SimulationOptions::new(77).trials(3 * csfquant::CHUNK_TRIALS as u64 + 123);
+    let one = analyze_on_threads(&model, options, 1);
+    for threads in [2, 4] {
+        assert_eq!(
+            analyze_on_threads(&model, options, threads),
+            one,
+            "{threads} threads"
+        );
+    }
+    assert_eq!(analyze_on_threads(&model, options.parallel(false), 1), one);
+    // Controls never touch the events' stream: the inherent losses are those of `simulate`.
+    assert_eq!(one.inherent(), model.simulate(options).unwrap().portfolio());
 }
 
 fn run_on_threads(model: &Model, options: SimulationOptions, threads: usize) -> SimulationReport {
@@ -125,6 +200,35 @@ fn value_stability() {
         2932536.3320916463,
         4837647.695964215,
         272331.2095758228,
+    ];
+    assert_eq!(got, pinned, "value-stability figures changed: {got:?}");
+}
+
+/// Value stability of the control analysis: the controls' random streams (keyed by their ids),
+/// the order of their draws and the arms' arithmetic are part of the contract too.
+#[test]
+fn control_analysis_value_stability() {
+    let a = controlled_model()
+        .analyze(
+            SimulationOptions::new(2027).trials(50_000),
+            Finance::new(3, 0.08).unwrap(),
+        )
+        .unwrap();
+    let got = [
+        a.residual().expected_annual_loss(),
+        a.residual().quantile(0.99).unwrap(),
+        a.control("mfa").unwrap().eal_reduction,
+        a.control("insurance").unwrap().tvar99_reduction,
+        a.functions()[0].eal_reduction,
+    ];
+    // Recorded with csfquant 0.1.0 (residual EAL, residual VaR 99%, mfa's reduction, the
+    // insurance's TVaR 99% reduction, Govern's Shapley share).
+    let pinned = [
+        119404.62837074591,
+        450521.8522313037,
+        121892.76708229177,
+        903257.1648133993,
+        180263.3773355771,
     ];
     assert_eq!(got, pinned, "value-stability figures changed: {got:?}");
 }

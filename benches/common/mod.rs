@@ -1,4 +1,6 @@
 //! The benchmarks' shared workload: the 100-risk reference portfolio and its 12 controls.
+// Each bench uses part of the shared workload.
+#![allow(dead_code)]
 
 use csfquant::{Control, Cost, Efficacy, Frequency, Function, Magnitude, Model, Risk, Transfer};
 
@@ -42,7 +44,12 @@ pub fn portfolio_with_controls() -> Model {
     };
     let controls = vec![
         control("mfa", Function::Protect, 40e3, 30e3)
-            .applies_to(subset(5, 0).into_iter().chain(subset(5, 1)).chain(subset(5, 2)))
+            .applies_to(
+                subset(5, 0)
+                    .into_iter()
+                    .chain(subset(5, 1))
+                    .chain(subset(5, 2)),
+            )
             .with_efficacy(pert(0.3, 0.5, 0.7)),
         control("email-filter", Function::Protect, 0.0, 25e3)
             .applies_to(subset(4, 1))
@@ -63,9 +70,8 @@ pub fn portfolio_with_controls() -> Model {
         control("dr-site", Function::Recover, 200e3, 100e3)
             .applies_to(subset(5, 3))
             .with_efficacy(Efficacy::fixed(0.15).expect("valid efficacy")),
-        control("asset-inventory", Function::Identify, 30e3, 20e3).with_frequency_efficacy(
-            Efficacy::triangular(0.0, 0.05, 0.1).expect("valid efficacy"),
-        ),
+        control("asset-inventory", Function::Identify, 30e3, 20e3)
+            .with_frequency_efficacy(Efficacy::triangular(0.0, 0.05, 0.1).expect("valid efficacy")),
         control("vuln-scanning", Function::Identify, 10e3, 40e3)
             .applies_to(subset(2, 1))
             .with_frequency_efficacy(Efficacy::fixed(0.1).expect("valid efficacy")),
