@@ -49,9 +49,9 @@ pub struct RiskEffect {
     pub inherent_eal: f64,
     /// Monte Carlo standard error of `inherent_eal`.
     pub inherent_eal_se: f64,
-    /// Mean annual loss from this risk with every control. Where an insurance aggregate limit
-    /// caps a year's recoveries, the capped amount is shared among the year's claims in
-    /// proportion to what each would have recovered.
+    /// Mean annual loss from this risk with every control. An insurance aggregate limit erodes
+    /// claim by claim in the order the events are simulated, so when it runs out, the claims
+    /// after it keep their loss.
     pub residual_eal: f64,
 }
 

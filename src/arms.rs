@@ -47,6 +47,11 @@ pub(crate) struct ControlPlan {
     transfers: Vec<Transfer>,
     /// Per transfer: its Shapley player.
     transfer_player: Vec<usize>,
+    /// Whether any transfer has an aggregate limit (then arms' payments can differ on any
+    /// event, not only on those of the risks a control applies to).
+    any_aggregate: bool,
+    /// Per risk: whether it draws its own event count (not in the pooled Poisson stream).
+    own_count: Vec<bool>,
 }
 
 const NO_PROFILE: u32 = u32::MAX;
@@ -136,9 +141,33 @@ impl ControlPlan {
             profile_of_risk,
             weights: ShapleyWeights::new(players.len()),
             players,
+            any_aggregate: transfers.iter().any(|t| t.aggregate_limit().is_some()),
             transfers,
             transfer_player,
+            // The engine's rule (simulate.rs): fixed-rate Poisson risks are pooled.
+            own_count: risks
+                .iter()
+                .map(|r| r.frequency().poisson_rate().is_none())
+                .collect(),
         }
+    }
+
+    /// The number of arms that can hold insurance payments: residual, all but each control,
+    /// each transfer alone, each subset of players.
+    fn arms(&self) -> usize {
+        1 + self.controls.len() + self.transfers.len() + (1 << self.players.len())
+    }
+
+    fn arm_without(&self, control: usize) -> usize {
+        1 + control
+    }
+
+    fn arm_alone(&self, transfer: usize) -> usize {
+        1 + self.controls.len() + transfer
+    }
+
+    fn arm_subset(&self, subset: usize) -> usize {
+        1 + self.controls.len() + self.transfers.len() + subset
     }
 
     /// The Shapley players (CSF functions with controls), in the order of the shares.
@@ -146,20 +175,20 @@ impl ControlPlan {
         &self.players
     }
 
-    /// Expected extra random draws per year: one per event per frequency control that applies,
-    /// and the yearly efficacy draws.
+    /// Expected extra work per year, in random draws: one per event per frequency control that
+    /// applies, the yearly efficacy draws, and the insurance arms, counted as if every event
+    /// reached them (a policy's payment in one arm costs about an eighth of a draw).
     pub(crate) fn expected_draws_per_year(&self, risks: &[Risk]) -> f64 {
+        let arms = self.arms() as f64;
         let per_event: f64 = risks
             .iter()
             .zip(&self.profile_of_risk)
             .filter(|(_, p)| **p != NO_PROFILE)
             .map(|(r, &p)| {
-                let freq = self.profiles[p as usize]
-                    .members
-                    .iter()
-                    .filter(|m| m.frequency)
-                    .count();
-                r.frequency().mean() * freq as f64
+                let profile = &self.profiles[p as usize];
+                let draws = profile.frequency.len() as f64;
+                let payments = arms * profile.transfers.len() as f64 / 8.0;
+                r.frequency().mean() * (draws + payments)
             })
             .sum();
         per_event + 2.0 * self.controls.len() as f64
@@ -214,7 +243,8 @@ impl Profile {
 }
 
 /// The stream key of a control: a hash of its id (FNV-1a), never 0 (0 is the events' stream).
-fn stream_key(id: &str) -> u64 {
+/// Two ids of one model with the same key are refused by `Model::with_controls`.
+pub(crate) fn stream_key(id: &str) -> u64 {
     let hash = id.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
     });
@@ -276,7 +306,7 @@ pub(crate) struct ArmChunk {
     pub(crate) shapley: Vec<f64>,
     /// Per Shapley player slot: the shares of the per-event product games, summed.
     product_shares: [f64; MAX_PLAYERS],
-    /// Per subset of players: the year's capped insurance recoveries with that subset's
+    /// Per subset of players: the year's insurance payments with that subset's
     /// controls, summed over the chunk's years (the Shapley value is linear in the game, so the
     /// shares of the summed game are the sums of the yearly shares).
     recovery_game: Vec<f64>,
@@ -301,29 +331,26 @@ pub(crate) struct Arms<'a> {
     factors: Vec<f64>,
     prefix: Vec<f64>,
     minus: Vec<f64>,
-    /// Scratch per event: the residual arm's recovery by each transfer.
-    paid: Vec<f64>,
 }
 
 /// This year's sums per arm (reset at the end of every year).
 #[derive(Debug)]
 struct YearSums {
-    residual_before_transfers: f64,
-    /// Per control: Σ over events of (loss without it − loss with all), before transfers.
+    /// The residual loss retained so far (pooled-stream events and finished own-count risks).
+    residual: f64,
+    /// The residual loss of the own-count risk whose events are being simulated: added to
+    /// `residual` when the risk's year ends, in the same association as the engine's inherent
+    /// sum, so that a model whose controls change nothing has a residual equal to its inherent
+    /// loss bit for bit.
+    residual_partial: f64,
+    /// Per control: Σ over events of (loss retained without it − loss retained with all).
     marginal: Vec<f64>,
-    /// Per control: Σ over events of (inherent loss − loss with only it), before transfers.
+    /// Per control: Σ over events of (inherent loss − loss retained with only it).
     standalone: Vec<f64>,
-    /// Per transfer: Σ of the residual arm's recoveries.
-    recovered: Vec<f64>,
-    /// Per (control, transfer): Σ of (recovery without the control − residual recovery).
-    recovered_without: Vec<f64>,
-    /// Per transfer: Σ of its recoveries when it is the only control.
-    recovered_alone: Vec<f64>,
-    /// Per (transfer, player subset), transfer-major: Σ of recoveries with that subset's
-    /// controls.
-    recovered_by_subset: Vec<f64>,
-    /// (risk, transfer, recovery) of the residual arm, to share capped recoveries among risks.
-    recoveries: Vec<(usize, usize, f64)>,
+    /// Per (arm, transfer): what the policy has paid this year in that arm, against its
+    /// aggregate limit. Arms: residual, then all but control c, then transfer t alone, then
+    /// each subset of players (see `Arms::arm_*`).
+    paid: Vec<f64>,
     /// Whether an event this year reached the insurance arms (their sums need a reset).
     touched: bool,
 }
@@ -351,14 +378,11 @@ impl<'a> Arms<'a> {
             block: vec![0.0; c],
             keep: vec![1.0; c],
             year: YearSums {
-                residual_before_transfers: 0.0,
+                residual: 0.0,
+                residual_partial: 0.0,
                 marginal: vec![0.0; c],
                 standalone: vec![0.0; c],
-                recovered: vec![0.0; t],
-                recovered_without: vec![0.0; c * t],
-                recovered_alone: vec![0.0; t],
-                recovered_by_subset: vec![0.0; if t > 0 { t << plan.players.len() } else { 0 }],
-                recoveries: Vec::new(),
+                paid: vec![0.0; plan.arms() * t],
                 touched: false,
             },
             chunk_trials,
@@ -376,7 +400,6 @@ impl<'a> Arms<'a> {
             factors: vec![0.0; widest],
             prefix: vec![0.0; widest + 1],
             minus: vec![0.0; widest],
-            paid: vec![0.0; t],
         }
     }
 
@@ -423,8 +446,7 @@ impl<'a> Arms<'a> {
         let plan = self.plan;
         let p = plan.profile_of_risk[risk];
         if p == NO_PROFILE {
-            self.year.residual_before_transfers += x;
-            self.out.residual_by_risk[risk] += x;
+            self.retain(risk, x);
             return;
         }
         let profile = &plan.profiles[p as usize];
@@ -453,8 +475,6 @@ impl<'a> Arms<'a> {
             all *= g;
         }
         let kept = x * all;
-        self.year.residual_before_transfers += kept;
-        self.out.residual_by_risk[risk] += kept;
         let mut suffix = 1.0;
         let per_member = profile
             .members
@@ -467,158 +487,175 @@ impl<'a> Arms<'a> {
             suffix *= g;
         }
         ShapleyWeights::add_product_game_dense(x, &h, &mut self.out.product_shares);
-        if x > profile.attachment {
-            self.transfer_event(profile, risk, x, kept, &h);
+        let retained = if x > profile.attachment {
+            self.transfer_event(profile, x, kept, &h)
+        } else {
+            kept
+        };
+        self.retain(risk, retained);
+    }
+
+    /// Adds an event's residual (retained) loss to its risk and to the year.
+    #[inline]
+    fn retain(&mut self, risk: usize, retained: f64) {
+        self.out.residual_by_risk[risk] += retained;
+        if self.plan.own_count[risk] {
+            self.year.residual_partial += retained;
+        } else {
+            self.year.residual += retained;
         }
     }
 
-    /// The insurance arms of an event that some policy may pay for. An arm whose loss is at or
-    /// below the profile's attachment point recovers nothing and is skipped: removing controls
-    /// only raises a loss, so most arms of an event near the deductible drop out.
+    /// The events of an own-count risk's year are done (see `YearSums::residual_partial`).
+    #[inline]
+    pub(crate) fn own_count_done(&mut self) {
+        self.year.residual += self.year.residual_partial;
+        self.year.residual_partial = 0.0;
+    }
+
+    /// The insurance arms of an event that some policy may pay for; returns the loss the
+    /// residual arm retains. In every arm the policies pay in order, each on what the previous
+    /// ones left, each within what remains of its aggregate limit this year in that arm.
+    ///
+    /// An arm whose loss is at or below the profile's attachment point recovers nothing and is
+    /// skipped: controls only lower a loss, so most arms of an event near the deductible drop
+    /// out.
     #[inline(never)]
     fn transfer_event(
         &mut self,
         profile: &Profile,
-        risk: usize,
         x: f64,
         kept: f64,
         h: &[f64; MAX_PLAYERS],
-    ) {
+    ) -> f64 {
         let plan = self.plan;
         let n_t = plan.transfers.len();
-        self.year.touched = true;
-        // Residual: every transfer in order, each on what the previous ones left.
-        let mut y = kept;
-        for &(t, _) in &profile.transfers {
-            let r = plan.transfers[t].recovery(y);
-            y -= r;
-            self.year.recovered[t] += r;
-            self.paid[t] = r;
-            if r > 0.0 {
-                self.year.recoveries.push((risk, t, r));
-            }
-        }
-        // All but one control.
         let attachment = profile.attachment;
-        for (j, m) in profile.members.iter().enumerate() {
-            let mut y = self.minus[j];
-            // Then the residual loss, below it, recovers nothing either: no change.
-            if y <= attachment {
-                continue;
+        self.year.touched = true;
+        let paid = &mut self.year.paid;
+        // Pays the profile's policies in `arm` on a loss y, skipping policy `except`; returns
+        // what the arm retains.
+        let mut layers = |arm: usize, y: f64, except: Option<usize>| -> f64 {
+            let mut y = y;
+            if y > attachment {
+                for &(t, _) in &profile.transfers {
+                    if Some(t) != except {
+                        y -= plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
+                    }
+                }
             }
-            for &(t, tj) in &profile.transfers {
-                let r = if tj == j {
-                    0.0
-                } else {
-                    plan.transfers[t].recovery(y)
+            y
+        };
+        let retained = layers(0, kept, None);
+        // All but one control. Without aggregate limits an arm differs from the residual only
+        // on events of the risks its control applies to; with them, an arm's remaining limit
+        // can differ on any event, so every arm is followed.
+        let controls = &plan.controls;
+        if plan.any_aggregate {
+            let mut member = profile.members.iter().zip(&self.minus).peekable();
+            for (c, pc) in controls.iter().enumerate() {
+                let y = match member.peek() {
+                    Some(&(m, &without)) if m.control == c => {
+                        member.next();
+                        without
+                    }
+                    _ => kept,
                 };
-                y -= r;
-                self.year.recovered_without[m.control * n_t + t] += r - self.paid[t];
+                let without = layers(plan.arm_without(c), y, pc.transfer);
+                self.year.marginal[c] += (without - y) - (retained - kept);
+            }
+        } else {
+            for (m, &y) in profile.members.iter().zip(&self.minus) {
+                let without = layers(plan.arm_without(m.control), y, controls[m.control].transfer);
+                self.year.marginal[m.control] += (without - y) - (retained - kept);
             }
         }
-        // Each transfer alone.
-        for &(t, tj) in &profile.transfers {
-            self.year.recovered_alone[t] += plan.transfers[t].recovery(x * self.factors[tj]);
+        // Each policy alone: it pays on the loss its own control leaves.
+        for &(t, j) in &profile.transfers {
+            let y = x * self.factors[j];
+            let control = profile.members[j].control;
+            let arm = plan.arm_alone(t);
+            self.year.standalone[control] += plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
         }
         // Every subset of functions that includes a policy's function.
-        let subsets = 1usize << plan.players.len();
+        let players = plan.players.len();
+        let subsets = 1usize << players;
         let mut y_subset = [0.0; 1 << MAX_PLAYERS];
         y_subset[0] = x;
         // Doubling: the subsets with player f are those without it, times h_f (independent
         // multiplications, no chain through memory).
-        for (f, &hf) in h.iter().enumerate().take(plan.players.len()) {
+        for (f, &hf) in h.iter().enumerate().take(players) {
             let (lower, upper) = y_subset.split_at_mut(1 << f);
             for (u, l) in upper.iter_mut().zip(lower.iter()) {
                 *u = l * hf;
             }
         }
+        let first = plan.arm_subset(0);
         if let [(t, _)] = profile.transfers[..] {
             // One policy (the common case): only the subsets with its function recover.
             let bit = 1 << plan.transfer_player[t];
             let terms = &plan.transfers[t];
-            let recovered = &mut self.year.recovered_by_subset[t * subsets..(t + 1) * subsets];
-            for (s, (r, &y)) in recovered.iter_mut().zip(&y_subset[..subsets]).enumerate() {
-                if s & bit != 0 {
-                    *r += terms.recovery(y);
+            for (s, &y) in y_subset[..subsets].iter().enumerate() {
+                if s & bit != 0 && y > attachment {
+                    terms.pay(y, &mut paid[(first + s) * n_t + t]);
                 }
             }
-            return;
+            return retained;
         }
-        for (s, &ys) in y_subset.iter().enumerate().take(subsets) {
-            if ys <= attachment {
+        for (s, &ys) in y_subset[..subsets].iter().enumerate() {
+            let mut y = ys;
+            if y <= attachment {
                 continue;
             }
-            let mut y = ys;
             for &(t, _) in &profile.transfers {
                 if s & (1 << plan.transfer_player[t]) != 0 {
-                    let r = plan.transfers[t].recovery(y);
-                    y -= r;
-                    self.year.recovered_by_subset[t * subsets + s] += r;
+                    y -= plan.transfers[t].pay(y, &mut paid[(first + s) * n_t + t]);
                 }
             }
         }
+        retained
     }
 
     /// Closes year `slot` of the chunk.
     #[inline]
     pub(crate) fn end_year(&mut self, slot: usize) {
-        let plan = self.plan;
-        let n_t = plan.transfers.len();
         let n = self.chunk_trials;
         let year = &mut self.year;
-        let cap = |t: usize, v: f64| plan.transfers[t].cap_annual(v);
-        let recovered: f64 = (0..n_t).map(|t| cap(t, year.recovered[t])).sum();
-        let residual = year.residual_before_transfers - recovered;
-        self.residual[slot] = residual;
-        for (c, pc) in plan.controls.iter().enumerate() {
-            let mut marginal = year.marginal[c];
-            let mut alone = year.standalone[c];
-            if n_t > 0 {
-                let without: f64 = (0..n_t)
-                    .filter(|&t| pc.transfer != Some(t))
-                    .map(|t| cap(t, year.recovered[t] + year.recovered_without[c * n_t + t]))
-                    .sum();
-                marginal += recovered - without;
-                if let Some(t) = pc.transfer {
-                    alone += cap(t, year.recovered_alone[t]);
-                }
-            }
-            self.out.marginal_by_year[c * n + slot] = marginal;
-            self.standalone_by_year[c * n + slot] = alone;
-            year.marginal[c] = 0.0;
-            year.standalone[c] = 0.0;
+        self.residual[slot] = year.residual;
+        year.residual = 0.0;
+        for (c, (marginal, standalone)) in year
+            .marginal
+            .iter_mut()
+            .zip(year.standalone.iter_mut())
+            .enumerate()
+        {
+            self.out.marginal_by_year[c * n + slot] = *marginal;
+            self.standalone_by_year[c * n + slot] = *standalone;
+            *marginal = 0.0;
+            *standalone = 0.0;
         }
         if year.touched {
             self.close_recovery_year();
         }
-        self.year.residual_before_transfers = 0.0;
     }
 
-    /// Shares a year's capped recoveries among risks and functions, and resets them.
-    #[inline(never)]
+    /// Adds a year's insurance payments per subset of players to the recovery game, and resets
+    /// every arm's payments.
     fn close_recovery_year(&mut self) {
         let plan = self.plan;
+        let n_t = plan.transfers.len();
         let year = &mut self.year;
-        for &(risk, t, r) in &year.recoveries {
-            let total = year.recovered[t];
-            let scale = plan.transfers[t].cap_annual(total) / total;
-            self.out.residual_by_risk[risk] -= r * scale;
-        }
-        let subsets = self.out.recovery_game.len();
-        for (recovered, terms) in year
-            .recovered_by_subset
-            .chunks_exact(subsets)
-            .zip(&plan.transfers)
+        let first = plan.arm_subset(0);
+        let subsets = &year.paid[first * n_t..];
+        for (game, paid) in self
+            .out
+            .recovery_game
+            .iter_mut()
+            .zip(subsets.chunks_exact(n_t))
         {
-            for (game, &r) in self.out.recovery_game.iter_mut().zip(recovered) {
-                *game += terms.cap_annual(r);
-            }
+            *game += paid.iter().sum::<f64>();
         }
-        year.recoveries.clear();
-        year.recovered.fill(0.0);
-        year.recovered_without.fill(0.0);
-        year.recovered_alone.fill(0.0);
-        year.recovered_by_subset.fill(0.0);
+        year.paid.fill(0.0);
         year.touched = false;
     }
 }

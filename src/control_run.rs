@@ -41,6 +41,10 @@ impl YearSink for Arms<'_> {
         Arms::event(self, risk, loss);
     }
     #[inline(always)]
+    fn own_count_done(&mut self) {
+        Arms::own_count_done(self);
+    }
+    #[inline(always)]
     fn end_year(&mut self, slot: usize) {
         Arms::end_year(self, slot);
     }

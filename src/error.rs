@@ -157,6 +157,25 @@ pub enum Error {
         /// The control's id.
         control: String,
     },
+    /// Two control ids give the same random stream (their 64-bit hashes collide), so the two
+    /// controls would not act independently.
+    #[error(
+        "controls {first:?} and {second:?} would share a random stream (their ids' 64-bit hashes collide): rename one"
+    )]
+    StreamCollision {
+        /// The first control's id.
+        first: String,
+        /// The second control's id.
+        second: String,
+    },
+    /// More insurance (transfer) controls than the engine accepts.
+    #[error("too many transfer controls: {count} (expected at most {max})")]
+    TooManyTransfers {
+        /// The number of transfer controls given.
+        count: usize,
+        /// The largest accepted number.
+        max: usize,
+    },
     /// More controls than the engine accepts.
     #[error("too many controls: {count} (expected at most {max})")]
     TooManyControls {

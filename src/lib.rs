@@ -82,7 +82,8 @@
 //! applies to independently with probability f (thinning); a magnitude efficacy s keeps 1 − s of
 //! the event's loss; several controls combine multiplicatively; insurance policies then pay per
 //! event, in the order the controls are given, each on what the previous ones left, and each
-//! policy's aggregate limit caps its payments for the year. Uncertain efficacies are drawn once
+//! policy's aggregate limit erodes claim by claim over the year (in the order the events are
+//! simulated; with one policy the year's total is the same in any order). Uncertain efficacies are drawn once
 //! per simulated year. Every variant of a control analysis (inherent, residual, all but one
 //! control, only one control, every subset of CSF functions) is evaluated on the same simulated
 //! events, so differences between them carry little Monte Carlo error. Each control draws from

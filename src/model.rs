@@ -1,8 +1,9 @@
 //! A model: the portfolio of risks to simulate together.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::analysis::ControlAnalysis;
+use crate::arms::stream_key;
 use crate::control::Control;
 use crate::control_run;
 use crate::error::{Error, Result};
@@ -62,6 +63,11 @@ impl Model {
     /// The most controls a model accepts.
     pub const MAX_CONTROLS: usize = 256;
 
+    /// The most insurance (transfer) controls a model accepts: every policy is followed in
+    /// every variant of a control analysis, so each one multiplies the work of every event a
+    /// policy might pay for.
+    pub const MAX_TRANSFERS: usize = 16;
+
     /// Sets the controls (replacing any set before). Their order is the order in which
     /// transfers apply and reports list them.
     ///
@@ -69,7 +75,10 @@ impl Model {
     /// [`Error::TooManyControls`] above [`MAX_CONTROLS`](Self::MAX_CONTROLS);
     /// [`Error::DuplicateId`] if two controls share an id; [`Error::NoEffect`] for a control
     /// without an effect; [`Error::AppliesToNothing`] for an empty list of risks;
-    /// [`Error::UnknownRisk`] for a risk id that is not in the model.
+    /// [`Error::UnknownRisk`] for a risk id that is not in the model;
+    /// [`Error::TooManyTransfers`] above [`MAX_TRANSFERS`](Self::MAX_TRANSFERS) insurance
+    /// policies; [`Error::StreamCollision`] in the (astronomically unlikely, unless crafted)
+    /// case that two ids hash to the same random stream.
     pub fn with_controls(mut self, controls: Vec<Control>) -> Result<Model> {
         if controls.len() > Self::MAX_CONTROLS {
             return Err(Error::TooManyControls {
@@ -77,12 +86,26 @@ impl Model {
                 max: Self::MAX_CONTROLS,
             });
         }
+        let transfers = controls.iter().filter(|c| c.transfer().is_some()).count();
+        if transfers > Self::MAX_TRANSFERS {
+            return Err(Error::TooManyTransfers {
+                count: transfers,
+                max: Self::MAX_TRANSFERS,
+            });
+        }
         let mut seen = HashSet::with_capacity(controls.len());
+        let mut streams = HashMap::with_capacity(controls.len());
         for control in &controls {
             if !seen.insert(control.id()) {
                 return Err(Error::DuplicateId {
                     kind: "control id",
                     id: control.id().to_string(),
+                });
+            }
+            if let Some(first) = streams.insert(stream_key(control.id()), control.id()) {
+                return Err(Error::StreamCollision {
+                    first: first.to_string(),
+                    second: control.id().to_string(),
                 });
             }
             if !control.has_effect() {

@@ -447,6 +447,7 @@ impl Plan {
                     sink.event(own.risk, loss);
                 }
                 total += year;
+                sink.own_count_done();
                 let deviation = year - own.shift;
                 let s = &mut sums[own.risk];
                 s.sum += deviation;
@@ -481,6 +482,8 @@ pub(crate) trait YearSink {
     fn start_year(&mut self);
     /// An event of risk `risk` with loss `loss` (before any control).
     fn event(&mut self, risk: usize, loss: f64);
+    /// The events of one own-count risk (one not in the pooled stream) are done for the year.
+    fn own_count_done(&mut self);
     /// Year `slot` of the chunk ends.
     fn end_year(&mut self, slot: usize);
 }
@@ -490,6 +493,8 @@ impl YearSink for () {
     fn start_year(&mut self) {}
     #[inline(always)]
     fn event(&mut self, _: usize, _: f64) {}
+    #[inline(always)]
+    fn own_count_done(&mut self) {}
     #[inline(always)]
     fn end_year(&mut self, _: usize) {}
 }

@@ -12,7 +12,9 @@ use crate::error::{self, Error, Result};
 /// ```
 ///
 /// and over a year it pays the sum of the recoveries, capped at the aggregate limit if there is
-/// one. The deductible is per event; the coinsurance share is the part of each loss the insured
+/// one: the limit erodes claim by claim, and once it is used up the policy pays nothing more
+/// that year (the rest of the loss goes to the next policy, if any, or stays with the insured).
+/// The deductible is per event; the coinsurance share is the part of each loss the insured
 /// keeps. The premium is the control's annual cost, not part of the terms.
 ///
 /// # Example
@@ -103,22 +105,41 @@ impl Transfer {
     #[inline]
     pub fn recovery(&self, loss: f64) -> f64 {
         let covered = (1.0 - self.coinsurance) * loss - self.deductible;
-        covered.max(0.0).min(self.occurrence_limit)
-    }
-
-    /// What the insurer pays over a year with these event losses: the sum of the recoveries,
-    /// capped at the aggregate limit.
-    pub fn annual_recovery(&self, losses: &[f64]) -> f64 {
-        self.cap_annual(losses.iter().map(|&x| self.recovery(x)).sum())
-    }
-
-    /// Caps a year's summed recoveries at the aggregate limit.
-    #[inline]
-    pub(crate) fn cap_annual(&self, recoveries: f64) -> f64 {
-        match self.aggregate_limit {
-            Some(limit) => recoveries.min(limit),
-            None => recoveries,
+        // Plain compare-and-select (`maxsd`, `minsd`; vectorisable): losses are never NaN, so
+        // `f64::max`'s NaN handling would only cost instructions in the engine's inner loop.
+        let covered = if covered > 0.0 { covered } else { 0.0 };
+        if covered < self.occurrence_limit {
+            covered
+        } else {
+            self.occurrence_limit
         }
+    }
+
+    /// What the insurer pays over a year with these event losses, in this order: each event's
+    /// recovery, within what remains of the aggregate limit. For one policy the total is the
+    /// sum of the recoveries capped at the aggregate limit, whatever the order.
+    pub fn annual_recovery(&self, losses: &[f64]) -> f64 {
+        let mut paid = 0.0;
+        for &x in losses {
+            self.pay(x, &mut paid);
+        }
+        paid
+    }
+
+    /// What the insurer pays for an event with loss `loss` when it has already paid
+    /// `paid_this_year`: the recovery, cut to what remains of the aggregate limit (the limit
+    /// erodes claim by claim). Adds the payment to `paid_this_year`.
+    #[inline]
+    pub(crate) fn pay(&self, loss: f64, paid_this_year: &mut f64) -> f64 {
+        let mut r = self.recovery(loss);
+        if let Some(limit) = self.aggregate_limit {
+            let room = limit - *paid_this_year;
+            if r > room {
+                r = if room > 0.0 { room } else { 0.0 };
+            }
+        }
+        *paid_this_year += r;
+        r
     }
 
     /// The smallest event loss the policy pays anything for (`+inf` when the insured keeps

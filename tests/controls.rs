@@ -195,15 +195,188 @@ fn insurance_on_fixed_events_retains_the_domain_example() {
     assert_eq!((c.eal_reduction, c.eal_reduction_se), (3e6, 0.0));
     assert_eq!(c.rosi, Some(5.0)); // (3M - 500k) / 500k
     assert_eq!(c.var99_reduction, 3e6);
-    // Per risk, the 3M is shared in proportion to the claims (1.25 : 2 : 0 of 3.25).
+    // Per risk, the aggregate limit erodes claim by claim in the order the events are
+    // simulated (here the model's order): a recovers 1.25M, b the 1.75M left of the 3M, c 0.
     let residual: Vec<f64> = a.risks().iter().map(|r| r.residual_eal).collect();
-    let want = [1.5e6 - 3e6 * 1.25 / 3.25, 3e6 - 3e6 * 2.0 / 3.25, 0.1e6];
+    let want = [1.5e6 - 1.25e6, 3e6 - 1.75e6, 0.1e6];
     for (got, want) in residual.iter().zip(want) {
         assert!(close(*got, want, 1e-12), "{residual:?}");
     }
     // The Shapley share of Govern is the whole reduction.
     assert_eq!(a.functions().len(), 1);
     assert!(close(a.functions()[0].eal_reduction, 3e6, 1e-12));
+}
+
+fn fixed_risk(id: &str, count: u32, loss: f64) -> Risk {
+    Risk::new(
+        id,
+        Frequency::fixed(count).unwrap(),
+        Magnitude::fixed(loss).unwrap(),
+    )
+    .unwrap()
+}
+
+fn policy(id: &str, terms: Transfer) -> Control {
+    Control::new(id, Function::Govern)
+        .unwrap()
+        .with_transfer(terms)
+        .unwrap()
+}
+
+#[test]
+fn an_exhausted_aggregate_limit_passes_the_rest_to_the_next_policy() {
+    // Two 5M events a year. Primary: 5M per event, 1M a year; excess: 10M per event on what the
+    // primary left. The primary's limit erodes claim by claim: it pays 1M on the first event
+    // and nothing on the second, and the excess pays the rest. Buying the primary can never
+    // raise the retained loss (found in review: capping the primary only at the year's end once
+    // left the capped part paid by nobody).
+    let model = Model::new(vec![fixed_risk("r", 2, 5e6)])
+        .unwrap()
+        .with_controls(vec![
+            policy(
+                "primary",
+                Transfer::new(0.0, 5e6)
+                    .unwrap()
+                    .with_aggregate_limit(1e6)
+                    .unwrap(),
+            ),
+            policy("excess", Transfer::new(0.0, 10e6).unwrap()),
+        ])
+        .unwrap();
+    let a = analyze(&model, 1, 10);
+    assert_eq!(a.residual().expected_annual_loss(), 0.0);
+    assert_eq!(a.control("primary").unwrap().eal_reduction, 0.0);
+    assert_eq!(a.control("excess").unwrap().eal_reduction, 9e6);
+    assert_eq!(a.control("primary").unwrap().standalone_reduction, 1e6);
+}
+
+#[test]
+fn fully_insured_years_keep_no_loss_at_all() {
+    // Everything is paid: no residual year may be negative or a rounding residue (found in
+    // review: subtracting summed recoveries from summed losses left ±1 ulp).
+    let model = Model::new(vec![
+        Risk::new(
+            "a",
+            Frequency::poisson(20.0).unwrap(),
+            Magnitude::lognormal_ci90(1e3, 1e7).unwrap(),
+        )
+        .unwrap(),
+        Risk::new(
+            "b",
+            Frequency::negative_binomial(3.0, 9.0).unwrap(),
+            Magnitude::lognormal_ci90(1e3, 1e7).unwrap(),
+        )
+        .unwrap(),
+    ])
+    .unwrap()
+    .with_controls(vec![
+        policy("primary", Transfer::new(0.0, 1e5).unwrap()),
+        policy("excess", Transfer::new(0.0, 1e300).unwrap()),
+    ])
+    .unwrap();
+    let a = analyze(&model, 3, 20_000);
+    assert_eq!(a.residual().probability_of_loss(), 0.0);
+    assert_eq!(a.residual().max(), 0.0);
+    assert!(a.risks().iter().all(|r| r.residual_eal == 0.0));
+}
+
+#[test]
+fn controls_that_change_nothing_leave_the_residual_equal_to_the_inherent_loss() {
+    // Own-count risks too: the residual year is summed in the engine's association, so a no-op
+    // control (or none) gives bit-identical years, a total reduction of exactly 0 and no share.
+    let risks = vec![
+        Risk::new(
+            "p",
+            Frequency::poisson(5.0).unwrap(),
+            Magnitude::lognormal_ci90(1e3, 1e6).unwrap(),
+        )
+        .unwrap(),
+        Risk::new(
+            "nb",
+            Frequency::negative_binomial(4.0, 9.0).unwrap(),
+            Magnitude::lognormal_ci90(1.0, 1e9).unwrap(),
+        )
+        .unwrap(),
+    ];
+    let bare = Model::new(risks).unwrap();
+    let noop = bare
+        .clone()
+        .with_controls(vec![
+            Control::new("noop", Function::Protect)
+                .unwrap()
+                .with_efficacy(fixed(0.0))
+                .unwrap(),
+        ])
+        .unwrap();
+    for seed in 0..5 {
+        for model in [&bare, &noop] {
+            let a = analyze(model, seed, 10_000);
+            assert_eq!(a.inherent(), a.residual(), "seed {seed}");
+            assert_eq!(a.total_reduction(), 0.0);
+            assert!(a.functions().iter().all(|f| f.share.is_none()));
+        }
+    }
+}
+
+#[test]
+fn arms_equal_separate_models_with_two_policies_and_combined_controls() {
+    // The check below on a model with the paths the company model lacks: two policies in
+    // sequence with aggregate limits and coinsurance, a control that is both a transfer and a
+    // frequency/magnitude control, a control on a risk that never has an event, four players.
+    let model = Model::new(vec![
+        risk("a", 1.2, 1e4, 5e6),
+        Risk::new(
+            "b",
+            Frequency::negative_binomial(0.8, 2.0).unwrap(),
+            Magnitude::pert(1e4, 2e5, 3e6).unwrap(),
+        )
+        .unwrap(),
+        fixed_risk("z", 0, 1e6),
+    ])
+    .unwrap()
+    .with_controls(vec![
+        Control::new("mfa", Function::Protect)
+            .unwrap()
+            .with_efficacy(Efficacy::pert(0.2, 0.4, 0.6).unwrap())
+            .unwrap(),
+        Control::new("ir", Function::Respond)
+            .unwrap()
+            .applies_to(["a"])
+            .with_efficacy(Efficacy::uniform(0.1, 0.3).unwrap())
+            .unwrap()
+            .with_frequency_efficacy(fixed(0.1))
+            .unwrap()
+            .with_transfer(
+                Transfer::new(5e4, 5e5)
+                    .unwrap()
+                    .with_coinsurance(0.2)
+                    .unwrap(),
+            )
+            .unwrap(),
+        policy(
+            "primary",
+            Transfer::new(1e5, 1e6)
+                .unwrap()
+                .with_aggregate_limit(1.5e6)
+                .unwrap()
+                .with_coinsurance(0.1)
+                .unwrap(),
+        ),
+        policy(
+            "excess",
+            Transfer::new(0.0, 3e6)
+                .unwrap()
+                .with_aggregate_limit(4e6)
+                .unwrap(),
+        ),
+        Control::new("dead", Function::Recover)
+            .unwrap()
+            .applies_to(["z"])
+            .with_efficacy(fixed(1.0))
+            .unwrap(),
+    ])
+    .unwrap();
+    check_arms(&model, 9, 20_000);
 }
 
 #[test]
@@ -300,12 +473,16 @@ fn with_one_control_marginal_equals_standalone() {
 
 #[test]
 fn every_arm_equals_the_separately_simulated_variant() {
-    // Controls draw from streams keyed by their ids and never move the events, so a model with
-    // a subset of the controls, run with the same seed, reproduces the matching arm year by
-    // year: the figures agree to rounding, not just within Monte Carlo error.
-    let model = company();
-    let (seed, trials) = (21, 30_000);
-    let a = analyze(&model, seed, trials);
+    check_arms(&company(), 21, 30_000);
+}
+
+/// Controls draw from streams keyed by their ids and never move the events, so a model with a
+/// subset of the controls, run with the same seed, reproduces the matching arm year by year:
+/// the figures agree to rounding, not just within Monte Carlo error. Checks every control's
+/// marginal, stand-alone and tail figures and the Shapley shares against the 2^F separately
+/// simulated function subsets.
+fn check_arms(model: &Model, seed: u64, trials: u64) {
+    let a = analyze(model, seed, trials);
     let residual_eal = |m: &Model| analyze(m, seed, trials).residual().expected_annual_loss();
     assert_eq!(
         a.inherent(),
@@ -318,7 +495,7 @@ fn every_arm_equals_the_separately_simulated_variant() {
     for control in model.controls() {
         let id = control.id();
         let c = a.control(id).unwrap();
-        let without = analyze(&with_only(&model, |k| k.id() != id), seed, trials);
+        let without = analyze(&with_only(model, |k| k.id() != id), seed, trials);
         let w = without.residual();
         assert!(
             close(c.eal_reduction, w.expected_annual_loss() - all, 1e-9),
@@ -328,18 +505,18 @@ fn every_arm_equals_the_separately_simulated_variant() {
         let tvar = w.tail_mean(0.99).unwrap() - a.residual().tail_mean(0.99).unwrap();
         assert!(close(c.var99_reduction, var, 1e-9), "{id}");
         assert!(close(c.tvar99_reduction, tvar, 1e-9), "{id}");
-        let alone = residual_eal(&with_only(&model, |k| k.id() == id));
+        let alone = residual_eal(&with_only(model, |k| k.id() == id));
         let standalone = a.inherent().expected_annual_loss() - alone;
         assert!(close(c.standalone_reduction, standalone, 1e-9), "{id}");
     }
-    // Shapley over the six functions from the 2^6 separately simulated variants.
+    // Shapley over the functions from the 2^F separately simulated variants.
     let functions: Vec<Function> = a.functions().iter().map(|f| f.function).collect();
     let value: Vec<f64> = (0..1usize << functions.len())
         .map(|s| {
-            let subset = with_only(&model, |k| {
+            let in_subset = |k: &Control| {
                 (0..functions.len()).any(|j| s & (1 << j) != 0 && k.function() == functions[j])
-            });
-            residual_eal(&subset)
+            };
+            residual_eal(&with_only(model, in_subset))
         })
         .collect();
     let n = functions.len();
@@ -353,13 +530,15 @@ fn every_arm_equals_the_separately_simulated_variant() {
                 phi += w * (value[s] - value[s | (1 << j)]);
             }
         }
+        let got = share.eal_reduction;
         assert!(
-            close(share.eal_reduction, phi, 1e-9),
-            "{:?}: {} vs {phi}",
-            share.function,
-            share.eal_reduction
+            close(got, phi, 1e-9),
+            "{:?}: {got} vs {phi}",
+            share.function
         );
     }
+    let by_risk: f64 = a.risks().iter().map(|r| r.residual_eal).sum();
+    assert!(close(by_risk, all, 1e-9));
 }
 
 #[test]
@@ -467,6 +646,30 @@ fn bad_controls_are_errors_that_name_the_control() {
         .with_controls(vec![protect().applies_to(Vec::<String>::new())])
         .unwrap_err();
     assert!(matches!(e, Error::AppliesToNothing { .. }), "{e}");
+    // Two ids whose 64-bit FNV-1a hashes collide (found by a Pollard-rho search in review):
+    // their controls would share a random stream.
+    let e = model
+        .clone()
+        .with_controls(vec![
+            protect().with_name("x"),
+            Control::new("xuZ7ZfCJ3nB", Function::Protect)
+                .unwrap()
+                .with_efficacy(fixed(0.5))
+                .unwrap(),
+            Control::new("7oW0qCIqaQG", Function::Protect)
+                .unwrap()
+                .with_efficacy(fixed(0.5))
+                .unwrap(),
+        ])
+        .unwrap_err();
+    assert!(matches!(e, Error::StreamCollision { .. }), "{e}");
+    let policies: Vec<Control> = (0..=Model::MAX_TRANSFERS)
+        .map(|i| policy(&format!("p{i}"), Transfer::new(0.0, 1.0).unwrap()))
+        .collect();
+    assert!(matches!(
+        model.clone().with_controls(policies),
+        Err(Error::TooManyTransfers { .. })
+    ));
     let many: Vec<Control> = (0..=Model::MAX_CONTROLS)
         .map(|i| {
             Control::new(format!("c{i}"), Function::Protect)

@@ -225,7 +225,7 @@ fn control_analysis_value_stability() {
     // insurance's TVaR 99% reduction, Govern's Shapley share).
     let pinned = [
         119404.62837074591,
-        450521.8522313037,
+        450521.85223130375,
         121892.76708229177,
         903257.1648133993,
         180263.3773355771,
