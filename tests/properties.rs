@@ -1,6 +1,9 @@
 //! Properties that hold for every model and seed (proptest).
 
-use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions};
+use csfquant::{
+    Control, Efficacy, Finance, Frequency, Function, Magnitude, Model, Risk, SimulationOptions,
+    Transfer,
+};
 use proptest::prelude::*;
 
 fn frequency() -> impl Strategy<Value = Frequency> {
@@ -44,6 +47,77 @@ fn model() -> impl Strategy<Value = Model> {
             .collect();
         Model::new(risks).unwrap()
     })
+}
+
+fn efficacy() -> impl Strategy<Value = Efficacy> {
+    prop_oneof![
+        (0.0..=1.0f64).prop_map(|v| Efficacy::fixed(v).unwrap()),
+        (0.0..0.5f64, 0.0..1.0f64, 0.5..=1.0f64).prop_map(|(a, m, b)| Efficacy::pert(
+            a,
+            a + m * (b - a),
+            b
+        )
+        .unwrap()),
+    ]
+}
+
+fn transfer() -> impl Strategy<Value = Transfer> {
+    (
+        0.0..1e5f64,
+        1e3..1e6f64,
+        prop::option::of(1e3..2e6f64),
+        0.0..=1.0f64,
+    )
+        .prop_map(|(deductible, limit, aggregate, coinsurance)| {
+            let t = Transfer::new(deductible, limit)
+                .unwrap()
+                .with_coinsurance(coinsurance)
+                .unwrap();
+            match aggregate {
+                Some(a) => t.with_aggregate_limit(a).unwrap(),
+                None => t,
+            }
+        })
+}
+
+/// A control of a random function with one or two effects, on every risk or on the first.
+fn control(i: usize) -> impl Strategy<Value = Control> {
+    (
+        0..6usize,
+        prop::option::of(efficacy()),
+        prop::option::of(efficacy()),
+        prop::option::of(transfer()),
+        any::<bool>(),
+    )
+        .prop_map(move |(f, freq, mag, terms, all)| {
+            let mut c = Control::new(format!("c{i}"), Function::ALL[f]).unwrap();
+            if !all {
+                c = c.applies_to(["r0"]);
+            }
+            if let Some(e) = freq {
+                c = c.with_frequency_efficacy(e).unwrap();
+            }
+            if let Some(e) = mag {
+                c = c.with_magnitude_efficacy(e).unwrap();
+            }
+            if let Some(t) = terms {
+                c = c.with_transfer(t).unwrap();
+            }
+            if !c.has_effect() {
+                c = c
+                    .with_magnitude_efficacy(Efficacy::fixed(0.1).unwrap())
+                    .unwrap();
+            }
+            c
+        })
+}
+
+fn controlled_model() -> impl Strategy<Value = Model> {
+    (
+        model(),
+        (0..5usize).prop_flat_map(|n| (0..n).map(control).collect::<Vec<_>>()),
+    )
+        .prop_map(|(model, controls)| model.with_controls(controls).unwrap())
 }
 
 /// (1 / (1 - p)) ∫_p^1 VaR_u du by brute force: the empirical quantile function is x_(j) on
@@ -99,5 +173,36 @@ proptest! {
         }
         let risk_sum: f64 = report.risks().iter().map(|r| r.expected_annual_loss).sum();
         prop_assert!((risk_sum - d.expected_annual_loss()).abs() <= 1e-9 * risk_sum.max(1.0));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A control never makes any simulated year worse: without one control, every year's
+    /// residual loss is at least the loss with all of them (both runs share the events, so the
+    /// sorted years compare one to one), and every residual year lies between 0 and the
+    /// inherent year. The shares add up to the total reduction.
+    #[test]
+    fn controls_only_ever_lower_a_year(model in controlled_model(), seed in any::<u64>(), trials in 1u64..2000) {
+        let options = SimulationOptions::new(seed).trials(trials);
+        let all = model.analyze(options, Finance::default()).unwrap();
+        let (inherent, residual) = (all.inherent().losses(), all.residual().losses());
+        for (r, i) in residual.iter().zip(inherent) {
+            prop_assert!(*r >= 0.0 && *r <= *i * (1.0 + 1e-12), "{} vs inherent {}", r, i);
+        }
+        for c in model.controls() {
+            let rest = model.controls().iter().filter(|k| k.id() != c.id()).cloned().collect();
+            let without = Model::new(model.risks().to_vec()).unwrap().with_controls(rest).unwrap();
+            let w = without.analyze(options, Finance::default()).unwrap();
+            for (with, without) in residual.iter().zip(w.residual().losses()) {
+                prop_assert!(*with <= *without * (1.0 + 1e-12) + 1e-9, "{}: {} > {}", c.id(), with, without);
+            }
+            let v = all.control(c.id()).unwrap();
+            prop_assert!(v.eal_reduction >= -1e-9 * all.inherent().expected_annual_loss().max(1.0));
+        }
+        let shares: f64 = all.functions().iter().map(|f| f.eal_reduction).sum();
+        let total = all.total_reduction();
+        prop_assert!((shares - total).abs() <= 1e-9 * all.inherent().expected_annual_loss().max(1.0));
     }
 }
