@@ -5,6 +5,9 @@
 //! the full analysis (inherent, residual, every control's marginal and stand-alone value with
 //! their tail changes, the per-function Shapley shares) costs at most 3x the inherent-only run.
 //!
+//! It also prints the ratio for a small company (five risks, seven controls; see
+//! `common::small_company`), a model closer to what one organisation writes.
+//!
 //! `cargo bench --bench controls` (add `-- --quick` for a short run). The ratio is printed from
 //! paired runs (one of each, alternating), which this machine's drifting speed affects far less
 //! than criterion's separate groups.
@@ -57,12 +60,18 @@ fn paired_ratio(model: &Model, parallel: bool, rounds: usize) -> (f64, f64, f64)
 
 fn bench(c: &mut Criterion) {
     let model = common::portfolio_with_controls();
-    for parallel in [true, false] {
-        let (median, inherent, analysis) = paired_ratio(&model, parallel, 5);
-        println!(
-            "{}: analysis / inherent-only, median of 5 paired runs: {median:.2}x (fastest {analysis:.3} s vs {inherent:.3} s)",
-            if parallel { "2 threads" } else { "serial" }
-        );
+    let small = common::small_company();
+    for (name, model) in [
+        ("100 risks, 12 controls", &model),
+        ("small company", &small),
+    ] {
+        for parallel in [true, false] {
+            let (median, inherent, analysis) = paired_ratio(model, parallel, 5);
+            println!(
+                "{name}, {}: analysis / inherent-only, median of 5 paired runs: {median:.2}x (fastest {analysis:.3} s vs {inherent:.3} s)",
+                if parallel { "2 threads" } else { "serial" }
+            );
+        }
     }
     let mut group = c.benchmark_group("controls_100_risks_12_controls_1e6_years");
     group.sample_size(10);

@@ -89,3 +89,50 @@ pub fn portfolio_with_controls() -> Model {
         .with_controls(controls)
         .expect("controls name known risks")
 }
+
+/// A small company in the spirit of `examples/controls.rs`: five risks (about three events a
+/// year), seven controls over the six functions, one insurance policy.
+pub fn small_company() -> Model {
+    let risk = |id: &str, rate: f64, low: f64, high: f64| {
+        Risk::new(
+            id,
+            Frequency::poisson(rate).expect("valid rate"),
+            Magnitude::lognormal_ci90(low, high).expect("valid interval"),
+        )
+        .expect("valid id")
+    };
+    let risks = vec![
+        risk("ransomware", 0.15, 150e3, 6e6),
+        risk("bec", 1.5, 10e3, 600e3),
+        risk("cloud-breach", 0.04, 300e3, 12e6),
+        risk("ddos", 0.8, 5e3, 150e3),
+        risk("insider", 0.2, 20e3, 1.5e6),
+    ];
+    let pert = |a, b, c| Efficacy::pert(a, b, c).expect("valid efficacy");
+    let control = |id: &str, f: Function| Control::new(id, f).expect("valid id");
+    let controls = vec![
+        control("mfa", Function::Protect).with_efficacy(pert(0.3, 0.5, 0.7)),
+        control("email", Function::Protect)
+            .applies_to(["bec", "ransomware"])
+            .with_efficacy(pert(0.2, 0.35, 0.5)),
+        control("edr", Function::Detect).with_efficacy(pert(0.1, 0.25, 0.4)),
+        control("ir", Function::Respond).with_efficacy(pert(0.05, 0.15, 0.3)),
+        control("backups", Function::Recover)
+            .applies_to(["ransomware"])
+            .with_efficacy(pert(0.3, 0.5, 0.7)),
+        control("inventory", Function::Identify)
+            .with_frequency_efficacy(Efficacy::uniform(0.0, 0.1).expect("valid efficacy")),
+        control("insurance", Function::Govern).with_transfer(
+            Transfer::new(250e3, 2e6)
+                .and_then(|t| t.with_aggregate_limit(3e6))
+                .expect("valid terms"),
+        ),
+    ];
+    let controls = controls
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("valid controls");
+    Model::new(risks)
+        .and_then(|m| m.with_controls(controls))
+        .expect("valid model")
+}
