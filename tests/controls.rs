@@ -440,6 +440,8 @@ fn npv_and_rosi_of_a_known_reduction_match_the_domain_example() {
     let c = a.control("c").unwrap();
     assert!(close(c.eal_reduction, 300e3, 1e-12));
     assert!((c.npv - 471_713.0).abs() < 0.1, "{}", c.npv);
+    // IRR 156.828% (DOMAIN.md §9).
+    assert!((c.irr.unwrap() - 1.56828).abs() < 1e-5, "{:?}", c.irr);
     // Annual cost: 50k + 150k / 2.486852 = 110,317; ROSI = (300k - 110,317) / 110,317.
     let annual = 50e3 + 150e3 / 2.486_851_990_984_222_6;
     assert!(close(c.annual_cost, annual, 1e-12));
