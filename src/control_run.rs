@@ -79,7 +79,13 @@ pub(crate) fn run(
     let mut shapley = vec![0.0; arms_plan.players().len()];
     // The tail of the arm without c needs the largest n - k + 1 of its annual losses.
     let keep = trials - stats::quantile_rank(trials, TAIL_P) + 1;
-    let mut tails: Vec<Largest> = (0..n_controls).map(|_| Largest::new(keep)).collect();
+    let mut tails = Vec::with_capacity(n_controls);
+    for _ in 0..n_controls {
+        tails.push(Largest::try_new(keep).ok_or(Error::OutOfMemory {
+            trials: options.trial_count(),
+            bytes: (n_controls * Largest::capacity_needed(keep) * 8) as u64,
+        })?);
+    }
 
     let bytes_per_chunk = n_risks * 24 + n_controls * CHUNK_TRIALS * 16;
     let seed = options.seed();

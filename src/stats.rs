@@ -82,13 +82,28 @@ impl Largest {
         }
     }
 
+    /// The most values it ever holds (it compacts when it reaches this).
+    pub(crate) fn capacity_needed(keep: usize) -> usize {
+        2 * keep.max(1) + 1024
+    }
+
+    /// As [`Largest::new`], with all its memory reserved up front; `None` if it cannot be.
+    pub(crate) fn try_new(keep: usize) -> Option<Largest> {
+        let mut largest = Largest::new(keep);
+        largest
+            .values
+            .try_reserve_exact(Self::capacity_needed(keep))
+            .ok()?;
+        Some(largest)
+    }
+
     #[inline]
     pub(crate) fn push(&mut self, x: f64) {
         if x <= self.floor {
             return;
         }
         self.values.push(x);
-        if self.values.len() >= 2 * self.keep + 1024 {
+        if self.values.len() >= Self::capacity_needed(self.keep) {
             self.compact();
         }
     }
