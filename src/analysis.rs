@@ -67,7 +67,8 @@ pub struct FunctionShare {
     /// marginal contribution averaged over every order in which the functions could be added.
     /// The shares of all functions add up to the total reduction.
     pub eal_reduction: f64,
-    /// `eal_reduction` as a fraction of the total reduction (`None` when nothing is removed).
+    /// `eal_reduction` as a fraction of the total reduction (`None` when nothing is removed);
+    /// the shares of all functions add up to 1.
     pub share: Option<f64>,
 }
 
@@ -154,35 +155,40 @@ impl ControlAnalysis {
                 }
             })
             .collect();
-        let total = run.inherent.expected_annual_loss() - run.residual.expected_annual_loss();
+        // Shares as fractions of their own sum: equal to the total reduction up to rounding,
+        // and unlike that difference of two means, free of cancellation when it is tiny.
+        let shared: f64 = run.shapley.iter().sum();
         let functions = run
             .players
             .iter()
             .zip(&run.shapley)
-            .map(|(&function, &sum)| {
-                let eal_reduction = sum / n;
-                FunctionShare {
-                    function,
-                    annual_cost: controls
-                        .iter()
-                        .zip(&annual_costs)
-                        .filter(|(c, _)| c.function() == function)
-                        .map(|(_, cost)| cost)
-                        .sum(),
-                    eal_reduction,
-                    share: (total != 0.0).then(|| eal_reduction / total),
-                }
+            .map(|(&function, &sum)| FunctionShare {
+                function,
+                annual_cost: controls
+                    .iter()
+                    .zip(&annual_costs)
+                    .filter(|(c, _)| c.function() == function)
+                    .map(|(_, cost)| cost)
+                    .sum(),
+                eal_reduction: sum / n,
+                share: (shared != 0.0).then(|| sum / shared),
             })
             .collect();
         let risks = run
             .risks
             .into_iter()
-            .zip(&run.residual_by_risk)
-            .map(|(r, &residual)| RiskEffect {
+            .zip(run.residual_by_risk.iter().zip(&run.controlled))
+            .map(|(r, (&residual, &controlled))| RiskEffect {
+                // A risk no control touches keeps its inherent figure (the two sums differ in
+                // their order of additions only).
+                residual_eal: if controlled {
+                    residual / n
+                } else {
+                    r.expected_annual_loss
+                },
                 id: r.id,
                 inherent_eal: r.expected_annual_loss,
                 inherent_eal_se: r.standard_error,
-                residual_eal: residual / n,
             })
             .collect();
         Ok(ControlAnalysis {

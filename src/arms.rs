@@ -13,15 +13,19 @@
 //! - **only c**: c's stand-alone reduction;
 //! - **function subsets**: the per-function Shapley shares (see shapley.rs).
 //!
-//! Nothing is re-simulated per arm, and no arm is evaluated on events its controls cannot touch:
-//! per event the work is O(k + F²) for k applicable controls and F functions, plus the insurance
-//! arms for the few events above a policy's attachment point.
+//! Nothing is re-simulated per arm. Per event the work is O(k + F) for k applicable controls and
+//! F functions, plus, for events above a policy's attachment point, the insurance variants: the
+//! all-but-one variants of the applicable controls (of every control when a policy has an
+//! aggregate limit, since each variant's limit erodes on its own), the policy alone, and the
+//! 2^F function subsets.
 //!
 //! Each control draws from its own random stream, keyed by (seed, chunk, control id), and the
 //! events come from the engine's stream, which controls never touch. So adding, removing or
 //! changing a control leaves the inherent losses and every other control's draws unchanged.
 
 use rand::Rng;
+use std::collections::{HashMap, HashSet};
+
 use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 
@@ -109,27 +113,32 @@ impl ControlPlan {
             .collect();
 
         let mut profiles: Vec<Profile> = Vec::new();
-        let mut keys: Vec<Vec<usize>> = Vec::new();
         let mut profile_of_risk = Vec::with_capacity(risks.len());
+        // Hash sets and a map keep the setup linear in risks x controls, whatever the lists.
+        let scopes: Vec<Option<HashSet<&str>>> = controls
+            .iter()
+            .map(|c| {
+                c.applies_to_risks()
+                    .map(|ids| ids.iter().map(String::as_str).collect())
+            })
+            .collect();
+        let mut index_of: HashMap<Vec<usize>, usize> = HashMap::new();
         for risk in risks {
-            let applicable: Vec<usize> = controls
+            let applicable: Vec<usize> = scopes
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| {
-                    c.applies_to_risks()
-                        .is_none_or(|ids| ids.iter().any(|id| id == risk.id()))
-                })
+                .filter(|(_, scope)| scope.as_ref().is_none_or(|ids| ids.contains(risk.id())))
                 .map(|(i, _)| i)
                 .collect();
             if applicable.is_empty() {
                 profile_of_risk.push(NO_PROFILE);
                 continue;
             }
-            let index = match keys.iter().position(|k| *k == applicable) {
-                Some(i) => i,
+            let index = match index_of.get(&applicable) {
+                Some(&i) => i,
                 None => {
                     profiles.push(Profile::new(&applicable, controls, &planned, &player_of));
-                    keys.push(applicable);
+                    index_of.insert(applicable, profiles.len() - 1);
                     profiles.len() - 1
                 }
             };
@@ -170,14 +179,24 @@ impl ControlPlan {
         1 + self.controls.len() + self.transfers.len() + subset
     }
 
+    /// Per risk: whether any control applies to it.
+    pub(crate) fn controlled(&self) -> Vec<bool> {
+        self.profile_of_risk
+            .iter()
+            .map(|&p| p != NO_PROFILE)
+            .collect()
+    }
+
     /// The Shapley players (CSF functions with controls), in the order of the shares.
     pub(crate) fn players(&self) -> &[Function] {
         &self.players
     }
 
     /// Expected extra work per year, in random draws: one per event per frequency control that
-    /// applies, the yearly efficacy draws, and the insurance arms, counted as if every event
-    /// reached them (a policy's payment in one arm costs about an eighth of a draw).
+    /// applies; per event, the bookkeeping of each applicable control (about half a draw) and
+    /// the Shapley closed form (about five draws); the yearly efficacy draws; and the
+    /// insurance arms, counted as if every event reached them (a policy's payment in one arm
+    /// costs about an eighth of a draw).
     pub(crate) fn expected_draws_per_year(&self, risks: &[Risk]) -> f64 {
         let arms = self.arms() as f64;
         let per_event: f64 = risks
@@ -187,8 +206,9 @@ impl ControlPlan {
             .map(|(r, &p)| {
                 let profile = &self.profiles[p as usize];
                 let draws = profile.frequency.len() as f64;
+                let bookkeeping = 0.5 * profile.members.len() as f64 + 5.0;
                 let payments = arms * profile.transfers.len() as f64 / 8.0;
-                r.frequency().mean() * (draws + payments)
+                r.frequency().mean() * (draws + bookkeeping + payments)
             })
             .sum();
         per_event + 2.0 * self.controls.len() as f64

@@ -122,10 +122,11 @@ impl Control {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
+        let mut seen = std::collections::HashSet::new();
         let mut ids: Vec<String> = Vec::new();
         for id in risk_ids {
             let id = id.into();
-            if !ids.contains(&id) {
+            if seen.insert(id.clone()) {
                 ids.push(id);
             }
         }

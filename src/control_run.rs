@@ -22,6 +22,8 @@ pub(crate) struct ControlRun {
     pub(crate) risks: Vec<RiskLoss>,
     /// Per risk: residual annual loss summed over all years.
     pub(crate) residual_by_risk: Vec<f64>,
+    /// Per risk: whether any control applies to it.
+    pub(crate) controlled: Vec<bool>,
     pub(crate) marginal: Vec<Moments>,
     pub(crate) standalone: Vec<Moments>,
     /// Per control: VaR and TVaR at [`TAIL_P`] of the annual loss with every control but it.
@@ -143,6 +145,7 @@ pub(crate) fn run(
         residual: LossDistribution::from_sorted(residual),
         risks: simulate::risk_losses(risks, &plan, &risk_totals, trials),
         residual_by_risk,
+        controlled: arms_plan.controlled(),
         marginal,
         standalone,
         tail_without,

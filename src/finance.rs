@@ -46,7 +46,8 @@ impl Cost {
     /// A cost of `upfront` once at the start (year 0) plus `annual` in each year `1..=T`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `upfront` and `annual` are finite and `>= 0`.
+    /// [`Error::InvalidParameter`] unless `upfront` and `annual` are finite, `>= 0` and at most
+    /// [`MAX_AMOUNT`](Self::MAX_AMOUNT).
     ///
     /// # Example
     /// ```
@@ -55,11 +56,22 @@ impl Cost {
     /// assert_eq!(e.to_string(), "invalid annual: NaN (expected a finite number >= 0)");
     /// ```
     pub fn new(upfront: f64, annual: f64) -> Result<Cost> {
+        let amount = |name, value| {
+            let value = non_negative(name, value)?;
+            if value > Self::MAX_AMOUNT {
+                return Err(Error::invalid(name, value, "an amount <= 1e15"));
+            }
+            Ok(value)
+        };
         Ok(Cost {
-            upfront: non_negative("upfront", upfront)?,
-            annual: non_negative("annual", annual)?,
+            upfront: amount("upfront", upfront)?,
+            annual: amount("annual", annual)?,
         })
     }
+
+    /// The largest accepted upfront or annual cost: far above any security budget, and small
+    /// enough that annualised costs and NPVs stay finite at every accepted discount rate.
+    pub const MAX_AMOUNT: f64 = 1e15;
 
     /// The one-off cost in year 0.
     pub fn upfront(&self) -> f64 {
@@ -441,7 +453,11 @@ mod tests {
         let r = one.irr(&Cost::new(1e12, 0.0).unwrap(), 1.0).unwrap();
         assert!(((1.0 + r) - 1e-12).abs() < 2e-16, "{r}"); // r itself carries 1.1e-16
         // Extremes: no panic, no NaN; unrepresentable roots are None.
-        assert_eq!(one.irr(&Cost::new(f64::MAX, 0.0).unwrap(), 1e-300), None);
+        assert_eq!(
+            one.irr(&Cost::new(Cost::MAX_AMOUNT, 0.0).unwrap(), 1e-300),
+            None
+        );
+        assert!(Cost::new(f64::MAX, 0.0).is_err());
         assert_eq!(one.irr(&Cost::new(1e-300, 0.0).unwrap(), f64::MAX), None);
         // A huge return: the t = 1 term dominates, 1 + r ≈ net / upfront.
         let big = Finance::new(100, 0.0).unwrap();

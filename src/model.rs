@@ -93,6 +93,7 @@ impl Model {
                 max: Self::MAX_TRANSFERS,
             });
         }
+        let risk_ids: HashSet<&str> = self.risks.iter().map(Risk::id).collect();
         let mut seen = HashSet::with_capacity(controls.len());
         let mut streams = HashMap::with_capacity(controls.len());
         for control in &controls {
@@ -119,7 +120,7 @@ impl Model {
                         control: control.id().to_string(),
                     });
                 }
-                if let Some(unknown) = ids.iter().find(|id| self.risk(id).is_none()) {
+                if let Some(unknown) = ids.iter().find(|id| !risk_ids.contains(id.as_str())) {
                     return Err(Error::UnknownRisk {
                         control: control.id().to_string(),
                         risk: unknown.clone(),

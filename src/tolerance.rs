@@ -97,20 +97,19 @@ impl ToleranceCurve {
     /// # Ok::<(), csfquant::Error>(())
     /// ```
     pub fn new(points: impl IntoIterator<Item = (f64, f64)>) -> Result<ToleranceCurve> {
-        let mut iter = points.into_iter();
         // Take one more than allowed, so that an oversized input is never stored whole.
-        let given: Vec<(f64, f64)> = iter.by_ref().take(Self::MAX_POINTS + 1).collect();
+        let given: Vec<(f64, f64)> = points.into_iter().take(Self::MAX_POINTS + 1).collect();
         if given.is_empty() {
             return Err(Error::Empty {
                 name: "tolerance curve",
             });
         }
         if given.len() > Self::MAX_POINTS {
-            let count = given.len() + iter.count();
+            // The rest is not counted: the input may be endless.
             return Err(Error::invalid(
                 "tolerance points",
-                count as f64,
-                "at most 1,000 points",
+                given.len() as f64,
+                "at most 1,000 points (the count given is where reading stopped)",
             ));
         }
         let bad = |index: usize, expected: &'static str| {
@@ -305,9 +304,19 @@ mod tests {
             ToleranceCurve::new(points(max)).unwrap().points().len(),
             max
         );
+        let too_many = Error::invalid(
+            "tolerance points",
+            1001.0,
+            "at most 1,000 points (the count given is where reading stopped)",
+        );
         assert_eq!(
             ToleranceCurve::new(points(max + 234)).unwrap_err(),
-            Error::invalid("tolerance points", 1234.0, "at most 1,000 points")
+            too_many
+        );
+        // An endless input is refused without being read to its (missing) end.
+        assert_eq!(
+            ToleranceCurve::new(std::iter::repeat((1.0, 0.5))).unwrap_err(),
+            too_many
         );
     }
 
