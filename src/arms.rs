@@ -483,27 +483,30 @@ impl<'a> Arms<'a> {
         for &(c, j) in &profile.magnitude {
             factors[j] *= self.keep[c];
         }
-        let mut h = [1.0; MAX_PLAYERS];
-        for (m, &g) in profile.members.iter().zip(factors.iter()) {
-            h[m.player] *= g;
-        }
-        // Prefix products give each all-but-one arm's kept share without division.
+        // Prefix products give each all-but-one arm's kept share without division. Index loops
+        // over slices of one length k: the compiler drops the bounds checks (measured: zipped
+        // iterators cost a third of this function's instructions).
+        let members = &profile.members[..k];
         let prefix = &mut self.prefix[..k];
+        let minus = &mut self.minus[..k];
+        let mut h = [1.0; MAX_PLAYERS];
         let mut all = 1.0;
-        for (p, &g) in prefix.iter_mut().zip(factors.iter()) {
-            *p = all;
+        for j in 0..k {
+            let g = factors[j];
+            prefix[j] = all;
             all *= g;
+            h[members[j].player] *= g;
         }
         let kept = x * all;
+        let (marginal, standalone) = (&mut self.year.marginal, &mut self.year.standalone);
         let mut suffix = 1.0;
-        let per_member = profile
-            .members
-            .iter()
-            .zip(factors.iter().zip(prefix.iter()));
-        for ((m, (&g, &p)), without) in per_member.zip(self.minus[..k].iter_mut()).rev() {
-            *without = x * p * suffix;
-            self.year.marginal[m.control] += *without - kept;
-            self.year.standalone[m.control] += x * (1.0 - g);
+        for j in (0..k).rev() {
+            let g = factors[j];
+            let without = x * prefix[j] * suffix;
+            minus[j] = without;
+            let c = members[j].control;
+            marginal[c] += without - kept;
+            standalone[c] += x * (1.0 - g);
             suffix *= g;
         }
         ShapleyWeights::add_product_game_dense(x, &h, &mut self.out.product_shares);
