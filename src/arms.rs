@@ -34,6 +34,8 @@ use crate::csf::Function;
 use crate::efficacy::Efficacy;
 use crate::risk::Risk;
 use crate::shapley::{MAX_PLAYERS, ShapleyWeights};
+use crate::simulate::YearSink;
+use crate::stats::Moments;
 use crate::transfer::Transfer;
 
 /// The controls of a model, laid out for the per-event work.
@@ -54,8 +56,6 @@ pub(crate) struct ControlPlan {
     /// Whether any transfer has an aggregate limit (then arms' payments can differ on any
     /// event, not only on those of the risks a control applies to).
     any_aggregate: bool,
-    /// Per risk: whether it draws its own event count (not in the pooled Poisson stream).
-    own_count: Vec<bool>,
 }
 
 const NO_PROFILE: u32 = u32::MAX;
@@ -85,8 +85,6 @@ struct Profile {
 struct Member {
     control: usize,
     player: usize,
-    frequency: bool,
-    magnitude: bool,
 }
 
 impl ControlPlan {
@@ -137,7 +135,13 @@ impl ControlPlan {
             let index = match index_of.get(&applicable) {
                 Some(&i) => i,
                 None => {
-                    profiles.push(Profile::new(&applicable, controls, &planned, &player_of));
+                    profiles.push(Profile::new(
+                        &applicable,
+                        controls,
+                        &planned,
+                        &transfers,
+                        &player_of,
+                    ));
                     index_of.insert(applicable, profiles.len() - 1);
                     profiles.len() - 1
                 }
@@ -153,11 +157,6 @@ impl ControlPlan {
             any_aggregate: transfers.iter().any(|t| t.aggregate_limit().is_some()),
             transfers,
             transfer_player,
-            // The engine's rule (simulate.rs): fixed-rate Poisson risks are pooled.
-            own_count: risks
-                .iter()
-                .map(|r| r.frequency().poisson_rate().is_none())
-                .collect(),
         }
     }
 
@@ -220,6 +219,7 @@ impl Profile {
         applicable: &[usize],
         controls: &[Control],
         planned: &[PlannedControl],
+        transfers: &[Transfer],
         player_of: &dyn Fn(Function) -> usize,
     ) -> Profile {
         let members: Vec<Member> = applicable
@@ -227,36 +227,31 @@ impl Profile {
             .map(|&c| Member {
                 control: c,
                 player: player_of(controls[c].function()),
-                frequency: planned[c].frequency.is_some(),
-                magnitude: planned[c].magnitude.is_some(),
             })
             .collect();
-        let transfers: Vec<(usize, usize)> = members
-            .iter()
-            .enumerate()
-            .filter_map(|(j, m)| planned[m.control].transfer.map(|t| (t, j)))
-            .collect();
-        let attachment = transfers
-            .iter()
-            .map(|&(_, j)| {
-                controls[members[j].control]
-                    .transfer()
-                    .map_or(f64::INFINITY, Transfer::attachment)
-            })
-            .fold(f64::INFINITY, f64::min);
-        let lever = |pick: fn(&Member) -> bool| -> Vec<(usize, usize)> {
-            members
+        // (control, member index) of the members with the lever `has`.
+        let lever = |has: fn(&PlannedControl) -> bool| -> Vec<(usize, usize)> {
+            applicable
                 .iter()
                 .enumerate()
-                .filter(|(_, m)| pick(m))
-                .map(|(j, m)| (m.control, j))
+                .filter(|&(_, &c)| has(&planned[c]))
+                .map(|(j, &c)| (c, j))
                 .collect()
         };
+        let transfers_here: Vec<(usize, usize)> = applicable
+            .iter()
+            .enumerate()
+            .filter_map(|(j, &c)| planned[c].transfer.map(|t| (t, j)))
+            .collect();
+        let attachment = transfers_here
+            .iter()
+            .map(|&(t, _)| transfers[t].attachment())
+            .fold(f64::INFINITY, f64::min);
         Profile {
-            frequency: lever(|m| m.frequency),
-            magnitude: lever(|m| m.magnitude),
+            frequency: lever(|pc| pc.frequency.is_some()),
+            magnitude: lever(|pc| pc.magnitude.is_some()),
             members,
-            transfers,
+            transfers: transfers_here,
             attachment,
         }
     }
@@ -269,47 +264,6 @@ pub(crate) fn stream_key(id: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
     });
     hash | 1
-}
-
-/// Mean and sum of squared deviations of one chunk's per-year values, merged across chunks in
-/// chunk order (Chan et al.), so variances keep their digits whatever the mean.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Moments {
-    pub(crate) n: f64,
-    pub(crate) mean: f64,
-    pub(crate) m2: f64,
-}
-
-impl Moments {
-    fn of(values: &[f64]) -> Moments {
-        let n = values.len() as f64;
-        if values.is_empty() {
-            return Moments::default();
-        }
-        let mean = values.iter().sum::<f64>() / n;
-        let m2 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-        Moments { n, mean, m2 }
-    }
-
-    pub(crate) fn merge(&mut self, other: &Moments) {
-        let n = self.n + other.n;
-        if n == 0.0 {
-            return;
-        }
-        let delta = other.mean - self.mean;
-        self.mean += delta * other.n / n;
-        self.m2 += other.m2 + delta * delta * self.n * other.n / n;
-        self.n = n;
-    }
-
-    /// The sample variance of the values.
-    pub(crate) fn variance(&self) -> f64 {
-        if self.n > 1.0 {
-            (self.m2 / (self.n - 1.0)).max(0.0)
-        } else {
-            0.0
-        }
-    }
 }
 
 /// What the arms of one chunk return.
@@ -347,7 +301,8 @@ pub(crate) struct Arms<'a> {
     standalone_by_year: Vec<f64>,
     out: ArmChunk,
     residual: &'a mut [f64],
-    /// Scratch per event: member factors and prefix products.
+    /// Scratch per event, per member: its factor, the product of the factors before it, and
+    /// the loss the arm without it keeps.
     factors: Vec<f64>,
     prefix: Vec<f64>,
     minus: Vec<f64>,
@@ -356,13 +311,12 @@ pub(crate) struct Arms<'a> {
 /// This year's sums per arm (reset at the end of every year).
 #[derive(Debug)]
 struct YearSums {
-    /// The residual loss retained so far (pooled-stream events and finished own-count risks).
+    /// The residual loss retained so far, in the engine's subtotals.
     residual: f64,
-    /// The residual loss of the own-count risk whose events are being simulated: added to
-    /// `residual` when the risk's year ends, in the same association as the engine's inherent
-    /// sum, so that a model whose controls change nothing has a residual equal to its inherent
-    /// loss bit for bit.
-    residual_partial: f64,
+    /// The residual loss since the engine's last subtotal: added to `residual` when the engine
+    /// adds its subtotal, so that a model whose controls change nothing has a residual equal to
+    /// its inherent loss bit for bit (see `YearSink::subtotal_done`).
+    subtotal: f64,
     /// Per control: Σ over events of (loss retained without it − loss retained with all).
     marginal: Vec<f64>,
     /// Per control: Σ over events of (inherent loss − loss retained with only it).
@@ -379,7 +333,6 @@ impl<'a> Arms<'a> {
     /// The arms of one chunk of `chunk_trials` years, writing the residual losses to `residual`.
     pub(crate) fn new(
         plan: &'a ControlPlan,
-        n_risks: usize,
         stream: impl Fn(u64) -> Xoshiro256PlusPlus,
         residual: &'a mut [f64],
     ) -> Arms<'a> {
@@ -399,7 +352,7 @@ impl<'a> Arms<'a> {
             keep: vec![1.0; c],
             year: YearSums {
                 residual: 0.0,
-                residual_partial: 0.0,
+                subtotal: 0.0,
                 marginal: vec![0.0; c],
                 standalone: vec![0.0; c],
                 paid: vec![0.0; plan.arms() * t],
@@ -414,11 +367,11 @@ impl<'a> Arms<'a> {
                 shapley: Vec::new(),
                 product_shares: [0.0; MAX_PLAYERS],
                 recovery_game: vec![0.0; 1 << plan.players.len()],
-                residual_by_risk: vec![0.0; n_risks],
+                residual_by_risk: vec![0.0; plan.profile_of_risk.len()],
             },
             residual,
             factors: vec![0.0; widest],
-            prefix: vec![0.0; widest + 1],
+            prefix: vec![0.0; widest],
             minus: vec![0.0; widest],
         }
     }
@@ -446,9 +399,135 @@ impl<'a> Arms<'a> {
         self.out
     }
 
+    /// Adds an event's residual (retained) loss to its risk and to the year.
+    #[inline]
+    fn retain(&mut self, risk: usize, retained: f64) {
+        self.out.residual_by_risk[risk] += retained;
+        self.year.subtotal += retained;
+    }
+
+    /// The insurance arms of an event that some policy may pay for; returns the loss the
+    /// residual arm retains. In every arm the policies pay in order, each on what the previous
+    /// ones left, each within what remains of its aggregate limit this year in that arm.
+    ///
+    /// An arm whose loss is at or below the profile's attachment point recovers nothing and is
+    /// skipped: controls only lower a loss, so most arms of an event near the deductible drop
+    /// out.
+    #[inline(never)]
+    fn transfer_event(
+        &mut self,
+        profile: &Profile,
+        x: f64,
+        kept: f64,
+        h: &[f64; MAX_PLAYERS],
+    ) -> f64 {
+        let plan = self.plan;
+        let n_t = plan.transfers.len();
+        let attachment = profile.attachment;
+        self.year.touched = true;
+        let paid = &mut self.year.paid;
+        // Pays the profile's policies in `arm` on a loss y, skipping policy `except`; returns
+        // what the arm retains.
+        let mut layers = |arm: usize, y: f64, except: Option<usize>| -> f64 {
+            let mut y = y;
+            if y > attachment {
+                for &(t, _) in &profile.transfers {
+                    if Some(t) != except {
+                        y -= plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
+                    }
+                }
+            }
+            y
+        };
+        let retained = layers(0, kept, None);
+        // All but one control. Without aggregate limits an arm differs from the residual only
+        // on events of the risks its control applies to; with them, an arm's remaining limit
+        // can differ on any event, so every arm is followed.
+        let mut members = profile.members.iter().zip(&self.minus).peekable();
+        for (c, pc) in plan.controls.iter().enumerate() {
+            let y = match members.peek() {
+                Some(&(m, &without)) if m.control == c => {
+                    members.next();
+                    without
+                }
+                _ if plan.any_aggregate => kept,
+                _ => continue,
+            };
+            let without = layers(plan.arm_without(c), y, pc.transfer);
+            self.year.marginal[c] += (without - y) - (retained - kept);
+        }
+        // Each policy alone: it pays on the loss its own control leaves.
+        for &(t, j) in &profile.transfers {
+            let y = x * self.factors[j];
+            let control = profile.members[j].control;
+            let arm = plan.arm_alone(t);
+            self.year.standalone[control] += plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
+        }
+        // Every subset of functions that includes a policy's function.
+        let players = plan.players.len();
+        let subsets = 1usize << players;
+        let mut y_subset = [0.0; 1 << MAX_PLAYERS];
+        y_subset[0] = x;
+        // Doubling: the subsets with player f are those without it, times h_f (independent
+        // multiplications, no chain through memory).
+        for (f, &hf) in h.iter().enumerate().take(players) {
+            let (lower, upper) = y_subset.split_at_mut(1 << f);
+            for (u, l) in upper.iter_mut().zip(lower.iter()) {
+                *u = l * hf;
+            }
+        }
+        let first = plan.arm_subset(0);
+        if let [(t, _)] = profile.transfers[..] {
+            // One policy (the common case): only the subsets with its function recover.
+            let bit = 1 << plan.transfer_player[t];
+            let terms = &plan.transfers[t];
+            for (s, &y) in y_subset[..subsets].iter().enumerate() {
+                if s & bit != 0 && y > attachment {
+                    terms.pay(y, &mut paid[(first + s) * n_t + t]);
+                }
+            }
+            return retained;
+        }
+        for (s, &ys) in y_subset[..subsets].iter().enumerate() {
+            let mut y = ys;
+            if y <= attachment {
+                continue;
+            }
+            for &(t, _) in &profile.transfers {
+                if s & (1 << plan.transfer_player[t]) != 0 {
+                    y -= plan.transfers[t].pay(y, &mut paid[(first + s) * n_t + t]);
+                }
+            }
+        }
+        retained
+    }
+
+    /// Adds a year's insurance payments per subset of players to the recovery game, and resets
+    /// every arm's payments.
+    fn close_recovery_year(&mut self) {
+        let plan = self.plan;
+        let n_t = plan.transfers.len();
+        let year = &mut self.year;
+        let first = plan.arm_subset(0);
+        let subsets = &year.paid[first * n_t..];
+        for (game, paid) in self
+            .out
+            .recovery_game
+            .iter_mut()
+            .zip(subsets.chunks_exact(n_t))
+        {
+            *game += paid.iter().sum::<f64>();
+        }
+        year.paid.fill(0.0);
+        year.touched = false;
+    }
+}
+
+/// The arms follow the engine's years and events.
+impl YearSink for Arms<'_> {
     /// Draws this year's efficacies.
     #[inline]
-    pub(crate) fn start_year(&mut self) {
+    fn start_year(&mut self) {
         for (i, pc) in self.plan.controls.iter().enumerate() {
             let rng = &mut self.rngs[i];
             if let Some(f) = &pc.frequency {
@@ -462,7 +541,7 @@ impl<'a> Arms<'a> {
 
     /// One event of risk `risk` with loss `x` (before controls).
     #[inline]
-    pub(crate) fn event(&mut self, risk: usize, x: f64) {
+    fn event(&mut self, risk: usize, x: f64) {
         let plan = self.plan;
         let p = plan.profile_of_risk[risk];
         if p == NO_PROFILE {
@@ -518,130 +597,16 @@ impl<'a> Arms<'a> {
         self.retain(risk, retained);
     }
 
-    /// Adds an event's residual (retained) loss to its risk and to the year.
+    /// The engine added its subtotal (see `YearSums::subtotal`).
     #[inline]
-    fn retain(&mut self, risk: usize, retained: f64) {
-        self.out.residual_by_risk[risk] += retained;
-        if self.plan.own_count[risk] {
-            self.year.residual_partial += retained;
-        } else {
-            self.year.residual += retained;
-        }
-    }
-
-    /// The events of an own-count risk's year are done (see `YearSums::residual_partial`).
-    #[inline]
-    pub(crate) fn own_count_done(&mut self) {
-        self.year.residual += self.year.residual_partial;
-        self.year.residual_partial = 0.0;
-    }
-
-    /// The insurance arms of an event that some policy may pay for; returns the loss the
-    /// residual arm retains. In every arm the policies pay in order, each on what the previous
-    /// ones left, each within what remains of its aggregate limit this year in that arm.
-    ///
-    /// An arm whose loss is at or below the profile's attachment point recovers nothing and is
-    /// skipped: controls only lower a loss, so most arms of an event near the deductible drop
-    /// out.
-    #[inline(never)]
-    fn transfer_event(
-        &mut self,
-        profile: &Profile,
-        x: f64,
-        kept: f64,
-        h: &[f64; MAX_PLAYERS],
-    ) -> f64 {
-        let plan = self.plan;
-        let n_t = plan.transfers.len();
-        let attachment = profile.attachment;
-        self.year.touched = true;
-        let paid = &mut self.year.paid;
-        // Pays the profile's policies in `arm` on a loss y, skipping policy `except`; returns
-        // what the arm retains.
-        let mut layers = |arm: usize, y: f64, except: Option<usize>| -> f64 {
-            let mut y = y;
-            if y > attachment {
-                for &(t, _) in &profile.transfers {
-                    if Some(t) != except {
-                        y -= plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
-                    }
-                }
-            }
-            y
-        };
-        let retained = layers(0, kept, None);
-        // All but one control. Without aggregate limits an arm differs from the residual only
-        // on events of the risks its control applies to; with them, an arm's remaining limit
-        // can differ on any event, so every arm is followed.
-        let controls = &plan.controls;
-        if plan.any_aggregate {
-            let mut member = profile.members.iter().zip(&self.minus).peekable();
-            for (c, pc) in controls.iter().enumerate() {
-                let y = match member.peek() {
-                    Some(&(m, &without)) if m.control == c => {
-                        member.next();
-                        without
-                    }
-                    _ => kept,
-                };
-                let without = layers(plan.arm_without(c), y, pc.transfer);
-                self.year.marginal[c] += (without - y) - (retained - kept);
-            }
-        } else {
-            for (m, &y) in profile.members.iter().zip(&self.minus) {
-                let without = layers(plan.arm_without(m.control), y, controls[m.control].transfer);
-                self.year.marginal[m.control] += (without - y) - (retained - kept);
-            }
-        }
-        // Each policy alone: it pays on the loss its own control leaves.
-        for &(t, j) in &profile.transfers {
-            let y = x * self.factors[j];
-            let control = profile.members[j].control;
-            let arm = plan.arm_alone(t);
-            self.year.standalone[control] += plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
-        }
-        // Every subset of functions that includes a policy's function.
-        let players = plan.players.len();
-        let subsets = 1usize << players;
-        let mut y_subset = [0.0; 1 << MAX_PLAYERS];
-        y_subset[0] = x;
-        // Doubling: the subsets with player f are those without it, times h_f (independent
-        // multiplications, no chain through memory).
-        for (f, &hf) in h.iter().enumerate().take(players) {
-            let (lower, upper) = y_subset.split_at_mut(1 << f);
-            for (u, l) in upper.iter_mut().zip(lower.iter()) {
-                *u = l * hf;
-            }
-        }
-        let first = plan.arm_subset(0);
-        if let [(t, _)] = profile.transfers[..] {
-            // One policy (the common case): only the subsets with its function recover.
-            let bit = 1 << plan.transfer_player[t];
-            let terms = &plan.transfers[t];
-            for (s, &y) in y_subset[..subsets].iter().enumerate() {
-                if s & bit != 0 && y > attachment {
-                    terms.pay(y, &mut paid[(first + s) * n_t + t]);
-                }
-            }
-            return retained;
-        }
-        for (s, &ys) in y_subset[..subsets].iter().enumerate() {
-            let mut y = ys;
-            if y <= attachment {
-                continue;
-            }
-            for &(t, _) in &profile.transfers {
-                if s & (1 << plan.transfer_player[t]) != 0 {
-                    y -= plan.transfers[t].pay(y, &mut paid[(first + s) * n_t + t]);
-                }
-            }
-        }
-        retained
+    fn subtotal_done(&mut self) {
+        self.year.residual += self.year.subtotal;
+        self.year.subtotal = 0.0;
     }
 
     /// Closes year `slot` of the chunk.
     #[inline]
-    pub(crate) fn end_year(&mut self, slot: usize) {
+    fn end_year(&mut self, slot: usize) {
         let n = self.chunk_trials;
         let year = &mut self.year;
         self.residual[slot] = year.residual;
@@ -661,43 +626,11 @@ impl<'a> Arms<'a> {
             self.close_recovery_year();
         }
     }
-
-    /// Adds a year's insurance payments per subset of players to the recovery game, and resets
-    /// every arm's payments.
-    fn close_recovery_year(&mut self) {
-        let plan = self.plan;
-        let n_t = plan.transfers.len();
-        let year = &mut self.year;
-        let first = plan.arm_subset(0);
-        let subsets = &year.paid[first * n_t..];
-        for (game, paid) in self
-            .out
-            .recovery_game
-            .iter_mut()
-            .zip(subsets.chunks_exact(n_t))
-        {
-            *game += paid.iter().sum::<f64>();
-        }
-        year.paid.fill(0.0);
-        year.touched = false;
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn moments_merge_like_one_pass() {
-        let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 17) * 1e6 + 0.5).collect();
-        let whole = Moments::of(&values);
-        let mut merged = Moments::default();
-        for chunk in values.chunks(97) {
-            merged.merge(&Moments::of(chunk));
-        }
-        assert!((merged.mean - whole.mean).abs() < 1e-6);
-        assert!((merged.variance() / whole.variance() - 1.0).abs() < 1e-12);
-    }
 
     #[test]
     fn stream_keys_differ_and_are_never_the_event_stream() {

@@ -1,15 +1,13 @@
 //! A run with controls: the engine's events, every control arm, folded over all chunks.
 
-use crate::arms::{ArmChunk, Arms, ControlPlan, Moments};
+use crate::arms::{ArmChunk, Arms, ControlPlan};
 use crate::control::Control;
 use crate::csf::Function;
 use crate::error::{Error, Result};
 use crate::report::{self, LossDistribution, RiskLoss};
 use crate::risk::Risk;
-use crate::simulate::{
-    self, CHUNK_TRIALS, MAX_EXPECTED_DRAWS, Plan, RiskSums, SimulationOptions, YearSink,
-};
-use crate::stats::{self, Largest};
+use crate::simulate::{self, CHUNK_TRIALS, Plan, RiskSums, SimulationOptions};
+use crate::stats::{self, Largest, Moments};
 
 /// The probability level of the tail figures reported per control (VaR and TVaR at 99%).
 pub(crate) const TAIL_P: f64 = 0.99;
@@ -33,25 +31,6 @@ pub(crate) struct ControlRun {
     pub(crate) shapley: Vec<f64>,
 }
 
-impl YearSink for Arms<'_> {
-    #[inline(always)]
-    fn start_year(&mut self) {
-        Arms::start_year(self);
-    }
-    #[inline(always)]
-    fn event(&mut self, risk: usize, loss: f64) {
-        Arms::event(self, risk, loss);
-    }
-    #[inline(always)]
-    fn own_count_done(&mut self) {
-        Arms::own_count_done(self);
-    }
-    #[inline(always)]
-    fn end_year(&mut self, slot: usize) {
-        Arms::end_year(self, slot);
-    }
-}
-
 /// Simulates `risks` with and without `controls` (validated by the model) on the same events.
 pub(crate) fn run(
     risks: &[Risk],
@@ -61,16 +40,12 @@ pub(crate) fn run(
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
     let arms_plan = ControlPlan::new(risks, controls);
-    let draws =
-        (plan.expected_draws_per_year + arms_plan.expected_draws_per_year(risks)) * trials as f64;
-    if draws > MAX_EXPECTED_DRAWS {
-        return Err(Error::TooMuchWork {
-            draws,
-            max: MAX_EXPECTED_DRAWS,
-        });
-    }
-    let mut inherent = allocate(trials, options.trial_count(), 2)?;
-    let mut residual = allocate(trials, options.trial_count(), 2)?;
+    simulate::check_work(
+        plan.expected_draws_per_year + arms_plan.expected_draws_per_year(risks),
+        trials,
+    )?;
+    let mut inherent = simulate::allocate_losses(trials, options, 2)?;
+    let mut residual = simulate::allocate_losses(trials, options, 2)?;
 
     let n_risks = risks.len();
     let n_controls = controls.len();
@@ -99,12 +74,10 @@ pub(crate) fn run(
         |chunk, inherent, residual| {
             let mut arms = Arms::new(
                 &arms_plan,
-                n_risks,
                 |stream| simulate::stream_rng(seed, chunk, stream),
                 residual,
             );
-            let events = simulate::stream_rng(seed, chunk, 0);
-            let base = plan.run_chunk(events, inherent, &mut arms);
+            let base = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms);
             (base, arms.finish())
         },
         |_, (base, arms): (_, ArmChunk), _, residual| {
@@ -152,16 +125,4 @@ pub(crate) fn run(
         players: arms_plan.players().to_vec(),
         shapley,
     })
-}
-
-/// A zeroed loss vector of `trials` values, or an error naming the memory of all `vectors`.
-fn allocate(trials: usize, asked: u64, vectors: u64) -> Result<Vec<f64>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(trials)
-        .map_err(|_| Error::OutOfMemory {
-            trials: asked,
-            bytes: asked.saturating_mul(8 * vectors),
-        })?;
-    v.resize(trials, 0.0);
-    Ok(v)
 }

@@ -3,7 +3,7 @@
 use rand::Rng;
 use rand::distr::Distribution;
 
-use crate::error::{Error, Result};
+use crate::error::{self, Result};
 use crate::magnitude::Magnitude;
 
 /// The fraction of events a control prevents, or of each event's loss it removes: a number in
@@ -37,7 +37,7 @@ impl Efficacy {
     /// A known efficacy.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] named `efficacy` unless `0 <= value <= 1`.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) named `efficacy` unless `0 <= value <= 1`.
     pub fn fixed(value: f64) -> Result<Efficacy> {
         Ok(Efficacy(Repr::Fixed(fraction("efficacy", value)?)))
     }
@@ -46,8 +46,8 @@ impl Efficacy {
     /// [`Magnitude::pert`].
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `min` and `max` lie in `[0, 1]`;
-    /// [`Error::EmptyRange`] unless `min < max`; [`Error::ModeOutOfRange`] unless
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless `min` and `max` lie in `[0, 1]`;
+    /// [`Error::EmptyRange`](crate::Error::EmptyRange) unless `min < max`; [`Error::ModeOutOfRange`](crate::Error::ModeOutOfRange) unless
     /// `min <= mode <= max`.
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
@@ -103,11 +103,7 @@ impl Distribution<f64> for Efficacy {
 }
 
 fn fraction(name: &'static str, value: f64) -> Result<f64> {
-    if (0.0..=1.0).contains(&value) {
-        Ok(value + 0.0)
-    } else {
-        Err(Error::invalid(name, value, "a fraction in [0, 1]"))
-    }
+    error::unit_interval(name, value, "a fraction in [0, 1]")
 }
 
 fn bounds(min: f64, max: f64) -> Result<()> {
@@ -119,6 +115,7 @@ fn bounds(min: f64, max: f64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use rand::SeedableRng;
     use rand::rngs::Xoshiro256PlusPlus;
 

@@ -260,10 +260,17 @@ pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64> {
 
 /// Checks that `value` is a probability in `[0, 1]`, naming it `name` in the error.
 pub(crate) fn probability(name: &'static str, value: f64) -> Result<f64> {
+    unit_interval(name, value, "a probability in [0, 1]")
+}
+
+/// Checks that `value` lies in `[0, 1]` (NaN fails), naming it `name` and the rule `expected`
+/// (which says what the number is: a probability, a fraction, a share) in the error.
+pub(crate) fn unit_interval(name: &'static str, value: f64, expected: &'static str) -> Result<f64> {
     if (0.0..=1.0).contains(&value) {
+        // -0.0 counts as 0, as in `non_negative`.
         Ok(value + 0.0)
     } else {
-        Err(Error::invalid(name, value, "a probability in [0, 1]"))
+        Err(Error::invalid(name, value, expected))
     }
 }
 

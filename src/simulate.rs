@@ -115,7 +115,7 @@ impl SimulationOptions {
 }
 
 /// The generator of chunk `chunk` of a run with seed `seed`: the events' stream.
-fn chunk_rng(seed: u64, chunk: u64) -> Xoshiro256PlusPlus {
+pub(crate) fn chunk_rng(seed: u64, chunk: u64) -> Xoshiro256PlusPlus {
     stream_rng(seed, chunk, 0)
 }
 
@@ -156,22 +156,8 @@ fn splitmix64(x: u64) -> u64 {
 pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<SimulationReport> {
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
-    let expected_draws = plan.expected_draws_per_year * trials as f64;
-    if expected_draws > MAX_EXPECTED_DRAWS {
-        return Err(Error::TooMuchWork {
-            draws: expected_draws,
-            max: MAX_EXPECTED_DRAWS,
-        });
-    }
-
-    let mut losses = Vec::new();
-    losses
-        .try_reserve_exact(trials)
-        .map_err(|_| Error::OutOfMemory {
-            trials: options.trials,
-            bytes: options.trials.saturating_mul(8),
-        })?;
-    losses.resize(trials, 0.0);
+    check_work(plan.expected_draws_per_year, trials)?;
+    let mut losses = allocate_losses(trials, options, 1)?;
 
     let totals = run_chunks(&plan, options, &mut losses)?;
     report::sort_losses(&mut losses);
@@ -180,6 +166,37 @@ pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Sim
         portfolio: LossDistribution::from_sorted(losses),
         risks: risk_losses(risks, &plan, &totals, trials),
     })
+}
+
+/// Refuses a run of `trials` years at `draws_per_year` expected random draws a year that would
+/// exceed [`MAX_EXPECTED_DRAWS`].
+pub(crate) fn check_work(draws_per_year: f64, trials: usize) -> Result<()> {
+    let draws = draws_per_year * trials as f64;
+    if draws > MAX_EXPECTED_DRAWS {
+        return Err(Error::TooMuchWork {
+            draws,
+            max: MAX_EXPECTED_DRAWS,
+        });
+    }
+    Ok(())
+}
+
+/// A zeroed loss vector of `trials` values, or an error naming the memory of the run's
+/// `vectors` loss vectors.
+pub(crate) fn allocate_losses(
+    trials: usize,
+    options: SimulationOptions,
+    vectors: u64,
+) -> Result<Vec<f64>> {
+    let mut losses = Vec::new();
+    losses
+        .try_reserve_exact(trials)
+        .map_err(|_| Error::OutOfMemory {
+            trials: options.trials,
+            bytes: options.trials.saturating_mul(8 * vectors),
+        })?;
+    losses.resize(trials, 0.0);
+    Ok(losses)
 }
 
 /// Each risk's expected annual loss, standard error and SD from its streamed sums.
@@ -439,6 +456,7 @@ impl Plan {
                     sink.event(risk, loss);
                 }
             }
+            sink.subtotal_done();
             for own in &self.others {
                 let events = own.frequency.sample(&mut rng);
                 let magnitude = &self.magnitudes[own.risk];
@@ -449,7 +467,7 @@ impl Plan {
                     sink.event(own.risk, loss);
                 }
                 total += year;
-                sink.own_count_done();
+                sink.subtotal_done();
                 let deviation = year - own.shift;
                 let s = &mut sums[own.risk];
                 s.sum += deviation;
@@ -484,8 +502,10 @@ pub(crate) trait YearSink {
     fn start_year(&mut self);
     /// An event of risk `risk` with loss `loss` (before any control).
     fn event(&mut self, risk: usize, loss: f64);
-    /// The events of one own-count risk (one not in the pooled stream) are done for the year.
-    fn own_count_done(&mut self);
+    /// The events since the last subtotal have been added to the year's total as one subtotal
+    /// (the pooled stream's events, then each own-count risk's): a sink that sums the same
+    /// events in the same way reproduces the total bit for bit.
+    fn subtotal_done(&mut self);
     /// Year `slot` of the chunk ends.
     fn end_year(&mut self, slot: usize);
 }
@@ -496,7 +516,7 @@ impl YearSink for () {
     #[inline(always)]
     fn event(&mut self, _: usize, _: f64) {}
     #[inline(always)]
-    fn own_count_done(&mut self) {}
+    fn subtotal_done(&mut self) {}
     #[inline(always)]
     fn end_year(&mut self, _: usize) {}
 }

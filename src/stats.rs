@@ -1,5 +1,5 @@
-//! Private numeric helpers: summation, the quantile rule, order-statistic intervals and the
-//! Wilson interval for a proportion.
+//! Private numeric helpers: summation, mergeable moments, the quantile rule, order-statistic
+//! intervals, the largest values of a stream and the Wilson interval for a proportion.
 //!
 //! Everything here works on slices in a fixed order, so results do not depend on scheduling.
 
@@ -126,6 +126,47 @@ impl Largest {
     }
 }
 
+/// Mean and sum of squared deviations of one chunk's per-year values, merged across chunks in
+/// chunk order (Chan et al.), so variances keep their digits whatever the mean.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Moments {
+    pub(crate) n: f64,
+    pub(crate) mean: f64,
+    pub(crate) m2: f64,
+}
+
+impl Moments {
+    pub(crate) fn of(values: &[f64]) -> Moments {
+        let n = values.len() as f64;
+        if values.is_empty() {
+            return Moments::default();
+        }
+        let mean = values.iter().sum::<f64>() / n;
+        let m2 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+        Moments { n, mean, m2 }
+    }
+
+    pub(crate) fn merge(&mut self, other: &Moments) {
+        let n = self.n + other.n;
+        if n == 0.0 {
+            return;
+        }
+        let delta = other.mean - self.mean;
+        self.mean += delta * other.n / n;
+        self.m2 += other.m2 + delta * delta * self.n * other.n / n;
+        self.n = n;
+    }
+
+    /// The sample variance of the values.
+    pub(crate) fn variance(&self) -> f64 {
+        if self.n > 1.0 {
+            (self.m2 / (self.n - 1.0)).max(0.0)
+        } else {
+            0.0
+        }
+    }
+}
+
 /// 1-based rank of the p-quantile of `n` sorted values: the smallest k with k / n >= p.
 ///
 /// This is the rule "smallest x with F(x) >= p" for the empirical distribution function
@@ -244,6 +285,18 @@ mod tests {
         let (m, s) = mean_and_std_dev(&[1e9 + 1.0, 1e9 + 2.0, 1e9 + 3.0]);
         assert_eq!(m, 1e9 + 2.0);
         assert_eq!(s, 1.0);
+    }
+
+    #[test]
+    fn moments_merge_like_one_pass() {
+        let values: Vec<f64> = (0..1000).map(|i| f64::from(i % 17) * 1e6 + 0.5).collect();
+        let whole = Moments::of(&values);
+        let mut merged = Moments::default();
+        for chunk in values.chunks(97) {
+            merged.merge(&Moments::of(chunk));
+        }
+        assert!((merged.mean - whole.mean).abs() < 1e-6);
+        assert!((merged.variance() / whole.variance() - 1.0).abs() < 1e-12);
     }
 
     #[test]

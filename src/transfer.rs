@@ -1,6 +1,6 @@
 //! Transfer: an insurance policy's terms, and what it pays for one event and for one year.
 
-use crate::error::{self, Error, Result};
+use crate::error::{self, Result};
 
 /// The terms of an insurance policy (a transfer control): what the insurer pays per event and
 /// per year.
@@ -45,7 +45,7 @@ impl Transfer {
     /// coinsurance.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `deductible` is a finite number `>= 0` and
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless `deductible` is a finite number `>= 0` and
     /// `occurrence_limit` a finite number `> 0`.
     pub fn new(deductible: f64, occurrence_limit: f64) -> Result<Transfer> {
         Ok(Transfer {
@@ -59,7 +59,7 @@ impl Transfer {
     /// Caps the insurer's payments over one year.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `limit` is a finite number `> 0`.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless `limit` is a finite number `> 0`.
     pub fn with_aggregate_limit(self, limit: f64) -> Result<Transfer> {
         Ok(Transfer {
             aggregate_limit: Some(error::positive("aggregate_limit", limit)?),
@@ -70,13 +70,10 @@ impl Transfer {
     /// Sets the share of each loss the insured keeps.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `share` is in `[0, 1]`.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless `share` is in `[0, 1]`.
     pub fn with_coinsurance(self, share: f64) -> Result<Transfer> {
-        if !(0.0..=1.0).contains(&share) {
-            return Err(Error::invalid("coinsurance", share, "a share in [0, 1]"));
-        }
         Ok(Transfer {
-            coinsurance: share + 0.0,
+            coinsurance: error::unit_interval("coinsurance", share, "a share in [0, 1]")?,
             ..self
         })
     }
@@ -158,6 +155,7 @@ impl Transfer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn recovery_follows_deductible_limit_and_coinsurance() {
