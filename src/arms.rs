@@ -13,8 +13,11 @@
 //! - **only c**: c's stand-alone reduction;
 //! - **function subsets**: the per-function Shapley shares (see shapley.rs).
 //!
-//! Nothing is re-simulated per arm. Per event the work is O(k + F) for k applicable controls and
-//! F functions, plus, for events above a policy's attachment point, the insurance variants: the
+//! Nothing is re-simulated per arm. Per event the work is one blocking draw per applicable
+//! frequency control and a few sums by class (see `Arms::event`); once per year, each profile
+//! with events spreads its sums over the marginal, stand-alone and Shapley terms in O(k + F)
+//! for k applicable controls and F functions, per set of blocked functions. For events above a
+//! policy's attachment point come the insurance variants: the
 //! all-but-one variants of the applicable controls (of every control when a policy has an
 //! aggregate limit, since each variant's limit erodes on its own), the policy alone, and the
 //! 2^F function subsets.
@@ -44,6 +47,8 @@ pub(crate) struct ControlPlan {
     controls: Vec<PlannedControl>,
     /// Distinct sets of controls that apply to a risk.
     profiles: Vec<Profile>,
+    /// The number of frequency members over all profiles.
+    slots: usize,
     /// Per risk: its profile, or `NO_PROFILE` when no control applies to it.
     profile_of_risk: Vec<u32>,
     /// The CSF functions that have controls: the Shapley players, in CSF order.
@@ -79,6 +84,10 @@ struct Profile {
     transfers: Vec<(usize, usize)>,
     /// Events at or below this loss recover nothing from any of the profile's transfers.
     attachment: f64,
+    /// Per frequency member (as in `frequency`): the bit of its Shapley player.
+    frequency_player_bit: Vec<u64>,
+    /// The first of this profile's slots in the per-frequency-member sums.
+    slots: usize,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -121,6 +130,7 @@ impl ControlPlan {
             })
             .collect();
         let mut index_of: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut slots = 0;
         for risk in risks {
             let applicable: Vec<usize> = scopes
                 .iter()
@@ -135,13 +145,11 @@ impl ControlPlan {
             let index = match index_of.get(&applicable) {
                 Some(&i) => i,
                 None => {
-                    profiles.push(Profile::new(
-                        &applicable,
-                        controls,
-                        &planned,
-                        &transfers,
-                        &player_of,
-                    ));
+                    let mut profile =
+                        Profile::new(&applicable, controls, &planned, &transfers, &player_of);
+                    profile.slots = slots;
+                    slots += profile.frequency.len();
+                    profiles.push(profile);
                     index_of.insert(applicable, profiles.len() - 1);
                     profiles.len() - 1
                 }
@@ -150,6 +158,7 @@ impl ControlPlan {
         }
         ControlPlan {
             controls: planned,
+            slots,
             profiles,
             profile_of_risk,
             weights: ShapleyWeights::new(players.len()),
@@ -247,14 +256,32 @@ impl Profile {
             .iter()
             .map(|&(t, _)| transfers[t].attachment())
             .fold(f64::INFINITY, f64::min);
+        let frequency = lever(|pc| pc.frequency.is_some());
+        let frequency_player_bit = frequency
+            .iter()
+            .map(|&(_, j)| 1u64 << members[j].player)
+            .collect();
         Profile {
-            frequency: lever(|pc| pc.frequency.is_some()),
+            frequency,
             magnitude: lever(|pc| pc.magnitude.is_some()),
             members,
             transfers: transfers_here,
             attachment,
+            frequency_player_bit,
+            slots: 0,
         }
     }
+}
+
+/// The product of `factors` without the one at `j`, in order.
+fn prefix_product_without(factors: &[f64], j: usize) -> f64 {
+    let mut product = 1.0;
+    for (i, &g) in factors.iter().enumerate() {
+        if i != j {
+            product *= g;
+        }
+    }
+    product
 }
 
 /// The stream key of a control: a hash of its id (FNV-1a), never 0 (0 is the events' stream).
@@ -306,6 +333,42 @@ pub(crate) struct Arms<'a> {
     factors: Vec<f64>,
     prefix: Vec<f64>,
     minus: Vec<f64>,
+    /// This year's event sums per profile (see `Arms::event`).
+    sums: Vec<ProfileSums>,
+    /// Per frequency member of every profile (at `Profile::slots`): this year's summed loss
+    /// of the events it alone blocked, and of all the events it blocked.
+    single: Vec<f64>,
+    blocked: Vec<f64>,
+    /// This year's profiles with events.
+    touched: Vec<u32>,
+}
+
+/// One profile's event sums of the current year.
+#[derive(Clone, Debug)]
+struct ProfileSums {
+    /// The share of an unblocked event's loss that every control together keeps, this year.
+    kept: f64,
+    /// Whether the profile had an event this year.
+    touched: bool,
+    /// Summed loss of all events, and of those no control blocked.
+    total: f64,
+    unblocked: f64,
+    /// Summed loss per set of Shapley players with a blocking control, and which sets occur.
+    by_blocked_players: [f64; 1 << MAX_PLAYERS],
+    blocked_player_sets: u64,
+}
+
+impl Default for ProfileSums {
+    fn default() -> Self {
+        ProfileSums {
+            kept: 1.0,
+            touched: false,
+            total: 0.0,
+            unblocked: 0.0,
+            by_blocked_players: [0.0; 1 << MAX_PLAYERS],
+            blocked_player_sets: 0,
+        }
+    }
 }
 
 /// This year's sums per arm (reset at the end of every year).
@@ -373,6 +436,10 @@ impl<'a> Arms<'a> {
             factors: vec![0.0; widest],
             prefix: vec![0.0; widest],
             minus: vec![0.0; widest],
+            sums: vec![ProfileSums::default(); plan.profiles.len()],
+            single: vec![0.0; plan.slots],
+            blocked: vec![0.0; plan.slots],
+            touched: Vec::new(),
         }
     }
 
@@ -404,6 +471,116 @@ impl<'a> Arms<'a> {
     fn retain(&mut self, risk: usize, retained: f64) {
         self.out.residual_by_risk[risk] += retained;
         self.year.subtotal += retained;
+    }
+
+    /// Sets `factors` for an event of `profile` blocked by the frequency controls in `mask`;
+    /// returns their product, the share of the loss every control together keeps.
+    #[inline]
+    fn set_factors(&mut self, profile: &Profile, mask: usize) -> f64 {
+        let k = profile.members.len();
+        let factors = &mut self.factors[..k];
+        factors.fill(1.0);
+        for (bit, &(_, j)) in profile.frequency.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                factors[j] = 0.0;
+            }
+        }
+        for &(c, j) in &profile.magnitude {
+            factors[j] *= self.keep[c];
+        }
+        factors.iter().product()
+    }
+
+    /// For an event of loss `x` with the current `factors`: sets `minus` (the loss each
+    /// all-but-one arm keeps) and returns the per-player products h, for the insurance arms.
+    #[inline]
+    fn spread(&mut self, profile: &Profile, x: f64) -> [f64; MAX_PLAYERS] {
+        // Prefix products give each all-but-one arm's kept share without division.
+        let k = profile.members.len();
+        let members = &profile.members[..k];
+        let factors = &self.factors[..k];
+        let prefix = &mut self.prefix[..k];
+        let minus = &mut self.minus[..k];
+        let mut h = [1.0; MAX_PLAYERS];
+        let mut product = 1.0;
+        for j in 0..k {
+            let g = factors[j];
+            prefix[j] = product;
+            product *= g;
+            h[members[j].player] *= g;
+        }
+        let mut suffix = 1.0;
+        for j in (0..k).rev() {
+            minus[j] = x * prefix[j] * suffix;
+            suffix *= factors[j];
+        }
+        h
+    }
+
+    /// Spreads this year's sums of each profile with events over the marginal, stand-alone
+    /// and Shapley sums (exactly what the per-event terms of `spread` add up to), and empties
+    /// them.
+    fn flush(&mut self) {
+        let plan = self.plan;
+        let mut touched = std::mem::take(&mut self.touched);
+        for &p in &touched {
+            let profile = &plan.profiles[p as usize];
+            let k = profile.members.len();
+            // Unblocked events: every all-but-one and stand-alone term at once (`set_factors`
+            // with no block leaves each member's magnitude factor).
+            let unblocked = self.sums[p as usize].unblocked;
+            let all = self.set_factors(profile, 0);
+            let total = self.sums[p as usize].total;
+            let (marginal, standalone) = (&mut self.year.marginal, &mut self.year.standalone);
+            let factors = &self.factors[..k];
+            let prefix = &mut self.prefix[..k];
+            let mut product = 1.0;
+            for j in 0..k {
+                prefix[j] = product;
+                product *= factors[j];
+            }
+            let mut suffix = 1.0;
+            for j in (0..k).rev() {
+                let c = profile.members[j].control;
+                let others = prefix[j] * suffix;
+                marginal[c] += unblocked * others - unblocked * all;
+                // Stand-alone: the control keeps g of each event it does not block.
+                standalone[c] += total * (1.0 - factors[j]);
+                suffix *= factors[j];
+            }
+            // Blocked events: an all-but-one arm keeps an event only if its control was the
+            // one blocker; a blocking control removes the whole loss on its own.
+            for (b, &(c, j)) in profile.frequency.iter().enumerate() {
+                let slot = profile.slots + b;
+                let others = prefix_product_without(factors, j);
+                marginal[c] += self.single[slot] * others;
+                standalone[c] += self.blocked[slot] * factors[j];
+                self.single[slot] = 0.0;
+                self.blocked[slot] = 0.0;
+            }
+            // Shapley: one product game per set of blocked players.
+            let mut h_unblocked = [1.0; MAX_PLAYERS];
+            for j in 0..k {
+                h_unblocked[profile.members[j].player] *= factors[j];
+            }
+            let sums = &mut self.sums[p as usize];
+            let mut sets = sums.blocked_player_sets;
+            while sets != 0 {
+                let set = sets.trailing_zeros() as usize;
+                sets &= sets - 1;
+                let mut h = h_unblocked;
+                for (f, hf) in h.iter_mut().enumerate() {
+                    if set & (1 << f) != 0 {
+                        *hf = 0.0;
+                    }
+                }
+                let loss = std::mem::take(&mut sums.by_blocked_players[set]);
+                ShapleyWeights::add_product_game_dense(loss, &h, &mut self.out.product_shares);
+            }
+            *sums = ProfileSums::default();
+        }
+        touched.clear();
+        self.touched = touched;
     }
 
     /// The insurance arms of an event that some policy may pay for; returns the loss the
@@ -540,6 +717,13 @@ impl YearSink for Arms<'_> {
     }
 
     /// One event of risk `risk` with loss `x` (before controls).
+    ///
+    /// Within a year every control's factor on a profile's unblocked events is the same, and
+    /// the marginal, stand-alone and Shapley sums are linear in the loss. So an event only
+    /// draws its blocks and adds its loss to its profile's sums by class: unblocked, blocked by
+    /// one control alone, blocked by each control, by set of blocked Shapley players. The sums
+    /// are spread once per profile, at the end of the year (`flush`). The retained loss and,
+    /// above a policy's attachment, the insurance variants stay per event.
     #[inline]
     fn event(&mut self, risk: usize, x: f64) {
         let plan = self.plan;
@@ -549,47 +733,46 @@ impl YearSink for Arms<'_> {
             return;
         }
         let profile = &plan.profiles[p as usize];
-        let k = profile.members.len();
-        let factors = &mut self.factors[..k];
-        factors.fill(1.0);
-        for &(c, j) in &profile.frequency {
+        let slots = profile.slots;
+        let (mut mask, mut blockers, mut last, mut players) = (0usize, 0u32, 0usize, 0u64);
+        for (b, &(c, _)) in profile.frequency.iter().enumerate() {
             // A 53-bit uniform in [0, 1): blocked with probability exactly f (to 2^-53).
             let u = (self.rngs[c].next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
             if u < self.block[c] {
-                factors[j] = 0.0;
+                mask |= 1 << b;
+                blockers += 1;
+                last = b;
+                players |= profile.frequency_player_bit[b];
+                self.blocked[slots + b] += x;
             }
         }
-        for &(c, j) in &profile.magnitude {
-            factors[j] *= self.keep[c];
+        if !self.sums[p as usize].touched {
+            let kept = self.set_factors(profile, 0);
+            let sums = &mut self.sums[p as usize];
+            sums.touched = true;
+            sums.kept = kept;
+            self.touched.push(p);
         }
-        // Prefix products give each all-but-one arm's kept share without division. Index loops
-        // over slices of one length k: the compiler drops the bounds checks (measured: zipped
-        // iterators cost a third of this function's instructions).
-        let members = &profile.members[..k];
-        let prefix = &mut self.prefix[..k];
-        let minus = &mut self.minus[..k];
-        let mut h = [1.0; MAX_PLAYERS];
-        let mut all = 1.0;
-        for j in 0..k {
-            let g = factors[j];
-            prefix[j] = all;
-            all *= g;
-            h[members[j].player] *= g;
-        }
+        let sums = &mut self.sums[p as usize];
+        sums.total += x;
+        sums.by_blocked_players[players as usize] += x;
+        sums.blocked_player_sets |= 1 << players;
+        // The share every control keeps: the product of the factors, 0 once one blocks.
+        let all = match blockers {
+            0 => {
+                sums.unblocked += x;
+                sums.kept
+            }
+            1 => {
+                self.single[slots + last] += x;
+                0.0
+            }
+            _ => 0.0,
+        };
         let kept = x * all;
-        let (marginal, standalone) = (&mut self.year.marginal, &mut self.year.standalone);
-        let mut suffix = 1.0;
-        for j in (0..k).rev() {
-            let g = factors[j];
-            let without = x * prefix[j] * suffix;
-            minus[j] = without;
-            let c = members[j].control;
-            marginal[c] += without - kept;
-            standalone[c] += x * (1.0 - g);
-            suffix *= g;
-        }
-        ShapleyWeights::add_product_game_dense(x, &h, &mut self.out.product_shares);
         let retained = if x > profile.attachment {
+            self.set_factors(profile, mask);
+            let h = self.spread(profile, x);
             self.transfer_event(profile, x, kept, &h)
         } else {
             kept
@@ -607,6 +790,7 @@ impl YearSink for Arms<'_> {
     /// Closes year `slot` of the chunk.
     #[inline]
     fn end_year(&mut self, slot: usize) {
+        self.flush();
         let n = self.chunk_trials;
         let year = &mut self.year;
         self.residual[slot] = year.residual;
