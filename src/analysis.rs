@@ -27,6 +27,7 @@ pub struct ControlAnalysis {
     risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
     controls: Vec<ControlValue>,
+    trial_losses: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// The inherent and residual loss exceedance curves checked against a risk tolerance curve.
@@ -199,6 +200,7 @@ impl ControlAnalysis {
             risks,
             functions,
             controls: control_values,
+            trial_losses: run.trial_losses,
         })
     }
 
@@ -225,6 +227,18 @@ impl ControlAnalysis {
     /// The annual loss with every control.
     pub fn residual(&self) -> &LossDistribution {
         &self.residual
+    }
+
+    /// Each simulated year's inherent and residual annual loss, in trial order (year i of both
+    /// slices is the same simulated year), when the analysis ran with
+    /// [`SimulationOptions::record_trials`](crate::SimulationOptions::record_trials); `None`
+    /// otherwise. Sorted, they are [`inherent`](Self::inherent)`().losses()` and
+    /// [`residual`](Self::residual)`().losses()`; each residual year lies between 0 and its
+    /// inherent year.
+    pub fn trial_losses(&self) -> Option<(&[f64], &[f64])> {
+        self.trial_losses
+            .as_ref()
+            .map(|(inherent, residual)| (inherent.as_slice(), residual.as_slice()))
     }
 
     /// Inherent EAL minus residual EAL: what all the controls remove together.

@@ -29,6 +29,8 @@ pub(crate) struct ControlRun {
     /// The Shapley players and their shares of the loss removed, summed over all years.
     pub(crate) players: Vec<Function>,
     pub(crate) shapley: Vec<f64>,
+    /// The inherent and residual annual losses in trial order, if the options asked for them.
+    pub(crate) trial_losses: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// Simulates `risks` with and without `controls` (validated by the model) on the same events.
@@ -44,8 +46,19 @@ pub(crate) fn run(
         plan.expected_draws_per_year + arms_plan.expected_draws_per_year(risks),
         trials,
     )?;
-    let mut inherent = simulate::allocate_losses(trials, options, 2)?;
-    let mut residual = simulate::allocate_losses(trials, options, 2)?;
+    // Two loss vectors, and two more for the copies in trial order if they are recorded: all
+    // reserved before the run, so that running out of memory costs no simulation time.
+    let vectors = if options.is_recording_trials() { 4 } else { 2 };
+    let mut inherent = simulate::allocate_losses(trials, options, vectors)?;
+    let mut residual = simulate::allocate_losses(trials, options, vectors)?;
+    let mut trial_losses = if options.is_recording_trials() {
+        Some((
+            simulate::allocate_losses(trials, options, vectors)?,
+            simulate::allocate_losses(trials, options, vectors)?,
+        ))
+    } else {
+        None
+    };
 
     let n_risks = risks.len();
     let n_controls = controls.len();
@@ -111,6 +124,10 @@ pub(crate) fn run(
             (top[0], stats::tail_mean_of_top(&top, trials, TAIL_P))
         })
         .collect();
+    if let Some((inherent_copy, residual_copy)) = &mut trial_losses {
+        inherent_copy.copy_from_slice(&inherent);
+        residual_copy.copy_from_slice(&residual);
+    }
     report::sort_losses(&mut inherent);
     report::sort_losses(&mut residual);
     Ok(ControlRun {
@@ -124,5 +141,6 @@ pub(crate) fn run(
         tail_without,
         players: arms_plan.players().to_vec(),
         shapley,
+        trial_losses,
     })
 }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern (jiff's layout).
 #![allow(clippy::unwrap_used)]
 
+mod assessment;
 mod common;
 mod compound;
 mod controls;
