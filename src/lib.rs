@@ -142,6 +142,7 @@
 
 mod analysis;
 mod arms;
+mod assessment;
 mod control;
 mod control_run;
 mod csf;
@@ -161,6 +162,10 @@ mod tolerance;
 mod transfer;
 
 pub use analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect, ToleranceReport};
+pub use assessment::{
+    AssessedControl, AssessedRisk, AssessedTolerance, Assessment, CURVE_POINTS, LossSummary,
+    QUANTILE_LEVELS, TAIL_MEAN_LEVELS, TailMean,
+};
 pub use control::Control;
 pub use csf::{Category, CsfTag, Function, Subcategory};
 pub use efficacy::Efficacy;

@@ -1,9 +1,11 @@
-//! The control analysis's per-trial losses (for `assess --csv`).
+//! The assess report: the JSON keys of SCENARIO.md at every level, and the control analysis's
+//! per-trial losses (for `assess --csv`).
 
 use csfquant::{
-    Control, ControlAnalysis, Cost, Efficacy, Finance, Frequency, Function, Magnitude, Model, Risk,
-    SimulationOptions, Transfer,
+    Control, ControlAnalysis, Cost, Efficacy, Finance, Format, Frequency, Function, Magnitude,
+    Model, Risk, Scenario, SimulationOptions, Transfer,
 };
+use serde_json::Value;
 
 /// Two risks (one with its own count), one control of each kind of lever and an insurance
 /// policy, one free control.
@@ -106,4 +108,325 @@ fn recording_trials_changes_no_result_and_is_deterministic() {
     // Bit-identical in trial order on one thread and on the pool.
     let serial = analyze(options.record_trials(true).parallel(false));
     assert_eq!(serial.trial_losses(), recorded.trial_losses());
+}
+
+/// The complete example of SCENARIO.md, plus a free control and a second threshold.
+const EXAMPLE: &str = r#"
+name = "Example Co"
+currency = "EUR"
+thresholds = [1_000_000.0, 5_000_000.0]
+tolerance = [ { loss = 1_000_000.0, probability = 0.2 }, { loss = 10_000_000.0, probability = 0.01 } ]
+
+[simulation]
+trials = 200_000
+seed = 7
+
+[finance]
+horizon_years = 3
+discount_rate = 0.08
+
+[[risks]]
+id = "ransomware"
+name = "Ransomware on the corporate network"
+csf = ["PR.PS", "DE.CM", "RC.RP"]
+frequency = { poisson = { rate = 0.25 } }
+magnitude = { lognormal = { ci90 = [200_000.0, 8_000_000.0] } }
+
+[[risks]]
+id = "bec"
+name = "Business email compromise"
+csf = ["PR.AT", "PR.AA"]
+frequency = { poisson = { ci90 = [0.5, 3.0] } }
+magnitude = { pert = { min = 10_000.0, mode = 60_000.0, max = 900_000.0 } }
+
+[[controls]]
+id = "mfa"
+name = "Phishing-resistant MFA"
+function = "protect"
+category = "PR.AA"
+cost = { upfront = 40_000.0, annual = 30_000.0 }
+efficacy = { pert = { min = 0.3, mode = 0.5, max = 0.7 } }
+
+[[controls]]
+id = "backups"
+name = "Immutable backups and tested restore"
+function = "recover"
+category = "RC.RP"
+applies_to = ["ransomware"]
+cost = { annual = 60_000.0 }
+efficacy = 0.4
+
+[[controls]]
+id = "insurance"
+name = "Cyber insurance"
+function = "govern"
+category = "GV.RM"
+cost = { annual = 45_000.0 }
+transfer = { deductible = 250_000.0, occurrence_limit = 2_000_000.0, aggregate_limit = 3_000_000.0 }
+
+[[controls]]
+id = "ir-retainer"
+name = "Incident response retainer (already paid for)"
+function = "respond"
+efficacy = 0.1
+"#;
+
+fn example(trials: u64) -> Scenario {
+    Scenario::parse(EXAMPLE, Format::Toml, "example.toml")
+        .unwrap()
+        .with_options(SimulationOptions::new(7).trials(trials))
+}
+
+fn object<'a>(value: &'a Value, at: &str) -> &'a serde_json::Map<String, Value> {
+    value
+        .as_object()
+        .unwrap_or_else(|| panic!("{at} is not an object: {value}"))
+}
+
+fn array<'a>(value: &'a Value, at: &str) -> &'a [Value] {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("{at} is not an array: {value}"))
+}
+
+/// Asserts that the object `value` has every key in `keys`, each a number unless listed in
+/// `non_numbers`.
+fn has_keys(value: &Value, at: &str, keys: &[&str], non_numbers: &[&str]) {
+    let map = object(value, at);
+    for key in keys {
+        let v = map
+            .get(*key)
+            .unwrap_or_else(|| panic!("{at} has no key {key:?}: {value}"));
+        if !non_numbers.contains(key) {
+            assert!(v.is_number(), "{at}.{key} is not a number: {v}");
+        }
+    }
+}
+
+fn check_loss(loss: &Value, at: &str, thresholds: &[f64]) {
+    has_keys(
+        loss,
+        at,
+        &[
+            "expected_annual_loss",
+            "standard_error",
+            "std_dev",
+            "probability_of_loss",
+            "quantiles",
+            "tail_mean",
+            "exceedance",
+            "curve",
+        ],
+        &["quantiles", "tail_mean", "exceedance", "curve"],
+    );
+    let quantiles = array(&loss["quantiles"], at);
+    let ps: Vec<f64> = quantiles.iter().map(|q| q["p"].as_f64().unwrap()).collect();
+    assert_eq!(ps, [0.5, 0.9, 0.95, 0.99, 0.995, 0.999]);
+    for q in quantiles {
+        has_keys(q, at, &["p", "loss", "ci95"], &["ci95"]);
+        let ci: Vec<f64> = array(&q["ci95"], at)
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let loss = q["loss"].as_f64().unwrap();
+        assert!(ci.len() == 2 && ci[0] <= loss && loss <= ci[1], "{at}: {q}");
+    }
+    let tails = array(&loss["tail_mean"], at);
+    let ps: Vec<f64> = tails.iter().map(|t| t["p"].as_f64().unwrap()).collect();
+    assert_eq!(ps, [0.95, 0.99]);
+    for t in tails {
+        has_keys(t, at, &["p", "loss"], &[]);
+    }
+    let exceedance = array(&loss["exceedance"], at);
+    let losses: Vec<f64> = exceedance
+        .iter()
+        .map(|e| e["loss"].as_f64().unwrap())
+        .collect();
+    assert_eq!(losses, thresholds);
+    for e in exceedance {
+        has_keys(e, at, &["loss", "probability"], &[]);
+    }
+    let curve = array(&loss["curve"], at);
+    assert_eq!(curve.len(), 50, "{at}.curve");
+    for pair in curve.windows(2) {
+        has_keys(&pair[0], at, &["loss", "probability"], &[]);
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            a["loss"].as_f64() < b["loss"].as_f64(),
+            "{at}.curve losses rise"
+        );
+        assert!(
+            a["probability"].as_f64() >= b["probability"].as_f64(),
+            "{at}.curve probabilities never rise"
+        );
+    }
+}
+
+#[test]
+fn the_json_report_has_every_key_of_the_contract() {
+    let scenario = example(20_000);
+    let report = scenario.assess().unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    has_keys(
+        &json,
+        "report",
+        &[
+            "scenario",
+            "currency",
+            "trials",
+            "seed",
+            "inherent",
+            "residual",
+            "risks",
+            "functions",
+            "controls",
+            "tolerance",
+        ],
+        &[
+            "scenario",
+            "currency",
+            "inherent",
+            "residual",
+            "risks",
+            "functions",
+            "controls",
+            "tolerance",
+        ],
+    );
+    assert_eq!(json["scenario"], scenario.name());
+    assert_eq!(json["currency"], scenario.currency());
+    assert_eq!(json["trials"], 20_000);
+    assert_eq!(json["seed"], 7);
+    assert_eq!(json["format_version"], 1);
+    check_loss(&json["inherent"], "inherent", scenario.thresholds());
+    check_loss(&json["residual"], "residual", scenario.thresholds());
+
+    let risks = array(&json["risks"], "risks");
+    assert_eq!(risks.len(), scenario.model().risks().len());
+    for (r, risk) in risks.iter().zip(scenario.model().risks()) {
+        has_keys(
+            r,
+            "risks[]",
+            &["id", "inherent_eal", "residual_eal"],
+            &["id"],
+        );
+        assert_eq!(r["id"], risk.id());
+    }
+
+    let functions = array(&json["functions"], "functions");
+    assert!(!functions.is_empty());
+    let mut shares = 0.0;
+    for f in functions {
+        has_keys(
+            f,
+            "functions[]",
+            &["function", "annual_cost", "eal_reduction"],
+            &["function"],
+        );
+        let name = f["function"].as_str().unwrap();
+        assert!(
+            [
+                "govern", "identify", "protect", "detect", "respond", "recover"
+            ]
+            .contains(&name),
+            "{name}"
+        );
+        shares += f["eal_reduction"].as_f64().unwrap();
+    }
+    let total = report.total_reduction();
+    assert!(
+        (shares - total).abs() <= 1e-9 * total,
+        "{shares} vs {total}"
+    );
+
+    let controls = array(&json["controls"], "controls");
+    assert_eq!(controls.len(), scenario.model().controls().len());
+    let mut free = 0;
+    for c in controls {
+        has_keys(
+            c,
+            "controls[]",
+            &[
+                "id",
+                "function",
+                "annual_cost",
+                "eal_reduction",
+                "eal_reduction_se",
+                "standalone_reduction",
+                "rosi",
+                "net_benefit",
+                "npv",
+            ],
+            &["id", "function", "rosi"],
+        );
+        let (cost, reduction) = (
+            c["annual_cost"].as_f64().unwrap(),
+            c["eal_reduction"].as_f64().unwrap(),
+        );
+        if cost == 0.0 {
+            free += 1;
+            assert!(c["rosi"].is_null(), "a free control has no ROSI: {c}");
+        } else {
+            let rosi = c["rosi"].as_f64().unwrap();
+            assert!((rosi - (reduction - cost) / cost).abs() <= 1e-12 * rosi.abs().max(1.0));
+        }
+    }
+    assert!(free > 0, "the example has a free control");
+
+    let tolerance = &json["tolerance"];
+    has_keys(
+        tolerance,
+        "tolerance",
+        &["met", "points"],
+        &["met", "points"],
+    );
+    assert!(tolerance["met"].is_boolean());
+    let points = array(&tolerance["points"], "tolerance.points");
+    assert_eq!(points.len(), scenario.tolerance().unwrap().points().len());
+    for p in points {
+        has_keys(
+            p,
+            "tolerance.points[]",
+            &["loss", "limit", "probability"],
+            &[],
+        );
+    }
+    // The residual verdict, as the library's check gives it.
+    let check = report.analysis().tolerance(scenario.tolerance().unwrap());
+    assert_eq!(tolerance["met"], check.residual.met);
+}
+
+#[test]
+fn without_a_tolerance_curve_the_tolerance_is_null() {
+    let toml = EXAMPLE.replace("tolerance = [", "# tolerance = [");
+    let scenario = Scenario::parse(&toml, Format::Toml, "no-tolerance.toml")
+        .unwrap()
+        .with_options(SimulationOptions::new(1).trials(5_000));
+    let json = serde_json::to_value(scenario.assess().unwrap()).unwrap();
+    assert_eq!(json["tolerance"].is_null(), scenario.tolerance().is_none());
+}
+
+#[test]
+fn the_report_is_deterministic_and_matches_its_analysis() {
+    let scenario = example(10_000);
+    let a = scenario.assess().unwrap();
+    assert_eq!(a, scenario.assess().unwrap());
+    let analysis = a.analysis();
+    assert_eq!(a.trials(), analysis.trials());
+    assert_eq!(
+        a.inherent().expected_annual_loss,
+        analysis.inherent().expected_annual_loss()
+    );
+    assert_eq!(
+        a.residual().quantiles[3].loss,
+        analysis.residual().quantile(0.99).unwrap()
+    );
+    assert_eq!(
+        a.residual().tail_mean[1].loss,
+        analysis.residual().tail_mean(0.99).unwrap()
+    );
+    // The JSON text is valid and has no NaN written as null where a number belongs.
+    let text = serde_json::to_string_pretty(&a).unwrap();
+    let back: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(back["trials"], 10_000);
 }
