@@ -430,3 +430,22 @@ fn the_report_is_deterministic_and_matches_its_analysis() {
     let back: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(back["trials"], 10_000);
 }
+
+#[test]
+fn an_analysis_of_another_model_is_refused() {
+    let scenario = example(1_000);
+    let other = Model::new(vec![
+        Risk::new(
+            "not-in-the-scenario",
+            Frequency::poisson(1.0).unwrap(),
+            Magnitude::fixed(1.0).unwrap(),
+        )
+        .unwrap(),
+    ])
+    .unwrap();
+    let analysis = other
+        .analyze(SimulationOptions::new(1).trials(100), Finance::default())
+        .unwrap();
+    let e = csfquant::Assessment::new(&scenario, analysis).unwrap_err();
+    assert!(e.to_string().contains("not-in-the-scenario"), "{e}");
+}
