@@ -10,8 +10,9 @@
 
 use rand::distr::Distribution;
 use rand::{Rng, RngExt};
-use rand_distr::{Gamma, Poisson, StandardNormal};
+use rand_distr::{Binomial, Gamma, Poisson, StandardNormal};
 
+use crate::efficacy::Efficacy;
 use crate::error::{Error, Result, non_negative, positive, probability};
 
 /// `z = Φ⁻¹(0.95)`: a calibrated 90% interval `[low, high]` holds the 5th and 95th percentiles, so
@@ -50,6 +51,7 @@ const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 /// | [`bernoulli(p)`](Self::bernoulli) | 1 with probability p, else 0 | p | p(1 − p) |
 /// | [`negative_binomial(m, v)`](Self::negative_binomial) | Gamma-mixed Poisson | m | v |
 /// | [`fixed(n)`](Self::fixed) | exactly n | n | 0 |
+/// | [`f.thinned(V)`](Self::thinned) | each event of `f` kept with probability V (FAIR LEF = TEF × Vuln) | E\[N\]E\[V\] | see [`thinned`](Self::thinned) |
 ///
 /// Sample it with [`rand::distr::Distribution<u64>`]. Every kind's mean is at most
 /// [`MAX_RATE`](Self::MAX_RATE), so a simulated year cannot run for hours.
@@ -85,6 +87,36 @@ enum Repr {
     /// [`TAIL_Z`] condition.
     PoissonLognormal { mu: f64, sigma: f64 },
     /// N ~ Poisson(Λ), Λ ~ Gamma(shape r, scale mean/r) drawn once per trial.
+    NegativeBinomial {
+        mean: f64,
+        variance: f64,
+        r: f64,
+        gamma: Gamma<f64>,
+    },
+    /// N ~ Binomial(trials, probability), `trials >= 2`, `0 < probability < 1`: a fixed count
+    /// thinned by a fixed vulnerability.
+    Binomial {
+        trials: u32,
+        probability: f64,
+        sampler: Binomial,
+    },
+    /// `base` thinned by an uncertain vulnerability V drawn once per trial (or, for the rare
+    /// cases without a closed form, a fixed one): N | V ~ the base law with rate (or probability)
+    /// scaled by V.
+    Thinned { base: Base, vulnerability: Efficacy },
+}
+
+/// The laws that [`Repr::Thinned`] scales by a vulnerability drawn in the trial.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Base {
+    /// Binomial(trials, probability), `trials >= 1`, `0 < probability <= 1`: a fixed count
+    /// (`probability = 1`), a Bernoulli (`trials = 1`) or a binomial.
+    Binomial { trials: u32, probability: f64 },
+    /// Poisson(rate), `rate > 0`.
+    Poisson { rate: f64 },
+    /// Poisson(e^{μ + σZ}).
+    PoissonLognormal { mu: f64, sigma: f64 },
+    /// Poisson(Λ), Λ ~ Gamma(r, scale mean/r).
     NegativeBinomial {
         mean: f64,
         variance: f64,
@@ -355,6 +387,170 @@ impl Frequency {
         Ok(Frequency(Repr::Fixed(count)))
     }
 
+    /// Loss events from threat events (Open FAIR: LEF = TEF × Vulnerability): each event of
+    /// `self`, the threat event frequency, becomes a loss event independently with probability
+    /// `V`, the `vulnerability` (FAIR Standard v3.0 calls it susceptibility).
+    ///
+    /// `V` is an [`Efficacy`]: a fixed fraction, or a PERT, uniform or triangular one within
+    /// `[0, 1]` that is drawn **once per simulated year**, so all threat events of that year share
+    /// it (an uncertain vulnerability is a fact about the organisation, not a coin per event).
+    /// The result is exact in distribution:
+    ///
+    /// - fixed `v` keeps the closed form, so the engine's fast paths stay: Poisson(λ) → Poisson(λv)
+    ///   (still pooled, [`poisson_rate`](Self::poisson_rate) is `Some`), Bernoulli(p) →
+    ///   Bernoulli(pv), the uncertain rate `e^{μ+σZ}` → `e^{μ+ln v+σZ}`, the negative binomial
+    ///   (gamma-mixed Poisson, Λ ~ Gamma(r, θ)) → Λv ~ Gamma(r, θv), i.e. mean `mv` and variance
+    ///   `mv + (s − m)v²`, a fixed count n → Binomial(n, v); `v = 0` gives a frequency that never
+    ///   fires and `v = 1` returns `self` unchanged;
+    /// - uncertain `V`: each year draws `V`, then the count given `V`: Poisson(λV),
+    ///   Poisson(ΛV) for the uncertain rate and the negative binomial, Bernoulli(pV),
+    ///   Binomial(n, V).
+    ///
+    /// Moments (law of total variance, with `N | V ~ Binomial(N_TEF, V)`):
+    /// `E[N] = E[N_TEF] E[V]` and
+    /// `Var[N] = E[V²] Var[N_TEF] + (E[V] − E[V²]) E[N_TEF] + Var[V] E[N_TEF]²`.
+    /// [`probability_of_event`](Self::probability_of_event) is `E_V[P(N >= 1 | V)]`, exact for a
+    /// fixed `V` and for a Bernoulli, otherwise integrated over the density of `V` by the
+    /// tanh-sinh rule (agrees with composite Simpson and Monte Carlo in the tests, to 1e-10).
+    ///
+    /// Thinning twice multiplies the vulnerabilities; a fixed one folds into the closed form, but
+    /// two uncertain ones have no [`Efficacy`] for their product and are refused. A negative
+    /// binomial thinned by a vulnerability so small that its gamma scale underflows (below about
+    /// 4e-308) never fires: its mean would be below 1e-301.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `vulnerability` (with its mean) when both `self` and
+    /// `vulnerability` are uncertain thinnings.
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::{Efficacy, Frequency};
+    /// // DOMAIN.md §2: TEF 4 a year and a vulnerability of 0.25 give LEF 1 a year.
+    /// let lef = Frequency::poisson(4.0)?.thinned(Efficacy::fixed(0.25)?)?;
+    /// assert_eq!(lef.poisson_rate(), Some(1.0));
+    /// // An uncertain vulnerability, drawn once a year: the same mean, a wider spread.
+    /// let lef = Frequency::poisson(4.0)?.thinned(Efficacy::pert(0.1, 0.2, 0.6)?)?;
+    /// assert!((lef.mean() - 1.0).abs() < 1e-12);
+    /// assert!(lef.variance() > 1.0);
+    /// assert_eq!(lef.vulnerability(), Some(&Efficacy::pert(0.1, 0.2, 0.6)?));
+    /// // A fixed count of attempts: Binomial(3, 0.5).
+    /// let f = Frequency::fixed(3)?.thinned(Efficacy::fixed(0.5)?)?;
+    /// assert_eq!((f.mean(), f.variance(), f.probability_of_event()), (1.5, 0.75, 0.875));
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    #[doc(alias = "vulnerability")]
+    #[doc(alias = "susceptibility")]
+    #[doc(alias = "LEF")]
+    #[doc(alias = "loss event frequency")]
+    pub fn thinned(self, vulnerability: Efficacy) -> Result<Frequency> {
+        if let Some(v) = vulnerability.fixed_value() {
+            return Ok(self.thinned_by(v));
+        }
+        match self.0 {
+            Repr::Never => Ok(self),
+            Repr::Thinned { .. } => Err(Error::invalid(
+                "vulnerability",
+                vulnerability.mean(),
+                "a fixed vulnerability (this frequency is already thinned by an uncertain one, \
+                 and the product of two uncertain vulnerabilities is not an Efficacy)",
+            )),
+            other => Ok(base_of(other).map_or(self, |base| {
+                Frequency(Repr::Thinned {
+                    base,
+                    vulnerability,
+                })
+            })),
+        }
+    }
+
+    /// Thinning by a known `v` in `[0, 1]`: the closed forms of [`thinned`](Self::thinned).
+    fn thinned_by(self, v: f64) -> Frequency {
+        if v == 1.0 {
+            return self;
+        }
+        let never = Frequency(Repr::Never);
+        if v == 0.0 {
+            return never;
+        }
+        match self.0 {
+            Repr::Thinned {
+                base,
+                vulnerability,
+            } => base.thinned_by(v).map_or(never, |base| {
+                Frequency(Repr::Thinned {
+                    base,
+                    vulnerability,
+                })
+            }),
+            other => base_of(other)
+                .and_then(|base| base.thinned_by(v))
+                .map_or(never, Base::into_frequency),
+        }
+    }
+
+    /// The vulnerability (susceptibility) of a frequency built by [`thinned`](Self::thinned)
+    /// with an **uncertain** vulnerability; `None` otherwise (a fixed vulnerability folds into a
+    /// closed form: Poisson(λv), Binomial(n, v), ...).
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::{Efficacy, Frequency};
+    /// let v = Efficacy::uniform(0.1, 0.3)?;
+    /// let lef = Frequency::poisson(4.0)?.thinned(v)?;
+    /// assert_eq!(lef.vulnerability(), Some(&v));
+    /// assert_eq!(lef.threat_event_frequency(), Some(Frequency::poisson(4.0)?));
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    #[doc(alias = "susceptibility")]
+    pub fn vulnerability(&self) -> Option<&Efficacy> {
+        match &self.0 {
+            Repr::Thinned { vulnerability, .. } => Some(vulnerability),
+            _ => None,
+        }
+    }
+
+    /// The threat event frequency (TEF) that an **uncertain** vulnerability thins: `Some` exactly
+    /// when [`vulnerability`](Self::vulnerability) is. A fixed count thinned by a fixed
+    /// vulnerability comes back as that count thinned (see [`binomial`](Self::binomial)).
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::{Efficacy, Frequency};
+    /// let lef = Frequency::bernoulli(0.5)?.thinned(Efficacy::pert(0.2, 0.5, 0.9)?)?;
+    /// assert_eq!(lef.threat_event_frequency(), Some(Frequency::bernoulli(0.5)?));
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    #[doc(alias = "TEF")]
+    pub fn threat_event_frequency(&self) -> Option<Frequency> {
+        match self.0 {
+            Repr::Thinned { base, .. } => Some(base.into_frequency()),
+            _ => None,
+        }
+    }
+
+    /// `Some((n, p))` when `N ~ Binomial(n, p)` with `n >= 2` and `0 < p < 1`: a fixed count
+    /// thinned by a fixed vulnerability. `None` for every other kind (including
+    /// `Binomial(n, 1)`, which is [`fixed(n)`](Self::fixed), and `Binomial(1, p)`, which is
+    /// [`bernoulli(p)`](Self::bernoulli)).
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::{Efficacy, Frequency};
+    /// let f = Frequency::fixed(12)?.thinned(Efficacy::fixed(0.1)?)?;
+    /// assert_eq!(f.binomial(), Some((12, 0.1)));
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn binomial(&self) -> Option<(u32, f64)> {
+        match self.0 {
+            Repr::Binomial {
+                trials,
+                probability,
+                ..
+            } => Some((trials, probability)),
+            _ => None,
+        }
+    }
+
     /// The expected number of events per year, `E[N]` (analytic).
     ///
     /// Poisson: λ; uncertain rate: `e^{μ+σ²/2}`; Bernoulli: p; negative binomial: the given mean;
@@ -376,6 +572,15 @@ impl Frequency {
             Repr::Poisson { rate, .. } => rate,
             Repr::PoissonLognormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
             Repr::NegativeBinomial { mean, .. } => mean,
+            Repr::Binomial {
+                trials,
+                probability,
+                ..
+            } => f64::from(trials) * probability,
+            Repr::Thinned {
+                base,
+                vulnerability,
+            } => base.mean() * vulnerability.mean(),
         }
     }
 
@@ -403,6 +608,22 @@ impl Frequency {
                 (mu + 0.5 * s2).exp() + s2.exp_m1() * (2.0 * mu + s2).exp()
             }
             Repr::NegativeBinomial { variance, .. } => variance,
+            Repr::Binomial {
+                trials,
+                probability,
+                ..
+            } => f64::from(trials) * probability * (1.0 - probability),
+            Repr::Thinned {
+                base,
+                vulnerability,
+            } => {
+                // Law of total variance over V, with N | V, N_TEF ~ Binomial(N_TEF, V):
+                // E[Var] = E[V²] Var[N_TEF] + (E[V] − E[V²]) E[N_TEF],
+                // Var[E] = Var[V] E[N_TEF]². Every term is >= 0 (V² <= V on [0, 1]).
+                let (m, s) = (base.mean(), base.variance());
+                let (ev, ev2) = (vulnerability.mean(), vulnerability.second_moment());
+                ev2 * s + (ev - ev2).max(0.0) * m + vulnerability.variance() * m * m
+            }
         }
     }
 
@@ -432,6 +653,29 @@ impl Frequency {
             // (r/(r + mean))^r = (1 + theta)^(−r) with theta = mean/r; expm1/ln_1p keep digits
             // both for tiny probabilities and for r -> infinity (limit 1 − e^{−mean}).
             Repr::NegativeBinomial { mean, r, .. } => -(-r * (mean / r).ln_1p()).exp_m1(),
+            Repr::Binomial {
+                trials,
+                probability,
+                ..
+            } => Base::Binomial {
+                trials,
+                probability,
+            }
+            .event_probability(1.0),
+            Repr::Thinned {
+                base:
+                    Base::Binomial {
+                        trials: 1,
+                        probability,
+                    },
+                vulnerability,
+            } => probability * vulnerability.mean(),
+            Repr::Thinned {
+                base,
+                vulnerability,
+            } => vulnerability
+                .expectation(|v| base.event_probability(v))
+                .clamp(0.0, 1.0),
         }
     }
 
@@ -455,7 +699,9 @@ impl Frequency {
             Repr::Fixed(_)
             | Repr::Bernoulli { .. }
             | Repr::PoissonLognormal { .. }
-            | Repr::NegativeBinomial { .. } => None,
+            | Repr::NegativeBinomial { .. }
+            | Repr::Binomial { .. }
+            | Repr::Thinned { .. } => None,
         }
     }
 }
@@ -484,6 +730,234 @@ impl Distribution<u64> for Frequency {
                 let lambda = gamma.sample(rng);
                 poisson_with_mean(rng, lambda)
             }
+            other => sample_thinned(other, rng),
+        }
+    }
+}
+
+/// The kinds built by [`Frequency::thinned`] that have no older closed form: kept out of line so
+/// that the engine's loop over the other kinds stays as it was.
+#[inline(never)]
+fn sample_thinned<R: Rng + ?Sized>(repr: &Repr, rng: &mut R) -> u64 {
+    match repr {
+        Repr::Binomial { sampler, .. } => sampler.sample(rng),
+        Repr::Thinned {
+            base,
+            vulnerability,
+        } => {
+            // One draw of V for the year, then the count given V.
+            let v = vulnerability.sample(rng);
+            match *base {
+                Base::Binomial {
+                    trials: 1,
+                    probability,
+                } => u64::from(rng.random::<f64>() < probability * v),
+                Base::Binomial {
+                    trials,
+                    probability,
+                } => {
+                    let p = probability * v;
+                    if !(p > 0.0) {
+                        return 0;
+                    }
+                    // 0 < p <= 1 is inside rand_distr's domain; were it refused, the mean is the
+                    // best single value.
+                    match Binomial::new(u64::from(trials), p.min(1.0)) {
+                        Ok(b) => b.sample(rng),
+                        Err(_) => (f64::from(trials) * p) as u64,
+                    }
+                }
+                Base::Poisson { rate } => poisson_with_mean(rng, rate * v),
+                Base::PoissonLognormal { mu, sigma } => {
+                    let z: f64 = rng.sample(StandardNormal);
+                    poisson_with_mean(rng, (mu + sigma * z).exp() * v)
+                }
+                Base::NegativeBinomial { gamma, .. } => {
+                    let lambda = gamma.sample(rng);
+                    poisson_with_mean(rng, lambda * v)
+                }
+            }
+        }
+        Repr::Never
+        | Repr::Fixed(_)
+        | Repr::Bernoulli { .. }
+        | Repr::Poisson { .. }
+        | Repr::PoissonLognormal { .. }
+        | Repr::NegativeBinomial { .. } => unreachable!("sampled inline by Frequency::sample"),
+    }
+}
+
+/// The law of a frequency as the base of a thinning; `None` for `Never` (thinning keeps it)
+/// and for a thinned frequency.
+fn base_of(repr: Repr) -> Option<Base> {
+    match repr {
+        Repr::Never | Repr::Thinned { .. } => None,
+        Repr::Fixed(count) => Some(Base::Binomial {
+            trials: count,
+            probability: 1.0,
+        }),
+        Repr::Bernoulli { probability } => Some(Base::Binomial {
+            trials: 1,
+            probability,
+        }),
+        Repr::Binomial {
+            trials,
+            probability,
+            ..
+        } => Some(Base::Binomial {
+            trials,
+            probability,
+        }),
+        Repr::Poisson { rate, .. } => Some(Base::Poisson { rate }),
+        Repr::PoissonLognormal { mu, sigma } => Some(Base::PoissonLognormal { mu, sigma }),
+        Repr::NegativeBinomial {
+            mean,
+            variance,
+            r,
+            gamma,
+        } => Some(Base::NegativeBinomial {
+            mean,
+            variance,
+            r,
+            gamma,
+        }),
+    }
+}
+
+impl Base {
+    /// The base thinned by a known `v` in `(0, 1)`; `None` if it never fires.
+    fn thinned_by(self, v: f64) -> Option<Base> {
+        match self {
+            Base::Binomial {
+                trials,
+                probability,
+            } => {
+                let probability = probability * v;
+                (probability > 0.0).then_some(Base::Binomial {
+                    trials,
+                    probability,
+                })
+            }
+            Base::Poisson { rate } => {
+                let rate = rate * v;
+                (rate > 0.0).then_some(Base::Poisson { rate })
+            }
+            // Λv = e^{μ + ln v + σZ}: a smaller μ keeps the constructor's tail condition.
+            Base::PoissonLognormal { mu, sigma } => Some(Base::PoissonLognormal {
+                mu: mu + v.ln(),
+                sigma,
+            }),
+            Base::NegativeBinomial {
+                mean, variance, r, ..
+            } => {
+                // Λ ~ Gamma(r, θ) gives Λv ~ Gamma(r, θv): the same shape, so the thinned count
+                // is again a gamma-mixed Poisson with mean mv and variance
+                // mv + r(θv)² = mv + (s − m)v² (since s − m = rθ²).
+                let theta = (variance - mean) / mean;
+                let gamma = Gamma::new(r, theta * v).ok()?;
+                Some(Base::NegativeBinomial {
+                    mean: mean * v,
+                    variance: mean * v + (variance - mean) * v * v,
+                    r,
+                    gamma,
+                })
+            }
+        }
+    }
+
+    /// The frequency with this law, in its own closed form.
+    fn into_frequency(self) -> Frequency {
+        Frequency(match self {
+            Base::Binomial {
+                trials,
+                probability,
+            } => {
+                if probability >= 1.0 {
+                    Repr::Fixed(trials)
+                } else if trials == 1 {
+                    Repr::Bernoulli { probability }
+                } else {
+                    match Binomial::new(u64::from(trials), probability) {
+                        Ok(sampler) => Repr::Binomial {
+                            trials,
+                            probability,
+                            sampler,
+                        },
+                        // Unreachable (0 < probability < 1); keep the law all the same.
+                        Err(_) => Repr::Thinned {
+                            base: self,
+                            vulnerability: Efficacy::ONE,
+                        },
+                    }
+                }
+            }
+            Base::Poisson { rate } => match Poisson::new(rate) {
+                Ok(sampler) => Repr::Poisson { rate, sampler },
+                // Unreachable: 0 < rate <= MAX_RATE.
+                Err(_) => Repr::Thinned {
+                    base: self,
+                    vulnerability: Efficacy::ONE,
+                },
+            },
+            Base::PoissonLognormal { mu, sigma } => Repr::PoissonLognormal { mu, sigma },
+            Base::NegativeBinomial {
+                mean,
+                variance,
+                r,
+                gamma,
+            } => Repr::NegativeBinomial {
+                mean,
+                variance,
+                r,
+                gamma,
+            },
+        })
+    }
+
+    fn mean(&self) -> f64 {
+        match *self {
+            Base::Binomial {
+                trials,
+                probability,
+            } => f64::from(trials) * probability,
+            Base::Poisson { rate } => rate,
+            Base::PoissonLognormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
+            Base::NegativeBinomial { mean, .. } => mean,
+        }
+    }
+
+    fn variance(&self) -> f64 {
+        match *self {
+            Base::Binomial {
+                trials,
+                probability,
+            } => f64::from(trials) * probability * (1.0 - probability),
+            Base::Poisson { rate } => rate,
+            Base::PoissonLognormal { mu, sigma } => {
+                let s2 = sigma * sigma;
+                (mu + 0.5 * s2).exp() + s2.exp_m1() * (2.0 * mu + s2).exp()
+            }
+            Base::NegativeBinomial { variance, .. } => variance,
+        }
+    }
+
+    /// `P(N >= 1)` for the base thinned by `v` in `[0, 1]`.
+    fn event_probability(&self, v: f64) -> f64 {
+        if !(v > 0.0) {
+            return 0.0;
+        }
+        match *self {
+            // 1 − (1 − pv)^n without cancellation for small pv.
+            Base::Binomial {
+                trials,
+                probability,
+            } => -(f64::from(trials) * (-probability * v).ln_1p()).exp_m1(),
+            Base::Poisson { rate } => -(-rate * v).exp_m1(),
+            Base::PoissonLognormal { mu, sigma } => {
+                lognormal_poisson_event_probability(mu + v.ln(), sigma)
+            }
+            // 1 − (1 + θv)^(−r), θ = mean/r.
+            Base::NegativeBinomial { mean, r, .. } => -(-r * (mean * v / r).ln_1p()).exp_m1(),
         }
     }
 }

@@ -170,3 +170,62 @@ fn mixed_portfolio_adds_means_and_variances() {
     }
     assert_eq!(report.risk("never").unwrap().expected_annual_loss, 0.0);
 }
+
+#[test]
+fn fair_factors_thinned_frequency_and_secondary_loss() {
+    use csfquant::Efficacy;
+    // DOMAIN.md §2 worked example: TEF 4/yr, Vuln 0.25, PL mean 100k, SLEF 0.2, SLM mean 500k:
+    // LEF 1, LM 200k, ALE 200k. Lognormals with those means: e^{μ + σ²/2} = mean.
+    let pl = Magnitude::lognormal(100e3f64.ln() - 0.18, 0.6).unwrap();
+    let slm = Magnitude::lognormal(500e3f64.ln() - 0.32, 0.8).unwrap();
+    let lm = pl.with_secondary(0.2, slm).unwrap();
+    let fixed = Frequency::poisson(4.0)
+        .unwrap()
+        .thinned(Efficacy::fixed(0.25).unwrap())
+        .unwrap();
+    let m = one_risk(fixed, lm.clone());
+    assert!((m.expected_annual_loss() - 200e3).abs() < 1e-9 * 200e3);
+    check("FAIR example, fixed vulnerability", &m, 20, true);
+    // The same with an uncertain vulnerability of mean 0.25 (PERT 0.1, 0.25, 0.4), drawn once a
+    // year: the same ALE, a larger variance, and the engine draws the risk's own counts.
+    let uncertain = Frequency::poisson(4.0)
+        .unwrap()
+        .thinned(Efficacy::pert(0.1, 0.25, 0.4).unwrap())
+        .unwrap();
+    let m2 = one_risk(uncertain, lm.clone());
+    assert!((m2.expected_annual_loss() - 200e3).abs() < 1e-9 * 200e3);
+    assert!(m2.annual_loss_variance() > m.annual_loss_variance());
+    check("FAIR example, uncertain vulnerability", &m2, 21, true);
+    // Other bases and a capped composite, mixed with pooled risks.
+    let risks = vec![
+        Risk::new("fair", uncertain, lm.clone()),
+        Risk::new(
+            "attempts",
+            Frequency::fixed(12)
+                .unwrap()
+                .thinned(Efficacy::triangular(0.0, 0.05, 0.3).unwrap())
+                .unwrap(),
+            Magnitude::pert(1e4, 3e4, 1e5)
+                .unwrap()
+                .with_secondary(0.5, Magnitude::uniform(0.0, 1e5).unwrap())
+                .unwrap()
+                .with_cap(1.5e5)
+                .unwrap(),
+        ),
+        Risk::new(
+            "campaigns",
+            Frequency::negative_binomial(3.0, 9.0)
+                .unwrap()
+                .thinned(Efficacy::uniform(0.2, 0.5).unwrap())
+                .unwrap(),
+            Magnitude::gamma(2.0, 2e4).unwrap(),
+        ),
+        Risk::new(
+            "pooled",
+            Frequency::poisson(2.0).unwrap(),
+            Magnitude::lognormal_ci90(1e3, 3e4).unwrap(),
+        ),
+    ];
+    let model = Model::new(risks.into_iter().map(Result::unwrap).collect()).unwrap();
+    check("FAIR factors portfolio", &model, 22, true);
+}

@@ -374,3 +374,238 @@ proptest! {
         }
     }
 }
+
+// ---- Thinning by a vulnerability (FAIR LEF = TEF × Vuln) ----------------------------------------
+
+use csfquant::Efficacy;
+
+/// Composite Simpson with `panels` (even) panels: an oracle that shares no code with the
+/// library's tanh-sinh rule.
+fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, panels: u32) -> f64 {
+    let h = (b - a) / f64::from(panels);
+    let inner: f64 = (1..panels)
+        .map(|i| f64::from(if i % 2 == 1 { 4 } else { 2 }) * f(a + f64::from(i) * h))
+        .sum();
+    (f(a) + f(b) + inner) * h / 3.0
+}
+
+#[test]
+fn fixed_vulnerability_keeps_the_closed_forms() {
+    let v = Efficacy::fixed(0.25).unwrap();
+    // DOMAIN.md §2: TEF 4, Vuln 0.25, LEF 1; still a fixed-rate Poisson, so the engine pools it.
+    let lef = Frequency::poisson(4.0).unwrap().thinned(v).unwrap();
+    assert_eq!(lef, Frequency::poisson(1.0).unwrap());
+    assert_eq!(lef.poisson_rate(), Some(1.0));
+    assert_eq!(
+        Frequency::bernoulli(0.5).unwrap().thinned(v).unwrap(),
+        Frequency::bernoulli(0.125).unwrap()
+    );
+    let b = Frequency::fixed(8).unwrap().thinned(v).unwrap();
+    assert_eq!(b.binomial(), Some((8, 0.25)));
+    assert_eq!((b.mean(), b.variance()), (2.0, 1.5));
+    assert!((b.probability_of_event() - (1.0 - 0.75f64.powi(8))).abs() < 1e-15);
+    assert_eq!(
+        Frequency::fixed(1).unwrap().thinned(v).unwrap(),
+        Frequency::bernoulli(0.25).unwrap()
+    );
+    // Negative binomial mean 2, variance 6 (r = 1, θ = 2) thinned by 0.25: r = 1, θ = 0.5,
+    // mean 0.5, variance 0.5 + 4 · 0.0625 = 0.75, P(N = 0) = (1 + θv)^(−r) = 2/3.
+    let nb = Frequency::negative_binomial(2.0, 6.0)
+        .unwrap()
+        .thinned(v)
+        .unwrap();
+    assert_eq!((nb.mean(), nb.variance()), (0.5, 0.75));
+    assert!((nb.probability_of_event() - 1.0 / 3.0).abs() < 1e-15);
+    assert_eq!(nb.poisson_rate(), None);
+    let ln = Frequency::poisson_ci90(0.5, 3.0).unwrap();
+    let t = ln.thinned(v).unwrap();
+    assert!((t.mean() - 0.25 * ln.mean()).abs() < 1e-15);
+    // Var[ΛV] with V fixed: E[Λ]v + Var[Λ]v².
+    let var_lambda = ln.variance() - ln.mean();
+    assert!((t.variance() - (0.25 * ln.mean() + 0.0625 * var_lambda)).abs() < 1e-14);
+    // v = 0: never; v = 1: unchanged.
+    for f in [ln, nb, b, Frequency::poisson(3.0).unwrap()] {
+        let never = f.thinned(Efficacy::fixed(0.0).unwrap()).unwrap();
+        assert_eq!(never, Frequency::poisson(0.0).unwrap());
+        assert_eq!(f.thinned(Efficacy::fixed(1.0).unwrap()).unwrap(), f);
+    }
+    // A fixed vulnerability on top of an uncertain one folds into the base.
+    let u = Efficacy::uniform(0.2, 0.6).unwrap();
+    let twice = Frequency::poisson(4.0)
+        .unwrap()
+        .thinned(u)
+        .unwrap()
+        .thinned(v)
+        .unwrap();
+    assert_eq!(twice.vulnerability(), Some(&u));
+    assert_eq!(
+        twice.threat_event_frequency(),
+        Some(Frequency::poisson(1.0).unwrap())
+    );
+}
+
+#[test]
+fn uncertain_vulnerability_twice_is_an_error() {
+    let u = Efficacy::uniform(0.2, 0.6).unwrap();
+    let once = Frequency::poisson(4.0).unwrap().thinned(u).unwrap();
+    let e = once.thinned(u).unwrap_err();
+    assert!(matches!(
+        e,
+        csfquant::Error::InvalidParameter {
+            name: "vulnerability",
+            ..
+        }
+    ));
+    assert!(
+        e.to_string().starts_with("invalid vulnerability: ")
+            && e.to_string().contains("expected a fixed vulnerability")
+    );
+    // Never stays never, with or without uncertainty.
+    let never = Frequency::poisson(0.0).unwrap();
+    assert_eq!(never.thinned(u).unwrap(), never);
+}
+
+#[test]
+fn thinned_counts_fit_the_exact_pmf() {
+    // Fixed v: Binomial(5, 0.3), Poisson(1.2), NB(r = 1, mean 1).
+    let bin = Binomial::new(0.3, 5).unwrap();
+    let f = Frequency::fixed(5)
+        .unwrap()
+        .thinned(Efficacy::fixed(0.3).unwrap())
+        .unwrap();
+    assert_fits(f, 8000, |k| bin.pmf(k));
+    let pois = Poisson::new(1.2).unwrap();
+    let f = Frequency::poisson(3.0)
+        .unwrap()
+        .thinned(Efficacy::fixed(0.4).unwrap())
+        .unwrap();
+    assert_fits(f, 8001, |k| pois.pmf(k));
+    let nb = NegativeBinomial::new(1.0, 0.5).unwrap();
+    let f = Frequency::negative_binomial(2.0, 6.0)
+        .unwrap()
+        .thinned(Efficacy::fixed(0.5).unwrap())
+        .unwrap();
+    assert_fits(f, 8002, |k| nb.pmf(k));
+    // Uncertain V (uniform on [0.1, 0.5], drawn once per year): P(N = k) = E_V[Poisson(4V)(k)]
+    // and E_V[Binomial(5, V)(k)], by Simpson over V (smooth integrands, 2,000 panels: error far
+    // below the chi-square test's resolution).
+    let (lo, hi) = (0.1, 0.5);
+    let f = Frequency::poisson(4.0)
+        .unwrap()
+        .thinned(Efficacy::uniform(lo, hi).unwrap())
+        .unwrap();
+    assert_fits(f, 8003, |k| {
+        simpson(|v| Poisson::new(4.0 * v).unwrap().pmf(k), lo, hi, 2000) / (hi - lo)
+    });
+    let f = Frequency::fixed(5)
+        .unwrap()
+        .thinned(Efficacy::uniform(lo, hi).unwrap())
+        .unwrap();
+    assert_fits(f, 8004, |k| {
+        simpson(|v| Binomial::new(v, 5).unwrap().pmf(k), lo, hi, 2000) / (hi - lo)
+    });
+    // Triangular V on the negative binomial: NB(r = 1, θ = 2) thinned by v is geometric with
+    // P(N = k) = (θv)^k / (1 + θv)^(k+1); split at the mode where the density bends.
+    let tri = |v: f64| {
+        if v < 0.3 {
+            2.0 * (v - 0.1) / (0.4 * 0.2)
+        } else {
+            2.0 * (0.5 - v) / (0.4 * 0.2)
+        }
+    };
+    let f = Frequency::negative_binomial(2.0, 6.0)
+        .unwrap()
+        .thinned(Efficacy::triangular(0.1, 0.3, 0.5).unwrap())
+        .unwrap();
+    assert_fits(f, 8005, |k| {
+        let g = |v: f64| {
+            let t = 2.0 * v;
+            tri(v) * t.powi(k as i32) / (1.0 + t).powi(k as i32 + 1)
+        };
+        simpson(g, 0.1, 0.3, 2000) + simpson(g, 0.3, 0.5, 2000)
+    });
+}
+
+/// The thinned frequencies of the moment and probability checks: every base with a PERT,
+/// uniform or triangular vulnerability.
+fn thinned_cases() -> Vec<Frequency> {
+    let vs = [
+        Efficacy::pert(0.1, 0.25, 0.6).unwrap(),
+        Efficacy::uniform(0.0, 1.0).unwrap(),
+        Efficacy::triangular(0.05, 0.1, 0.4).unwrap(),
+    ];
+    let bases = [
+        Frequency::poisson(4.0).unwrap(),
+        Frequency::bernoulli(0.6).unwrap(),
+        Frequency::fixed(6).unwrap(),
+        Frequency::poisson_ci90(0.5, 3.0).unwrap(),
+        Frequency::negative_binomial(2.0, 6.0).unwrap(),
+        Frequency::fixed(6)
+            .unwrap()
+            .thinned(Efficacy::fixed(0.5).unwrap())
+            .unwrap(),
+    ];
+    let mut out = Vec::new();
+    for b in bases {
+        for v in vs {
+            out.push(b.thinned(v).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn thinned_sample_moments_match_the_analytic_moments() {
+    for (seed, f) in thinned_cases().into_iter().enumerate() {
+        assert_moments(f, 8100 + seed as u64);
+    }
+}
+
+#[test]
+fn thinned_probability_of_event_matches_simpson_and_samples() {
+    // (1) Against an independent quadrature: Simpson over V with 200,000 panels (split at the
+    // triangular's mode) of P(N >= 1 | v), written out here from the closed forms. For the PERT
+    // the density (v − min)^0.5 ... bends at the ends, so Simpson converges like h^1.5: ~1e-9.
+    use statrs::function::beta::ln_beta;
+    let pert = |v: f64| {
+        let (a, b) = (1.0 + 4.0 * 0.15 / 0.5, 1.0 + 4.0 * 0.35 / 0.5);
+        let u = (v - 0.1) / 0.5;
+        if u <= 0.0 || u >= 1.0 {
+            0.0
+        } else {
+            ((a - 1.0) * u.ln() + (b - 1.0) * (1.0 - u).ln() - ln_beta(a, b)).exp() / 0.5
+        }
+    };
+    let given = |v: f64| 1.0 - (-4.0 * v).exp(); // Poisson(4v)
+    let want = simpson(|v| pert(v) * given(v), 0.1, 0.6, 200_000);
+    let f = Frequency::poisson(4.0)
+        .unwrap()
+        .thinned(Efficacy::pert(0.1, 0.25, 0.6).unwrap())
+        .unwrap();
+    assert!(
+        (f.probability_of_event() - want).abs() < 1e-8,
+        "{} vs {want}",
+        f.probability_of_event()
+    );
+    let want = simpson(|v| 1.0 - (1.0 - v).powi(6), 0.0, 1.0, 200_000);
+    let f = Frequency::fixed(6)
+        .unwrap()
+        .thinned(Efficacy::uniform(0.0, 1.0).unwrap())
+        .unwrap();
+    assert!((f.probability_of_event() - want).abs() < 1e-12);
+    assert!((want - 6.0 / 7.0).abs() < 1e-12); // ∫ 1 − (1 − v)^6 dv = 1 − 1/7
+    // (2) Against the samples: the share of years with an event, SE sqrt(q(1 − q)/n).
+    for (seed, f) in thinned_cases().into_iter().enumerate() {
+        let p = f.probability_of_event();
+        let hits = draws(&f, 8200 + seed as u64, N)
+            .iter()
+            .filter(|&&x| x > 0)
+            .count();
+        let p_hat = hits as f64 / N as f64;
+        let se = (p * (1.0 - p) / N as f64).sqrt();
+        assert!(
+            (p_hat - p).abs() <= K_SE * se,
+            "{f:?}: {p_hat} vs {p} (SE {se})"
+        );
+    }
+}

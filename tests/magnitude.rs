@@ -624,3 +624,215 @@ proptest! {
         }
     }
 }
+
+// ---- Secondary loss (FAIR LM = PL + SL) -----------------------------------------------------------
+
+#[test]
+fn secondary_loss_moments_are_exact_and_match_samples() {
+    let pl = Magnitude::pert(1e4, 5e4, 2e5).unwrap();
+    let slm = Magnitude::gamma(2.0, 1e5).unwrap();
+    let m = pl.clone().with_secondary(0.3, slm.clone()).unwrap();
+    // E = E[P] + pE[S]; E[X²] = E[P²] + 2pE[P]E[S] + pE[S²].
+    let mean = pl.mean() + 0.3 * slm.mean();
+    let second =
+        pl.second_moment() + 2.0 * 0.3 * pl.mean() * slm.mean() + 0.3 * slm.second_moment();
+    assert!((m.mean() - mean).abs() < 1e-9 * mean);
+    assert!((m.second_moment() - second).abs() < 1e-9 * second);
+    assert!((m.variance() - (second - mean * mean)).abs() < 1e-9 * m.variance());
+    assert_eq!(m.primary(), Some(&pl));
+    assert_eq!(m.secondary(), Some(&slm));
+    assert_eq!(m.secondary_probability(), Some(0.3));
+    let cases: Vec<(&str, Magnitude)> = vec![
+        ("pert + 0.3 gamma", m.clone()),
+        (
+            "uniform + 1.0 lognormal",
+            Magnitude::uniform(0.0, 1e5)
+                .unwrap()
+                .with_secondary(1.0, Magnitude::lognormal(10.0, 0.5).unwrap())
+                .unwrap(),
+        ),
+        (
+            "fixed + 0.2 triangular, capped",
+            Magnitude::fixed(1e5)
+                .unwrap()
+                .with_secondary(0.2, Magnitude::triangular(0.0, 1e5, 1e6).unwrap())
+                .unwrap()
+                .with_cap(6e5)
+                .unwrap(),
+        ),
+        ("pert + 0.3 gamma, capped at 3e5", m.with_cap(3e5).unwrap()),
+    ];
+    for (seed, (name, m)) in cases.iter().enumerate() {
+        assert_moments(name, m, 9000 + seed as u64, true);
+    }
+}
+
+/// `P(P + S <= x)` by Simpson over the primary's density (`pdf` on `[a, b]`), an oracle
+/// independent of the library's tanh-sinh convolution.
+fn convolution(
+    pdf: impl Fn(f64) -> f64,
+    a: f64,
+    b: f64,
+    cdf_s: impl Fn(f64) -> f64,
+    x: f64,
+) -> f64 {
+    simpson(|y| pdf(y) * cdf_s(x - y), a, b, 200_000)
+}
+
+#[test]
+fn secondary_loss_cdf_matches_an_independent_convolution_and_samples() {
+    // Uniform primary on [1e4, 1e5] + 0.4 · lognormal(10, 0.5): F = 0.6 F_P + 0.4 ∫ f_P F_S(x − y).
+    let (mu, sigma) = (10.0, 0.5);
+    let s_oracle = LogNormal::new(mu, sigma).unwrap();
+    let m = Magnitude::uniform(1e4, 1e5)
+        .unwrap()
+        .with_secondary(0.4, Magnitude::lognormal(mu, sigma).unwrap())
+        .unwrap();
+    for x in [5e3, 2e4, 5e4, 1e5, 1.3e5, 3e5, 1e6] {
+        let fp = ((x - 1e4) / 9e4f64).clamp(0.0, 1.0);
+        let conv = convolution(
+            |_| 1.0 / 9e4,
+            1e4,
+            1e5,
+            |t| if t > 0.0 { s_oracle.cdf(t) } else { 0.0 },
+            x,
+        );
+        let want = 0.6 * fp + 0.4 * conv;
+        assert!(
+            (m.cdf(x) - want).abs() < 1e-9,
+            "cdf({x}) = {} vs {want}",
+            m.cdf(x)
+        );
+    }
+    // KS against the library's own cdf for several shapes, capped and not.
+    let gamma_oracle = Gamma::new(2.0, 1.0 / 1e5).unwrap();
+    let pert = Magnitude::pert(1e4, 5e4, 2e5).unwrap();
+    let cases: Vec<(&str, Magnitude)> = vec![
+        ("uniform + lognormal", m.clone()),
+        (
+            "pert + gamma",
+            pert.clone()
+                .with_secondary(0.3, Magnitude::gamma(2.0, 1e5).unwrap())
+                .unwrap(),
+        ),
+        (
+            "lognormal ci90 + pareto capped, total capped",
+            Magnitude::lognormal_ci90(1e4, 1e6)
+                .unwrap()
+                .with_secondary(0.2, Magnitude::pareto_capped(5e4, 1.5, 5e6).unwrap())
+                .unwrap()
+                .with_cap(2e6)
+                .unwrap(),
+        ),
+        (
+            "pert + fixed (p = 1)",
+            pert.with_secondary(1.0, Magnitude::fixed(5e4).unwrap())
+                .unwrap(),
+        ),
+    ];
+    for (seed, (name, m)) in cases.iter().enumerate() {
+        // ks_distance wants the law below the cap, F(cap⁻), at the cap itself (`m.cdf` is 1 there).
+        let cap = m.cap().unwrap_or(f64::INFINITY);
+        let cdf = |x: f64| m.cdf(if x >= cap { cap.next_down() } else { x });
+        // Each cdf of a composite is a numerical convolution: 20,000 samples keep the test short
+        // and still resolve a cdf error of 1.4% (the critical distance).
+        let n = 20_000;
+        let mut xs = draw(m, n, 9100 + seed as u64);
+        let d = ks_distance(&mut xs, &cdf, cap);
+        let critical = KS_CRITICAL_0_001 / (n as f64).sqrt();
+        assert!(d < critical, "{name}: KS distance {d:.5} >= {critical:.5}");
+    }
+    // The pert + gamma cdf against the independent convolution (statrs' Beta and Gamma).
+    let (a, b) = pert_shapes(1e4, 5e4, 2e5, 4.0);
+    let beta = Beta::new(a, b).unwrap();
+    use statrs::distribution::Continuous;
+    let m = Magnitude::pert(1e4, 5e4, 2e5)
+        .unwrap()
+        .with_secondary(0.3, Magnitude::gamma(2.0, 1e5).unwrap())
+        .unwrap();
+    for x in [3e4, 1e5, 2e5, 4e5, 1e6] {
+        let fp = beta.cdf(((x - 1e4) / 1.9e5f64).clamp(0.0, 1.0));
+        let conv = convolution(
+            |y| beta.pdf((y - 1e4) / 1.9e5) / 1.9e5,
+            1e4,
+            2e5,
+            |t| if t > 0.0 { gamma_oracle.cdf(t) } else { 0.0 },
+            x,
+        );
+        let want = 0.7 * fp + 0.3 * conv;
+        assert!(
+            (m.cdf(x) - want).abs() < 1e-8,
+            "pert + gamma cdf({x}) = {} vs {want}",
+            m.cdf(x)
+        );
+    }
+}
+
+#[test]
+fn secondary_loss_edge_and_error_cases() {
+    let pl = Magnitude::uniform(1e3, 2e3).unwrap();
+    let sl = Magnitude::fixed(1e4).unwrap();
+    // p = 0: the primary itself.
+    assert_eq!(pl.clone().with_secondary(0.0, sl.clone()).unwrap(), pl);
+    assert_eq!(pl.clone().with_secondary(-0.0, sl.clone()).unwrap(), pl);
+    // p = 1: always both; the cdf is the primary's shifted by 1e4.
+    let both = pl.clone().with_secondary(1.0, sl.clone()).unwrap();
+    assert_eq!(both.mean(), 1.5e3 + 1e4);
+    assert!((both.cdf(1.15e4) - 0.5).abs() < 1e-12);
+    assert!(
+        draw(&both, 1000, 1)
+            .iter()
+            .all(|&x| (1.1e4..=1.2e4).contains(&x))
+    );
+    for bad in [-0.1, 1.0 + f64::EPSILON, f64::NAN, f64::INFINITY] {
+        let e = pl.clone().with_secondary(bad, sl.clone()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                csfquant::Error::InvalidParameter {
+                    name: "probability",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        pl.clone()
+            .with_secondary(2.0, sl.clone())
+            .unwrap_err()
+            .to_string(),
+        "invalid probability: 2 (expected a probability in [0, 1])"
+    );
+    let composite = pl.clone().with_secondary(0.5, sl.clone()).unwrap();
+    let e = composite
+        .clone()
+        .with_secondary(0.5, sl.clone())
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        csfquant::Error::InvalidParameter {
+            name: "primary",
+            ..
+        }
+    ));
+    let e = pl
+        .clone()
+        .with_secondary(0.5, composite.clone())
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        csfquant::Error::InvalidParameter {
+            name: "secondary",
+            ..
+        }
+    ));
+    // The cap applies to the total and must lie above the smallest total (the primary's min).
+    assert!(composite.clone().with_cap(1e3).is_err());
+    let capped = composite.with_cap(5e3).unwrap();
+    assert_eq!(capped.cap(), Some(5e3));
+    // min(P + B·1e4, 5e3) is P (mean 1.5e3) or 5e3, each with probability 1/2.
+    assert!((capped.mean() - (0.5 * 1.5e3 + 0.5 * 5e3)).abs() < 1e-6);
+    assert!((capped.cdf(1.5e3) - 0.25).abs() < 1e-12);
+    assert_eq!(capped.cdf(5e3), 1.0);
+}
