@@ -41,6 +41,9 @@ enum Repr {
     /// Beta-PERT (λ = 4): `min + width · G_α/(G_α + G_β)`, clipped at `min + width`.
     Pert {
         min: f64,
+        /// `mode` and `max` as given (for writing the efficacy back).
+        mode: f64,
+        max: f64,
         width: f64,
         alpha: f64,
         beta: f64,
@@ -52,6 +55,8 @@ enum Repr {
     /// `min + width · U`, clipped at `min + width`.
     Uniform {
         min: f64,
+        /// As given (for writing the efficacy back).
+        max: f64,
         width: f64,
         mean: f64,
         second: f64,
@@ -103,6 +108,8 @@ impl Efficacy {
         };
         Ok(Efficacy(Repr::Pert {
             min,
+            mode,
+            max,
             width,
             alpha,
             beta,
@@ -123,6 +130,7 @@ impl Efficacy {
         let min = min + 0.0;
         Ok(Efficacy(Repr::Uniform {
             min,
+            max,
             width: max - min,
             mean: m.mean(),
             second: m.second_moment(),
@@ -306,6 +314,33 @@ fn bounds(min: f64, max: f64) -> Result<()> {
     fraction("efficacy min", min)?;
     fraction("efficacy max", max)?;
     Ok(())
+}
+
+impl Efficacy {
+    /// This fraction in the scenario format.
+    pub(crate) fn spec(&self) -> crate::spec::FractionSpec {
+        use crate::spec::{FractionSpec, RangeSpec, RangeWithModeSpec, UncertainFractionSpec};
+        match self.0 {
+            Repr::Fixed(v) => FractionSpec::Fixed(v),
+            Repr::Pert { min, mode, max, .. } => {
+                FractionSpec::Uncertain(UncertainFractionSpec::Pert(RangeWithModeSpec {
+                    min,
+                    mode,
+                    max,
+                }))
+            }
+            Repr::Uniform { min, max, .. } => {
+                FractionSpec::Uncertain(UncertainFractionSpec::Uniform(RangeSpec { min, max }))
+            }
+            Repr::Triangular { min, mode, max, .. } => {
+                FractionSpec::Uncertain(UncertainFractionSpec::Triangular(RangeWithModeSpec {
+                    min,
+                    mode,
+                    max,
+                }))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

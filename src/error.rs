@@ -219,6 +219,94 @@ pub enum Error {
         "an annual loss is not finite (a simulated sum overflows f64 when magnitudes are extremely heavy-tailed: cap them)"
     )]
     NonFiniteLoss,
+    /// A scenario file could not be read (missing, unreadable, or neither `.json` nor `.toml`).
+    #[error("cannot read scenario {file}: {reason}")]
+    ReadScenario {
+        /// The file, as given.
+        file: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A scenario is not valid JSON/TOML, or its keys and value types do not fit the format
+    /// (an unknown or missing key, a string where a number belongs).
+    #[error("{}", located(file, *line, *column, path, message))]
+    ScenarioSyntax {
+        /// The file, as given (empty for text without a file).
+        file: String,
+        /// Where in the scenario, e.g. `risks[2].magnitude.lognormal` (empty for the root).
+        path: String,
+        /// The 1-based line, when the parser knows it.
+        line: Option<usize>,
+        /// The 1-based column, when the parser knows it.
+        column: Option<usize>,
+        /// The parser's message.
+        message: String,
+    },
+    /// A value in a scenario breaks a rule.
+    #[error("{}", located(file, None, None, path, message))]
+    InvalidScenario {
+        /// The file, as given (empty for a spec built in code).
+        file: String,
+        /// The path of the offending value, e.g. `risks[2].magnitude.lognormal.ci90`.
+        path: String,
+        /// The value and the rule it breaks.
+        message: String,
+    },
+    /// A rule of the scenario format itself, e.g. exactly one of two keys.
+    #[error("expected {rule}")]
+    ScenarioRule {
+        /// The rule.
+        rule: &'static str,
+    },
+    /// A currency code that is not three upper-case letters.
+    #[error(
+        "invalid currency {code:?} (expected an ISO 4217 code: three upper-case letters, e.g. USD)"
+    )]
+    InvalidCurrency {
+        /// The code that was given.
+        code: String,
+    },
+    /// More exceedance thresholds than a report accepts.
+    #[error("too many thresholds: {count} (expected at most {max})")]
+    TooManyThresholds {
+        /// The number given.
+        count: usize,
+        /// The largest accepted number.
+        max: usize,
+    },
+}
+
+/// `file:line:column: path: message`, leaving out the parts that are unknown or empty.
+fn located(
+    file: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+    path: &str,
+    message: &str,
+) -> String {
+    let mut out = String::new();
+    if !file.is_empty() {
+        out.push_str(file);
+        if let Some(line) = line {
+            out.push_str(&format!(":{line}"));
+            if let Some(column) = column {
+                out.push_str(&format!(":{column}"));
+            }
+        }
+        out.push_str(": ");
+    } else if let Some(line) = line {
+        out.push_str(&format!("line {line}"));
+        if let Some(column) = column {
+            out.push_str(&format!(", column {column}"));
+        }
+        out.push_str(": ");
+    }
+    if !path.is_empty() {
+        out.push_str(path);
+        out.push_str(": ");
+    }
+    out.push_str(message);
+    out
 }
 
 impl Error {

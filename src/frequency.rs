@@ -1013,6 +1013,38 @@ fn check_max_rate(name: &'static str, value: f64) -> Result<()> {
     }
 }
 
+impl Frequency {
+    /// This frequency in the scenario format, for the kinds the format names directly; `None`
+    /// for a binomial or a thinned frequency, which the format writes as FAIR factors.
+    pub(crate) fn spec(&self) -> Option<crate::spec::FrequencySpec> {
+        use crate::spec::{
+            BernoulliSpec, FixedCountSpec, FrequencySpec, NegativeBinomialSpec, PoissonSpec,
+        };
+        Some(match self.0 {
+            Repr::Never => FrequencySpec::Poisson(PoissonSpec {
+                rate: Some(0.0),
+                ci90: None,
+            }),
+            Repr::Fixed(count) => FrequencySpec::Fixed(FixedCountSpec { count }),
+            Repr::Bernoulli { probability } => {
+                FrequencySpec::Bernoulli(BernoulliSpec { probability })
+            }
+            Repr::Poisson { rate, .. } => FrequencySpec::Poisson(PoissonSpec {
+                rate: Some(rate),
+                ci90: None,
+            }),
+            Repr::PoissonLognormal { mu, sigma } => FrequencySpec::Poisson(PoissonSpec {
+                rate: None,
+                ci90: Some([(mu - Z95 * sigma).exp(), (mu + Z95 * sigma).exp()]),
+            }),
+            Repr::NegativeBinomial { mean, variance, .. } => {
+                FrequencySpec::NegativeBinomial(NegativeBinomialSpec { mean, variance })
+            }
+            Repr::Binomial { .. } | Repr::Thinned { .. } => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

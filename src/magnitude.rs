@@ -1788,6 +1788,71 @@ fn expect_over(m: &Magnitude, g: impl Fn(f64) -> f64, end: f64, g_end: f64, extr
     total
 }
 
+impl Magnitude {
+    /// This loss in the scenario format, with its cap; `None` for a primary-plus-secondary
+    /// loss, which the format writes as FAIR factors.
+    pub(crate) fn spec(&self) -> Option<crate::spec::MagnitudeSpec> {
+        use crate::spec::{
+            EmpiricalSpec, FixedLossSpec, GammaSpec, LognormalSpec, MagnitudeSpec, ParetoSpec,
+            PertSpec, TriangularSpec, UniformSpec,
+        };
+        let cap = self.cap();
+        Some(match &self.repr {
+            Repr::Lognormal { mu, sigma } => MagnitudeSpec::Lognormal(LognormalSpec {
+                ci90: None,
+                mu: Some(*mu),
+                sigma: Some(*sigma),
+                cap,
+            }),
+            Repr::Pert {
+                min,
+                width,
+                alpha,
+                beta,
+                ..
+            } => {
+                let lambda = alpha + beta - 2.0;
+                MagnitudeSpec::Pert(PertSpec {
+                    min: *min,
+                    mode: min + width * (alpha - 1.0) / lambda,
+                    max: min + width,
+                    lambda: (lambda != 4.0).then_some(lambda),
+                    cap,
+                })
+            }
+            Repr::Triangular {
+                min, max, width, p, ..
+            } => MagnitudeSpec::Triangular(TriangularSpec {
+                min: *min,
+                mode: min + p * width,
+                max: *max,
+                cap,
+            }),
+            Repr::Uniform { min, width } => MagnitudeSpec::Uniform(UniformSpec {
+                min: *min,
+                max: min + width,
+                cap,
+            }),
+            Repr::Gamma { shape, scale, .. } => MagnitudeSpec::Gamma(GammaSpec {
+                shape: *shape,
+                scale: *scale,
+                cap,
+            }),
+            Repr::Pareto { scale, shape, .. } => MagnitudeSpec::Pareto(ParetoSpec {
+                scale: *scale,
+                shape: *shape,
+                cap,
+            }),
+            Repr::Fixed(value) => MagnitudeSpec::Fixed(FixedLossSpec { value: *value, cap }),
+            Repr::Empirical { sorted, .. } => MagnitudeSpec::Empirical(EmpiricalSpec {
+                losses: sorted.to_vec(),
+                cap,
+            }),
+            Repr::Composite(_) => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -11,3 +11,4 @@ mod frequency;
 mod magnitude;
 mod properties;
 mod reference;
+mod scenario;

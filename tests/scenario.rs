@@ -1,0 +1,864 @@
+//! Scenario files: the examples of SCENARIO.md and the README parse and run, every bad input
+//! is located by its path, specs round-trip, and the FAIR form equals its compound equivalent.
+//!
+//! `tests/data/SCENARIO.md` is a verbatim copy of `shared/SCENARIO.md`, the format's contract.
+
+use csfquant::spec::ScenarioSpec;
+use csfquant::{Error, Format, Frequency, Magnitude, Model, Risk, Scenario, SimulationOptions};
+use serde_json::Value;
+
+const SCENARIO_MD: &str = include_str!("data/SCENARIO.md");
+const README: &str = include_str!("../README.md");
+const DEFAULT: &str = include_str!("../examples/data/default.toml");
+
+/// The fenced blocks of `lang` in a markdown text, in order.
+fn blocks<'a>(markdown: &'a str, lang: &str) -> Vec<&'a str> {
+    let fence = format!("```{lang}\n");
+    let mut out = Vec::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find(&fence) {
+        let body = &rest[start + fence.len()..];
+        let end = body.find("```").expect("unterminated fence");
+        out.push(&body[..end]);
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+/// The complete TOML example of SCENARIO.md.
+fn example_toml() -> &'static str {
+    blocks(SCENARIO_MD, "toml")[0]
+}
+
+fn parse_toml(text: &str) -> csfquant::Result<Scenario> {
+    Scenario::parse(text, Format::Toml, "example.toml")
+}
+
+/// Runs a scenario with few trials and checks the report is sane.
+fn runs(scenario: Scenario) {
+    let scenario = scenario.with_options(SimulationOptions::new(1).trials(2_000));
+    let report = scenario.assess().unwrap();
+    let a = report.analysis();
+    assert!(a.inherent().expected_annual_loss() > 0.0);
+    assert!(a.residual().expected_annual_loss() <= a.inherent().expected_annual_loss());
+}
+
+#[test]
+fn the_complete_toml_example_parses_as_written() {
+    let s = parse_toml(example_toml()).unwrap();
+    assert_eq!(s.name(), "Example Co");
+    assert_eq!(s.currency(), "EUR");
+    assert_eq!(s.options(), SimulationOptions::new(7).trials(200_000));
+    assert_eq!(s.finance().horizon_years(), 3);
+    assert_eq!(s.finance().discount_rate(), 0.08);
+    assert_eq!(s.thresholds(), &[1e6]);
+    assert_eq!(s.tolerance().unwrap().points(), &[(1e6, 0.2), (1e7, 0.01)]);
+    let m = s.model();
+    assert_eq!(m.risks().len(), 2);
+    let bec = m.risk("bec").unwrap();
+    assert_eq!(bec.name(), "Business email compromise");
+    assert_eq!(bec.frequency(), &Frequency::poisson_ci90(0.5, 3.0).unwrap());
+    assert_eq!(
+        bec.magnitude(),
+        &Magnitude::pert(10_000.0, 60_000.0, 900_000.0).unwrap()
+    );
+    let ids: Vec<&str> = m.controls().iter().map(|c| c.id()).collect();
+    assert_eq!(ids, ["mfa", "backups", "insurance"]);
+    let insurance = m.control("insurance").unwrap().transfer().unwrap();
+    assert_eq!(insurance.deductible(), 250e3);
+    assert_eq!(insurance.aggregate_limit(), Some(3e6));
+    assert_eq!(
+        m.control("backups").unwrap().applies_to_risks(),
+        Some(&["ransomware".to_string()][..])
+    );
+    runs(s);
+}
+
+#[test]
+fn the_same_scenario_in_json_is_the_same_scenario() {
+    // "The same scenario in JSON has the same keys and nesting": convert the TOML text to JSON.
+    let value: toml::Value = toml::from_str(example_toml()).unwrap();
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    let from_json = Scenario::parse(&json, Format::Json, "example.json").unwrap();
+    assert_eq!(from_json, parse_toml(example_toml()).unwrap());
+}
+
+/// The JSON fragments of SCENARIO.md assembled into one scenario: the skeleton with the risk
+/// example, a risk given by the FAIR example, and the control example.
+#[test]
+fn the_json_fragments_parse_and_run() {
+    let json = blocks(SCENARIO_MD, "json");
+    let (skeleton, risk, fair, control) = (json[0], json[1], json[2], json[3]);
+    let fair_risk = format!("{{ \"id\": \"bec\", {fair} }}");
+    let text = skeleton
+        .replace(
+            "\"risks\": [ ... ]",
+            &format!("\"risks\": [ {risk}, {fair_risk} ]"),
+        )
+        .replace(
+            "\"controls\": [ ... ]",
+            &format!("\"controls\": [ {control} ]"),
+        );
+    let s = Scenario::parse(&text, Format::Json, "fragments.json").unwrap();
+    assert_eq!(s.name(), "Acme Corp FY2027");
+    assert_eq!(s.options(), SimulationOptions::new(2027).trials(100_000));
+    assert_eq!(s.model().risks().len(), 2);
+    // LEF = TEF x E[vulnerability] = 4 x (0.1 + 4 x 0.25 + 0.5) / 6.
+    let lef = s.model().risk("bec").unwrap().frequency().mean();
+    assert!((lef - 4.0 * 1.6 / 6.0).abs() < 1e-12, "{lef}");
+    runs(s);
+}
+
+#[test]
+fn the_report_example_lists_the_keys_the_assessment_has() {
+    // SCENARIO.md's report skeleton, with LOSS replaced by its own block: every key there must
+    // appear in the real report, at the same place (extensions are allowed, not omissions).
+    let json = blocks(SCENARIO_MD, "json");
+    let (report, loss) = (json[4], json[5]);
+    let expected: Value = serde_json::from_str(&report.replace("LOSS", loss)).unwrap();
+    let s = parse_toml(example_toml())
+        .unwrap()
+        .with_options(SimulationOptions::new(3).trials(5_000));
+    let actual = serde_json::to_value(s.assess().unwrap()).unwrap();
+    assert_has_keys(&expected, &actual, "");
+}
+
+/// Every key of `expected` (recursively, arrays by their first element) exists in `actual`.
+pub fn assert_has_keys(expected: &Value, actual: &Value, path: &str) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (key, value) in e {
+                let sub = format!("{path}.{key}");
+                let found = a.get(key).unwrap_or_else(|| panic!("report lacks {sub}"));
+                assert_has_keys(value, found, &sub);
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if let Some(first) = e.first() {
+                let got = a
+                    .first()
+                    .unwrap_or_else(|| panic!("report's {path} is empty"));
+                assert_has_keys(first, got, &format!("{path}[0]"));
+            }
+        }
+        (Value::Object(_) | Value::Array(_), other) => {
+            panic!("report's {path} is {other}, expected a structure")
+        }
+        // A number in the example may be null in the report only where SCENARIO allows it.
+        (Value::Number(_), Value::Null) => {
+            assert!(path.ends_with(".rosi"), "report's {path} is null")
+        }
+        (Value::Number(_), Value::Number(_)) | (Value::Bool(_), Value::Bool(_)) => {}
+        (Value::String(_), Value::String(_)) => {}
+        (e, a) => panic!("report's {path} is {a}, expected a value like {e}"),
+    }
+}
+
+#[test]
+fn the_readme_scenarios_parse_and_run() {
+    let examples = blocks(README, "toml");
+    assert!(!examples.is_empty(), "the README shows a scenario");
+    for text in examples {
+        runs(Scenario::parse(text, Format::Toml, "README.md").unwrap());
+    }
+}
+
+#[test]
+fn the_default_scenario_parses_and_runs() {
+    let s = Scenario::parse(DEFAULT, Format::Toml, "default.toml").unwrap();
+    assert!(s.model().risks().len() >= 10);
+    let functions: std::collections::BTreeSet<_> =
+        s.model().controls().iter().map(|c| c.function()).collect();
+    assert_eq!(functions.len(), 6, "controls in all six CSF functions");
+    assert_eq!(
+        s.model()
+            .controls()
+            .iter()
+            .filter(|c| c.transfer().is_some())
+            .count(),
+        1
+    );
+    assert!(s.tolerance().is_some() && !s.thresholds().is_empty());
+    runs(s);
+}
+
+#[test]
+fn files_are_read_by_extension() {
+    let dir = std::env::temp_dir().join(format!("csfquant-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let toml_path = dir.join("s.toml");
+    std::fs::write(&toml_path, example_toml()).unwrap();
+    let from_file = Scenario::from_path(&toml_path).unwrap();
+    assert_eq!(from_file, parse_toml(example_toml()).unwrap());
+
+    let yaml = dir.join("s.yaml");
+    std::fs::write(&yaml, "name: x").unwrap();
+    let e = Scenario::from_path(&yaml).unwrap_err();
+    assert!(matches!(e, Error::ReadScenario { .. }), "{e}");
+    assert!(
+        e.to_string().contains("expected a .toml or .json file"),
+        "{e}"
+    );
+
+    let missing = dir.join("missing.json");
+    let e = Scenario::from_path(&missing).unwrap_err();
+    assert!(matches!(e, Error::ReadScenario { .. }), "{e}");
+    assert!(e.to_string().contains("missing.json"), "{e}");
+
+    // A syntax error names the file, line and column.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\n  \"name\": \"x\",\n  \"risks\": [ 1, ]\n}\n").unwrap();
+    let e = Scenario::from_path(&bad).unwrap_err();
+    match &e {
+        Error::ScenarioSyntax {
+            file, line, column, ..
+        } => {
+            assert!(file.ends_with("bad.json"));
+            assert_eq!((*line, *column), (Some(3), Some(14)), "{e}");
+        }
+        other => panic!("{other}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// One bad input: a replacement in the complete example, the path the error must name, and a
+/// fragment of the message.
+struct Bad {
+    find: &'static str,
+    replace: &'static str,
+    path: &'static str,
+    says: &'static str,
+}
+
+const fn bad(
+    find: &'static str,
+    replace: &'static str,
+    path: &'static str,
+    says: &'static str,
+) -> Bad {
+    Bad {
+        find,
+        replace,
+        path,
+        says,
+    }
+}
+
+const RANSOM_LOSS: &str = "magnitude = { lognormal = { ci90 = [200_000.0, 8_000_000.0] } }";
+const RANSOM_FREQ: &str = "frequency = { poisson = { rate = 0.25 } }";
+const BEC_LOSS: &str =
+    "magnitude = { pert = { min = 10_000.0, mode = 60_000.0, max = 900_000.0 } }";
+
+fn bad_inputs() -> Vec<Bad> {
+    vec![
+        // Numbers outside their domain.
+        bad(
+            "rate = 0.25",
+            "rate = -1.0",
+            "risks[0].frequency.poisson.rate",
+            "-1",
+        ),
+        bad(
+            "rate = 0.25",
+            "rate = nan",
+            "risks[0].frequency.poisson.rate",
+            "NaN",
+        ),
+        bad(
+            "rate = 0.25",
+            "rate = inf",
+            "risks[0].frequency.poisson.rate",
+            "inf",
+        ),
+        bad(
+            "ci90 = [0.5, 3.0]",
+            "ci90 = [3.0, 0.5]",
+            "risks[1].frequency.poisson.ci90",
+            "lower bound 3",
+        ),
+        bad(
+            "ci90 = [0.5, 3.0]",
+            "ci90 = [0.0, 3.0]",
+            "risks[1].frequency.poisson.ci90",
+            "0",
+        ),
+        bad(
+            RANSOM_FREQ,
+            "frequency = { bernoulli = { probability = 1.5 } }",
+            "risks[0].frequency.bernoulli.probability",
+            "1.5",
+        ),
+        bad(
+            RANSOM_FREQ,
+            "frequency = { negative_binomial = { mean = 2.0, variance = 1.0 } }",
+            "risks[0].frequency.negative_binomial.variance",
+            "variance",
+        ),
+        bad(
+            "ci90 = [200_000.0, 8_000_000.0]",
+            "ci90 = [8_000_000.0, 200_000.0]",
+            "risks[0].magnitude.lognormal.ci90",
+            "must be below upper bound",
+        ),
+        bad(
+            "ci90 = [200_000.0, 8_000_000.0]",
+            "ci90 = [-1.0, 8_000_000.0]",
+            "risks[0].magnitude.lognormal.ci90",
+            "-1",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { lognormal = { mu = 12.0, sigma = -1.0 } }",
+            "risks[0].magnitude.lognormal.sigma",
+            "-1",
+        ),
+        bad(
+            "mode = 60_000.0",
+            "mode = 6_000_000.0",
+            "risks[1].magnitude.pert.mode",
+            "6000000",
+        ),
+        bad(
+            "min = 10_000.0, mode",
+            "min = 1_000_000.0, mode",
+            "risks[1].magnitude.pert.max",
+            "1000000",
+        ),
+        bad(
+            BEC_LOSS,
+            "magnitude = { pert = { min = 1.0, mode = 2.0, max = 9.0, lambda = -4.0 } }",
+            "risks[1].magnitude.pert.lambda",
+            "-4",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { uniform = { min = 5.0, max = 1.0 } }",
+            "risks[0].magnitude.uniform.max",
+            "lower bound 5",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { gamma = { shape = 0.0, scale = 1.0 } }",
+            "risks[0].magnitude.gamma.shape",
+            "0",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { pareto = { scale = 1e4, shape = 0.8 } }",
+            "risks[0].magnitude.pareto.cap",
+            "a `cap` when `shape` <= 1",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { fixed = { value = -5.0 } }",
+            "risks[0].magnitude.fixed.value",
+            "-5",
+        ),
+        bad(
+            "8_000_000.0] } }",
+            "8_000_000.0], cap = -1.0 } }",
+            "risks[0].magnitude.lognormal.cap",
+            "-1",
+        ),
+        bad(
+            "efficacy = 0.4",
+            "efficacy = 1.4",
+            "controls[1].efficacy",
+            "1.4",
+        ),
+        bad(
+            "min = 0.3, mode = 0.5, max = 0.7",
+            "min = 0.3, mode = 0.9, max = 0.7",
+            "controls[0].efficacy.pert.mode",
+            "0.9",
+        ),
+        bad(
+            "min = 0.3, mode = 0.5, max = 0.7",
+            "min = 0.3, mode = 0.5, max = 1.7",
+            "controls[0].efficacy.pert.max",
+            "1.7",
+        ),
+        bad(
+            "upfront = 40_000.0",
+            "upfront = -40_000.0",
+            "controls[0].cost.upfront",
+            "-40000",
+        ),
+        bad(
+            "deductible = 250_000.0",
+            "deductible = -1.0",
+            "controls[2].transfer.deductible",
+            "-1",
+        ),
+        bad(
+            "occurrence_limit = 2_000_000.0",
+            "occurrence_limit = 0.0",
+            "controls[2].transfer.occurrence_limit",
+            "0",
+        ),
+        bad(
+            "aggregate_limit = 3_000_000.0",
+            "aggregate_limit = 3_000_000.0, coinsurance = 2.0",
+            "controls[2].transfer.coinsurance",
+            "2",
+        ),
+        bad(
+            "probability = 0.2 }",
+            "probability = 1.2 }",
+            "tolerance[0]",
+            "1.2",
+        ),
+        bad(
+            "thresholds = [1_000_000.0]",
+            "thresholds = [1_000_000.0, -3.0]",
+            "thresholds[1]",
+            "-3",
+        ),
+        bad(
+            "horizon_years = 3",
+            "horizon_years = 0",
+            "finance.horizon_years",
+            "0",
+        ),
+        bad(
+            "discount_rate = 0.08",
+            "discount_rate = -2.0",
+            "finance.discount_rate",
+            "-2",
+        ),
+        bad(
+            "trials = 200_000",
+            "trials = 0",
+            "simulation.trials",
+            "no trials",
+        ),
+        bad(
+            "trials = 200_000",
+            "trials = 2_000_000_000",
+            "simulation.trials",
+            "2000000000",
+        ),
+        bad(
+            "currency = \"EUR\"",
+            "currency = \"euro\"",
+            "currency",
+            "euro",
+        ),
+        // Ids, references and CSF rules.
+        bad(
+            "id = \"bec\"",
+            "id = \"ransomware\"",
+            "risks[1].id",
+            "duplicate risk id",
+        ),
+        bad("id = \"bec\"", "id = \"b e c\"", "risks[1].id", "b e c"),
+        bad(
+            "id = \"backups\"",
+            "id = \"mfa\"",
+            "controls[1].id",
+            "duplicate control id",
+        ),
+        bad(
+            "csf = [\"PR.AT\", \"PR.AA\"]",
+            "csf = [\"PR.AT\", \"PR.XX\"]",
+            "risks[1].csf[1]",
+            "PR.XX",
+        ),
+        bad(
+            "applies_to = [\"ransomware\"]",
+            "applies_to = [\"ransomware\", \"bek\"]",
+            "controls[1].applies_to[1]",
+            "bek",
+        ),
+        bad(
+            "applies_to = [\"ransomware\"]",
+            "applies_to = []",
+            "controls[1].applies_to",
+            "at least one risk id",
+        ),
+        bad(
+            "function = \"recover\"",
+            "function = \"recovr\"",
+            "controls[1].function",
+            "recovr",
+        ),
+        bad(
+            "category = \"RC.RP\"",
+            "category = \"PR.AA\"",
+            "controls[1].category",
+            "belongs to Protect",
+        ),
+        bad(
+            "category = \"RC.RP\"",
+            "category = \"RC.ZZ\"",
+            "controls[1].category",
+            "RC.ZZ",
+        ),
+        bad(
+            "function = \"protect\"\ncategory = \"PR.AA\"",
+            "function = \"govern\"",
+            "controls[0].efficacy",
+            "lever",
+        ),
+        bad(
+            "efficacy = 0.4",
+            "efficacy = 0.4\nmagnitude_efficacy = 0.2",
+            "controls[1].magnitude_efficacy",
+            "magnitude efficacy",
+        ),
+        bad("efficacy = 0.4", "", "controls[1]", "at least one effect"),
+        // Kinds and keys: exactly one of several, unknown and missing keys.
+        bad(
+            "rate = 0.25",
+            "rate = 0.25, ci90 = [0.1, 0.5]",
+            "risks[0].frequency.poisson",
+            "exactly one of `rate` and `ci90`",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { lognormal = { ci90 = [1.0, 2.0], mu = 1.0, sigma = 1.0 } }",
+            "risks[0].magnitude.lognormal",
+            "either `ci90`",
+        ),
+        bad(RANSOM_FREQ, "", "risks[0]", "a `frequency`"),
+        bad(RANSOM_LOSS, "", "risks[0]", "a `magnitude`"),
+        bad(
+            RANSOM_LOSS,
+            "mangitude = { fixed = { value = 1.0 } }",
+            "risks[0].mangitude",
+            "unknown field `mangitude`",
+        ),
+        bad(
+            "rate = 0.25",
+            "rte = 0.25",
+            "risks[0].frequency.poisson.rte",
+            "unknown field `rte`",
+        ),
+        bad(
+            "poisson = { rate = 0.25 }",
+            "poison = { rate = 0.25 }",
+            "risks[0].frequency",
+            "unknown variant `poison`",
+        ),
+        bad(
+            "lognormal = { ci90",
+            "lognormel = { ci90",
+            "risks[0].magnitude",
+            "unknown variant `lognormel`",
+        ),
+        bad(
+            "efficacy = { pert",
+            "efficacy = { beta",
+            "controls[0].efficacy.beta",
+            "unknown variant `beta`",
+        ),
+        bad(
+            "efficacy = 0.4",
+            "efficacy = \"high\"",
+            "controls[1].efficacy",
+            "invalid type: string",
+        ),
+        bad(
+            "deductible = 250_000.0, ",
+            "",
+            "controls[2].transfer",
+            "missing field `deductible`",
+        ),
+        bad("name = \"Example Co\"\n", "", "", "missing field `name`"),
+        bad("seed = 7", "seed = -7", "simulation.seed", "-7"),
+        bad(
+            "seed = 7",
+            "seed = 7\nthreads = 2",
+            "simulation.threads",
+            "unknown field `threads`",
+        ),
+        bad(
+            "ci90 = [0.5, 3.0]",
+            "ci90 = [0.5]",
+            "risks[1].frequency.poisson.ci90",
+            "length 1",
+        ),
+        bad(
+            "ci90 = [0.5, 3.0]",
+            "ci90 = [0.5, \"3\"]",
+            "risks[1].frequency.poisson.ci90[1]",
+            "invalid type: string",
+        ),
+        // Syntax errors.
+        bad("name = \"Example Co\"", "name = \"Example Co", "", "string"),
+        bad("[finance]", "[finance", "", ""),
+    ]
+}
+
+#[test]
+fn every_bad_input_names_its_path() {
+    let base = example_toml();
+    let cases = bad_inputs();
+    assert!(cases.len() >= 30);
+    let mut failures = Vec::new();
+    for case in &cases {
+        assert!(
+            base.contains(case.find),
+            "not in the example: {}",
+            case.find
+        );
+        let text = base.replacen(case.find, case.replace, 1);
+        let e = match parse_toml(&text) {
+            Ok(_) => {
+                failures.push(format!("accepted: {} -> {}", case.find, case.replace));
+                continue;
+            }
+            Err(e) => e,
+        };
+        let (path, message, line) = match &e {
+            Error::InvalidScenario { path, message, .. } => (path, message, None),
+            Error::ScenarioSyntax {
+                path,
+                message,
+                line,
+                ..
+            } => (path, message, *line),
+            other => panic!("unexpected error kind: {other}"),
+        };
+        let located = case.path.is_empty() || case.says.contains("invalid type");
+        if path != case.path
+            || !message.contains(case.says)
+            || !e.to_string().starts_with("example.toml:")
+            // The parser locates type and syntax errors in the text.
+            || (located && line.is_none())
+        {
+            failures.push(format!(
+                "{e}\n    expected path {:?} saying {:?}",
+                case.path, case.says
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn json_syntax_and_shape_errors_are_located() {
+    let cases = [
+        ("{\"name\": \"x\", \"risks\": [}", "risks[0]", (1, 25)),
+        (
+            "{\"name\": \"x\",\n \"risks\": [{\"id\": \"a\", \"frequency\": {\"poisson\": {\"rate\": \"0.3\"}}}]}",
+            "risks[0].frequency.poisson.rate",
+            (2, 62),
+        ),
+        ("{\"name\": \"x\", \"risks\": []} trailing", "", (1, 28)),
+    ];
+    for (text, path, (line, column)) in cases {
+        let e = Scenario::parse(text, Format::Json, "s.json").unwrap_err();
+        match &e {
+            Error::ScenarioSyntax {
+                path: p,
+                line: l,
+                column: c,
+                ..
+            } => {
+                assert_eq!(p, path, "{e}");
+                assert_eq!((*l, *c), (Some(line), Some(column)), "{e}");
+            }
+            other => panic!("{other}"),
+        }
+        assert!(
+            e.to_string()
+                .starts_with(&format!("s.json:{line}:{column}: ")),
+            "{e}"
+        );
+    }
+    let e =
+        Scenario::parse("{\"name\": \"x\", \"risks\": []}", Format::Json, "s.json").unwrap_err();
+    assert_eq!(e.to_string(), "s.json: risks: expected at least one risk");
+}
+
+/// Two specs as JSON values, equal up to a relative 1e-12 in every number: a few parameters
+/// are stored in a derived form (a 90% interval as log-space mu and sigma), so writing them back
+/// can move the last digits.
+fn assert_specs_agree(a: &ScenarioSpec, b: &ScenarioSpec, what: &str) {
+    fn walk(a: &Value, b: &Value, path: &str, what: &str) {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                assert!(
+                    (x - y).abs() <= 1e-12 * x.abs().max(y.abs()),
+                    "{what}: {path}: {x} vs {y}"
+                );
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                let keys =
+                    |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<Vec<_>>();
+                assert_eq!(keys(x), keys(y), "{what}: keys of {path}");
+                for (k, v) in x {
+                    walk(v, &y[k], &format!("{path}.{k}"), what);
+                }
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{what}: length of {path}");
+                for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                    walk(u, v, &format!("{path}[{i}]"), what);
+                }
+            }
+            _ => assert_eq!(a, b, "{what}: {path}"),
+        }
+    }
+    let (a, b) = (
+        serde_json::to_value(a).unwrap(),
+        serde_json::to_value(b).unwrap(),
+    );
+    walk(&a, &b, "", what);
+}
+
+#[test]
+fn spec_model_spec_round_trip() {
+    for (text, file) in [(example_toml(), "example.toml"), (DEFAULT, "default.toml")] {
+        let scenario = Scenario::parse(text, Format::Toml, file).unwrap();
+        let spec = scenario.to_spec();
+        // Through both file formats: the written spec parses back into the same scenario.
+        let as_json = serde_json::to_string(&spec).unwrap();
+        let from_json = Scenario::parse(&as_json, Format::Json, "round.json").unwrap();
+        assert_specs_agree(&from_json.to_spec(), &spec, "via JSON");
+        let as_toml = toml::to_string(&spec).unwrap();
+        let from_toml = Scenario::parse(&as_toml, Format::Toml, "round.toml").unwrap();
+        assert_specs_agree(&from_toml.to_spec(), &spec, "via TOML");
+        // Everything but the derived parameters comes back bit for bit: names, ids, tags,
+        // costs, controls, options; and the models' analytic moments agree.
+        assert_eq!(from_toml.model().controls(), scenario.model().controls());
+        assert_eq!(
+            (from_toml.name(), from_toml.options()),
+            (scenario.name(), scenario.options())
+        );
+        for (a, b) in from_json
+            .model()
+            .risks()
+            .iter()
+            .zip(scenario.model().risks())
+        {
+            assert_eq!((a.id(), a.name(), a.csf()), (b.id(), b.name(), b.csf()));
+            let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(y.abs());
+            assert!(
+                close(a.expected_annual_loss(), b.expected_annual_loss()),
+                "{}",
+                a.id()
+            );
+            assert!(
+                close(a.annual_loss_variance(), b.annual_loss_variance()),
+                "{}",
+                a.id()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_model_built_in_rust_writes_a_scenario_file() {
+    let model = Model::new(vec![
+        Risk::new(
+            "outage",
+            Frequency::negative_binomial(2.0, 5.0).unwrap(),
+            Magnitude::gamma(2.0, 5e4).unwrap().with_cap(1e6).unwrap(),
+        )
+        .unwrap()
+        .with_csf(["RC.RP"])
+        .unwrap(),
+    ])
+    .unwrap();
+    let scenario = Scenario::new("Built in Rust", model)
+        .with_currency("GBP")
+        .unwrap();
+    let text = toml::to_string(&scenario.to_spec()).unwrap();
+    assert_eq!(parse_toml(&text).unwrap(), scenario, "{text}");
+}
+
+/// The FAIR form is the compound model: with a known vulnerability and no secondary loss it is
+/// exactly the thinned Poisson frequency.
+#[test]
+fn fair_with_a_known_vulnerability_is_the_thinned_frequency() {
+    let fair = r#"
+name = "fair"
+[[risks]]
+id = "r"
+fair = { threat_event_frequency = { poisson = { rate = 4.0 } }, vulnerability = 0.25, primary_loss = { lognormal = { ci90 = [2e4, 4e5] } } }
+"#;
+    let plain = r#"
+name = "fair"
+[[risks]]
+id = "r"
+frequency = { poisson = { rate = 1.0 } }
+magnitude = { lognormal = { ci90 = [2e4, 4e5] } }
+"#;
+    assert_eq!(parse_toml(fair).unwrap(), parse_toml(plain).unwrap());
+    // `susceptibility` is the FAIR Standard v3.0 name of the same factor.
+    let synonym = fair.replace("vulnerability", "susceptibility");
+    assert_eq!(parse_toml(&synonym).unwrap(), parse_toml(plain).unwrap());
+}
+
+/// With an uncertain vulnerability and a secondary loss, against an equivalent written without
+/// FAIR: one threat event a year (`fixed` count 1) thinned by V ~ uniform(0.2, 0.6) is a Bernoulli
+/// with p = E[V] = 0.4; primary uniform(1e5, 3e5) plus a certain secondary 5e4 is uniform(1.5e5,
+/// 3.5e5). The two simulate the same annual-loss distribution by different draws.
+#[test]
+fn fair_form_agrees_with_the_equivalent_compound_form() {
+    let fair = r#"
+name = "fair"
+[simulation]
+trials = 400000
+seed = 11
+[[risks]]
+id = "r"
+[risks.fair]
+threat_event_frequency = { fixed = { count = 1 } }
+vulnerability = { uniform = { min = 0.2, max = 0.6 } }
+primary_loss = { uniform = { min = 1e5, max = 3e5 } }
+secondary = { probability = 1.0, loss = { fixed = { value = 5e4 } } }
+"#;
+    let plain = r#"
+name = "plain"
+[simulation]
+trials = 400000
+seed = 12
+[[risks]]
+id = "r"
+frequency = { bernoulli = { probability = 0.4 } }
+magnitude = { uniform = { min = 1.5e5, max = 3.5e5 } }
+"#;
+    let a = parse_toml(fair).unwrap();
+    let b = parse_toml(plain).unwrap();
+    let (fa, fb) = (
+        a.model().risks()[0].frequency(),
+        b.model().risks()[0].frequency(),
+    );
+    assert!((fa.mean() - fb.mean()).abs() < 1e-12);
+    assert!((fa.variance() - fb.variance()).abs() < 1e-12);
+    let (ma, mb) = (
+        a.model().risks()[0].magnitude(),
+        b.model().risks()[0].magnitude(),
+    );
+    assert!((ma.mean() - mb.mean()).abs() < 1e-6);
+    assert!((ma.variance() - mb.variance()).abs() < 1e-6 * mb.variance());
+
+    let da = a.model().simulate(a.options()).unwrap();
+    let db = b.model().simulate(b.options()).unwrap();
+    let (da, db) = (da.portfolio(), db.portfolio());
+    let n = da.trials() as f64;
+    // Two independent runs: the difference of the means has SE sqrt(se_a^2 + se_b^2); 5 SE.
+    let se = (da.standard_error().powi(2) + db.standard_error().powi(2)).sqrt();
+    assert!(
+        (da.expected_annual_loss() - db.expected_annual_loss()).abs() < 5.0 * se,
+        "{} vs {} (se {se})",
+        da.expected_annual_loss(),
+        db.expected_annual_loss()
+    );
+    // Exceedance at a few losses: each a binomial proportion, difference SE sqrt(2 p (1-p) / n).
+    for x in [0.0, 2e5, 3e5, 3.4e5] {
+        let (pa, pb) = (
+            da.exceedance_probability(x).unwrap(),
+            db.exceedance_probability(x).unwrap(),
+        );
+        let se = (2.0 * pa.max(pb) * (1.0 - pa.min(pb)) / n).sqrt();
+        assert!(
+            (pa - pb).abs() < 5.0 * se + 1.0 / n,
+            "P(L > {x}): {pa} vs {pb}"
+        );
+    }
+}
