@@ -456,17 +456,20 @@ fn loss_section(out: &mut String, scenario: &Scenario, a: &Assessment) {
     }
 }
 
-/// Round losses 1, 2, 5 x 10^k from the inherent median (or the smallest simulated loss) to the
-/// inherent VaR 99.9%, thinned to at most 12.
+/// Round losses 1, 2, 5 x 10^k from the lower of the two arms' 10% quantiles (or the smallest
+/// simulated loss) to the inherent VaR 99.9%, thinned to at most 12.
 fn lec_losses(a: &Assessment) -> Vec<f64> {
-    let losses = a.analysis().inherent();
-    let positive = losses.losses().iter().copied().find(|&x| x > 0.0);
-    let (Some(smallest), Ok(median), Ok(top)) =
-        (positive, losses.quantile(0.5), losses.quantile(0.999))
-    else {
+    let (inherent, residual) = (a.analysis().inherent(), a.analysis().residual());
+    let positive = inherent.losses().iter().copied().find(|&x| x > 0.0);
+    let (Some(smallest), Ok(low_i), Ok(low_r), Ok(top)) = (
+        positive,
+        inherent.quantile(0.1),
+        residual.quantile(0.1),
+        inherent.quantile(0.999),
+    ) else {
         return Vec::new();
     };
-    let lo = median.max(smallest);
+    let lo = low_i.min(low_r).max(smallest);
     let mut grid = Vec::new();
     let mut decade = 10f64.powf(lo.log10().floor());
     while decade <= top && grid.len() < 100 {
