@@ -569,15 +569,19 @@ impl<'a> Arms<'a> {
                 let set = sets.trailing_zeros() as usize;
                 sets &= sets - 1;
                 let mut h = h_unblocked;
-                for (f, hf) in h.iter_mut().enumerate() {
-                    if set & (1 << f) != 0 {
-                        *hf = 0.0;
-                    }
+                let mut blocked = set;
+                while blocked != 0 {
+                    h[blocked.trailing_zeros() as usize] = 0.0;
+                    blocked &= blocked - 1;
                 }
                 let loss = std::mem::take(&mut sums.by_blocked_players[set]);
                 ShapleyWeights::add_product_game_dense(loss, &h, &mut self.out.product_shares);
             }
-            *sums = ProfileSums::default();
+            // The per-set sums were emptied above; reset the rest.
+            sums.touched = false;
+            sums.total = 0.0;
+            sums.unblocked = 0.0;
+            sums.blocked_player_sets = 0;
         }
         touched.clear();
         self.touched = touched;

@@ -862,3 +862,24 @@ magnitude = { uniform = { min = 1.5e5, max = 3.5e5 } }
         );
     }
 }
+
+/// The error messages the README shows are the ones a user gets.
+#[test]
+fn the_readme_error_messages_are_real() {
+    let text = blocks(README, "toml")[0];
+    let mistakes = [
+        ("mode = 0.05", "mode = 0.3"),
+        ("magnitude = { lognormal", "mangitude = { lognormal"),
+    ];
+    for (find, replace) in mistakes {
+        assert!(text.contains(find));
+        let e = Scenario::parse(
+            &text.replacen(find, replace, 1),
+            Format::Toml,
+            "small-co.toml",
+        )
+        .unwrap_err();
+        let shown = format!("assess: {e}\n");
+        assert!(README.contains(&shown), "the README should show: {shown}");
+    }
+}
