@@ -273,17 +273,6 @@ impl Profile {
     }
 }
 
-/// The product of `factors` without the one at `j`, in order.
-fn prefix_product_without(factors: &[f64], j: usize) -> f64 {
-    let mut product = 1.0;
-    for (i, &g) in factors.iter().enumerate() {
-        if i != j {
-            product *= g;
-        }
-    }
-    product
-}
-
 /// The stream key of a control: a hash of its id (FNV-1a), never 0 (0 is the events' stream).
 /// Two ids of one model with the same key are refused by `Model::with_controls`.
 pub(crate) fn stream_key(id: &str) -> u64 {
@@ -534,6 +523,8 @@ impl<'a> Arms<'a> {
             let (marginal, standalone) = (&mut self.year.marginal, &mut self.year.standalone);
             let factors = &self.factors[..k];
             let prefix = &mut self.prefix[..k];
+            // `minus[j]`: the product of every factor but the j-th.
+            let others = &mut self.minus[..k];
             let mut product = 1.0;
             for j in 0..k {
                 prefix[j] = product;
@@ -542,8 +533,8 @@ impl<'a> Arms<'a> {
             let mut suffix = 1.0;
             for j in (0..k).rev() {
                 let c = profile.members[j].control;
-                let others = prefix[j] * suffix;
-                marginal[c] += unblocked * others - unblocked * all;
+                others[j] = prefix[j] * suffix;
+                marginal[c] += unblocked * others[j] - unblocked * all;
                 // Stand-alone: the control keeps g of each event it does not block.
                 standalone[c] += total * (1.0 - factors[j]);
                 suffix *= factors[j];
@@ -552,8 +543,7 @@ impl<'a> Arms<'a> {
             // one blocker; a blocking control removes the whole loss on its own.
             for (b, &(c, j)) in profile.frequency.iter().enumerate() {
                 let slot = profile.slots + b;
-                let others = prefix_product_without(factors, j);
-                marginal[c] += self.single[slot] * others;
+                marginal[c] += self.single[slot] * others[j];
                 standalone[c] += self.blocked[slot] * factors[j];
                 self.single[slot] = 0.0;
                 self.blocked[slot] = 0.0;
@@ -751,7 +741,13 @@ impl YearSink for Arms<'_> {
             }
         }
         if !self.sums[p as usize].touched {
-            let kept = self.set_factors(profile, 0);
+            // The product of the unblocked factors in member order, as `set_factors(profile,
+            // 0)` returns it: the factors of members without a magnitude lever are 1, and
+            // multiplying by 1 is exact.
+            let mut kept = 1.0;
+            for &(c, _) in &profile.magnitude {
+                kept *= self.keep[c];
+            }
             let sums = &mut self.sums[p as usize];
             sums.touched = true;
             sums.kept = kept;
