@@ -281,6 +281,20 @@ use Align::{Left, Right};
 /// Appends an aligned table: a header row and rows of cells, indented by two spaces, columns
 /// separated by two spaces, each as wide as its widest cell.
 fn table(out: &mut String, header: &[&str], align: &[Align], rows: &[Vec<String>]) {
+    // A name with a newline or a tab would break the columns: show control characters as spaces.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    c.chars()
+                        .map(|ch| if ch.is_control() { ' ' } else { ch })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let rows = &rows[..];
     let width = |i: usize| {
         rows.iter()
             .map(|r| r[i].chars().count())

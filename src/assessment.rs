@@ -34,11 +34,11 @@ pub const CURVE_POINTS: usize = 50;
 /// | `risks` | one [`AssessedRisk`] per risk, in the scenario's order |
 /// | `functions` | one [`FunctionShare`] per CSF function that has controls, Govern first: `function` (lower-case: `"govern"`), `annual_cost`, `eal_reduction` (the Shapley share; the shares add up to `total_reduction`), `share` (its fraction of the total, extension; `null` when nothing is removed) |
 /// | `controls` | one [`AssessedControl`] per control, in the scenario's order |
-/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]; **`null` when the scenario states no tolerance** |
+/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]; `{"met": true, "points": []}` when the scenario states no tolerance (nothing to exceed) |
 ///
 /// Every number in the report is finite: [`Assessment::new`] refuses to build one with a NaN or
 /// an infinity (which `serde_json` would silently write as `null`). The only `null`s are the
-/// ones documented: `tolerance` without a tolerance curve, a control's `rosi` when its annual
+/// ones documented: a control's `rosi` when its annual
 /// cost is 0, its `irr` and `category` when there are none, a function's `share` when the
 /// controls remove nothing.
 ///
@@ -85,6 +85,7 @@ pub struct Assessment {
     risks: Vec<AssessedRisk>,
     functions: Vec<FunctionShare>,
     controls: Vec<AssessedControl>,
+    #[serde(serialize_with = "tolerance_or_empty")]
     tolerance: Option<AssessedTolerance>,
     #[serde(skip)]
     analysis: ControlAnalysis,
@@ -472,5 +473,26 @@ fn foreign(kind: &'static str, id: &str) -> Error {
         kind,
         id: id.to_string(),
         expected: "an id of the scenario's model (the analysis is of another model)",
+    }
+}
+
+/// The tolerance verdict, or for a scenario without a tolerance curve an object of the same
+/// shape with no points: scripts can read `report["tolerance"]["met"]` either way.
+fn tolerance_or_empty<S: serde::Serializer>(
+    tolerance: &Option<AssessedTolerance>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct NoCurve {
+        met: bool,
+        points: [TolerancePoint; 0],
+    }
+    match tolerance {
+        Some(t) => t.serialize(serializer),
+        None => NoCurve {
+            met: true,
+            points: [],
+        }
+        .serialize(serializer),
     }
 }

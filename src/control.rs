@@ -271,7 +271,7 @@ mod tests {
             assert_eq!(
                 e.unwrap_err().to_string(),
                 format!(
-                    "control \"c\": a {f} control has no natural lever for the shorthand efficacy (give a frequency or magnitude efficacy)"
+                    "control \"c\": the shorthand efficacy has no natural lever in {f} (give a frequency or magnitude efficacy)"
                 )
             );
         }

@@ -14,7 +14,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A number lies outside its domain.
-    #[error("invalid {name}: {value} (expected {expected})")]
+    #[error("invalid {name}: {} (expected {expected})", Num(*value))]
     InvalidParameter {
         /// Name of the parameter, as in the constructor's signature.
         name: &'static str,
@@ -24,7 +24,11 @@ pub enum Error {
         expected: &'static str,
     },
     /// Two bounds are in the wrong order (or equal where they must differ).
-    #[error("invalid {name}: lower bound {low} must be below upper bound {high}")]
+    #[error(
+        "invalid {name}: lower bound {} must be below upper bound {}",
+        Num(*low),
+        Num(*high)
+    )]
     EmptyRange {
         /// Name of the pair of bounds, e.g. `ci90` or `min/max`.
         name: &'static str,
@@ -34,7 +38,12 @@ pub enum Error {
         high: f64,
     },
     /// A mode (most likely value) lies outside `[min, max]`.
-    #[error("invalid mode: {mode} (expected a value in [min, max] = [{min}, {max}])")]
+    #[error(
+        "invalid mode: {} (expected a value in [min, max] = [{}, {}])",
+        Num(*mode),
+        Num(*min),
+        Num(*max)
+    )]
     ModeOutOfRange {
         /// The lower bound.
         min: f64,
@@ -116,7 +125,7 @@ pub enum Error {
     /// The shorthand efficacy was given to a Govern or Identify control, which has no natural
     /// lever.
     #[error(
-        "control {control:?}: a {function} control has no natural lever for the shorthand efficacy (give a frequency or magnitude efficacy)"
+        "control {control:?}: the shorthand efficacy has no natural lever in {function} (give a frequency or magnitude efficacy)"
     )]
     NoNaturalLever {
         /// The control's id.
@@ -266,6 +275,14 @@ pub enum Error {
         /// The code that was given.
         code: String,
     },
+    /// A model part that the scenario file format cannot express.
+    #[error("risk {risk:?} cannot be written as a scenario file: {reason}")]
+    Unwritable {
+        /// The risk's id.
+        risk: String,
+        /// What the format lacks.
+        reason: &'static str,
+    },
     /// More exceedance thresholds than a report accepts.
     #[error("too many thresholds: {count} (expected at most {max})")]
     TooManyThresholds {
@@ -274,6 +291,21 @@ pub enum Error {
         /// The largest accepted number.
         max: usize,
     },
+}
+
+/// A number in a message: as written for everyday magnitudes, in scientific notation beyond
+/// them (`1e308` rather than 309 digits).
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0.abs();
+        if a.is_finite() && (a >= 1e16 || (a != 0.0 && a < 1e-6)) {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
 }
 
 /// `file:line:column: path: message`, leaving out the parts that are unknown or empty.

@@ -93,6 +93,8 @@ enum Repr {
         beta: f64,
         gamma_alpha: rand_distr::Gamma<f64>,
         gamma_beta: rand_distr::Gamma<f64>,
+        /// The parameters as given, for writing the loss back.
+        given: PertGiven,
     },
     /// Triangular on `[min, max]`; `p = (mode - min) / width`, `q = (max - mode) / width`.
     Triangular {
@@ -101,9 +103,11 @@ enum Repr {
         width: f64,
         p: f64,
         q: f64,
+        /// As given, for writing the loss back.
+        mode: f64,
     },
-    /// `min + width U`.
-    Uniform { min: f64, width: f64 },
+    /// `min + width U`; `max` as given, for writing the loss back.
+    Uniform { min: f64, width: f64, max: f64 },
     /// Gamma(shape, scale), sampled by rand_distr (Marsaglia-Tsang).
     Gamma {
         shape: f64,
@@ -136,6 +140,14 @@ struct Composite {
     probability: f64,
     secondary: Magnitude,
     moments: Moments,
+}
+
+/// A PERT's `mode`, `max` and `lambda` as given (the sampler keeps derived shapes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct PertGiven {
+    mode: f64,
+    max: f64,
+    lambda: f64,
 }
 
 /// Moments of the capped loss `Y = min(X, cap)`.
@@ -375,15 +387,12 @@ impl Magnitude {
         let (min, max) = check_bounds(min, max)?;
         let mode = check_mode(min, mode, max)?;
         if !(lambda > 0.0 && lambda <= Self::MAX_PERT_LAMBDA) {
-            return Err(Error::invalid(
-                "lambda",
-                lambda,
-                "a number > 0 and <= Magnitude::MAX_PERT_LAMBDA (1000)",
-            ));
+            return Err(Error::invalid("lambda", lambda, "a number > 0 and <= 1000"));
         }
         let width = max - min;
-        let alpha = 1.0 + lambda * (mode - min) / width;
-        let beta = 1.0 + lambda * (max - mode) / width;
+        // Divide first: `lambda * (max - mode)` can overflow for a huge `max`.
+        let alpha = 1.0 + lambda * ((mode - min) / width);
+        let beta = 1.0 + lambda * ((max - mode) / width);
         // alpha, beta are in [1, 1 + lambda]: rand_distr accepts them.
         let unit_gamma = |shape: f64| {
             rand_distr::Gamma::new(shape, 1.0)
@@ -396,6 +405,7 @@ impl Magnitude {
             beta,
             gamma_alpha: unit_gamma(alpha)?,
             gamma_beta: unit_gamma(beta)?,
+            given: PertGiven { mode, max, lambda },
         }))
     }
 
@@ -436,6 +446,7 @@ impl Magnitude {
             width,
             p: (mode - min) / width,
             q: (max - mode) / width,
+            mode,
         }))
     }
 
@@ -468,6 +479,7 @@ impl Magnitude {
         Ok(Self::from_repr(Repr::Uniform {
             min,
             width: max - min,
+            max,
         }))
     }
 
@@ -560,7 +572,7 @@ impl Magnitude {
             return Err(Error::invalid(
                 "shape",
                 shape,
-                "a finite number > 1 (the mean is infinite otherwise: use pareto_capped)",
+                "a finite number > 1 (the mean is infinite otherwise: give a cap)",
             ));
         }
         let m = Self::pareto_uncapped(scale, shape)?;
@@ -1021,7 +1033,7 @@ impl Magnitude {
                 let (mean_b, var_b) = triangular_unit_moments(*p, *q, (c - min) / width);
                 Moments::from_mean_variance(min + width * mean_b, width * width * var_b)
             }
-            Repr::Uniform { min, width } => {
+            Repr::Uniform { min, width, .. } => {
                 let t = ((c - min) / width).min(1.0);
                 // E[min(U, t)] = t − t²/2,  Var[min(U, t)] = t³ (4 − 3t) / 12 (1/12 at t = 1).
                 let mean_u = t - t * t / 2.0;
@@ -1083,6 +1095,7 @@ fn repr_cdf(repr: &Repr, x: f64) -> f64 {
             width,
             p,
             q,
+            ..
         } => {
             let u = (x - min) / width;
             if u <= 0.0 {
@@ -1096,7 +1109,7 @@ fn repr_cdf(repr: &Repr, x: f64) -> f64 {
                 1.0 - s * s / q
             }
         }
-        Repr::Uniform { min, width } => ((x - min) / width).clamp(0.0, 1.0),
+        Repr::Uniform { min, width, .. } => ((x - min) / width).clamp(0.0, 1.0),
         Repr::Gamma { shape, scale, .. } => gamma_p(*shape, x / scale),
         Repr::Pareto { scale, shape, .. } => {
             if x <= *scale {
@@ -1132,7 +1145,7 @@ impl Distribution<f64> for Magnitude {
                 let z: f64 = StandardNormal.sample(rng);
                 (mu + sigma * z).exp()
             }
-            Repr::Uniform { min, width } => {
+            Repr::Uniform { min, width, .. } => {
                 let u: f64 = StandardUniform.sample(rng);
                 min + width * u
             }
@@ -1167,6 +1180,7 @@ fn sample_other<R: Rng + ?Sized>(repr: &Repr, rng: &mut R) -> f64 {
             width,
             p,
             q,
+            ..
         } => {
             // Inverse CDF on the unit scale: √(u p) below the mode, 1 − √((1 − u) q) above.
             let u: f64 = StandardUniform.sample(rng);
@@ -1266,7 +1280,7 @@ fn least(m: &Magnitude) -> f64 {
 fn upper(repr: &Repr) -> f64 {
     match repr {
         Repr::Lognormal { .. } | Repr::Gamma { .. } | Repr::Pareto { .. } => f64::INFINITY,
-        Repr::Pert { min, width, .. } | Repr::Uniform { min, width } => min + width,
+        Repr::Pert { min, width, .. } | Repr::Uniform { min, width, .. } => min + width,
         Repr::Triangular { max, .. } => *max,
         Repr::Fixed(value) => *value,
         Repr::Empirical { sorted, .. } => sorted.last().copied().unwrap_or(f64::INFINITY),
@@ -1688,6 +1702,7 @@ fn density(repr: &Repr, x: f64) -> f64 {
             width,
             p,
             q,
+            ..
         } => {
             let u = (x - min) / width;
             if u <= 0.0 || u >= 1.0 {
@@ -1698,7 +1713,7 @@ fn density(repr: &Repr, x: f64) -> f64 {
                 2.0 * (max - x) / (width * width * q)
             }
         }
-        Repr::Uniform { min, width } => {
+        Repr::Uniform { min, width, .. } => {
             if x > *min && x < min + width {
                 1.0 / width
             } else {
@@ -1804,33 +1819,22 @@ impl Magnitude {
                 sigma: Some(*sigma),
                 cap,
             }),
-            Repr::Pert {
-                min,
-                width,
-                alpha,
-                beta,
-                ..
-            } => {
-                let lambda = alpha + beta - 2.0;
-                MagnitudeSpec::Pert(PertSpec {
-                    min: *min,
-                    mode: min + width * (alpha - 1.0) / lambda,
-                    max: min + width,
-                    lambda: (lambda != 4.0).then_some(lambda),
-                    cap,
-                })
-            }
-            Repr::Triangular {
-                min, max, width, p, ..
-            } => MagnitudeSpec::Triangular(TriangularSpec {
+            Repr::Pert { min, given, .. } => MagnitudeSpec::Pert(PertSpec {
                 min: *min,
-                mode: min + p * width,
+                mode: given.mode,
+                max: given.max,
+                lambda: (given.lambda != 4.0).then_some(given.lambda),
+                cap,
+            }),
+            Repr::Triangular { min, mode, max, .. } => MagnitudeSpec::Triangular(TriangularSpec {
+                min: *min,
+                mode: *mode,
                 max: *max,
                 cap,
             }),
-            Repr::Uniform { min, width } => MagnitudeSpec::Uniform(UniformSpec {
+            Repr::Uniform { min, max, .. } => MagnitudeSpec::Uniform(UniformSpec {
                 min: *min,
-                max: min + width,
+                max: *max,
                 cap,
             }),
             Repr::Gamma { shape, scale, .. } => MagnitudeSpec::Gamma(GammaSpec {
@@ -2151,7 +2155,7 @@ mod tests {
         for bad in NON_FINITE.into_iter().chain([1.0, 0.5, 0.0, -0.0, -2.0]) {
             let e = Magnitude::pareto(1.0, bad).unwrap_err();
             assert_eq!(invalid_name(e.clone()), "shape");
-            assert!(e.to_string().contains("use pareto_capped"), "{e}");
+            assert!(e.to_string().contains("give a cap"), "{e}");
         }
         // The cap must exceed the scale (the smallest possible loss).
         for bad in [1.0, 0.5] {

@@ -3,6 +3,7 @@
 //! Data flow: text -> [`ScenarioSpec`] (serde, shape only) -> validated [`Model`] through the
 //! public constructors, every failure located by the path of the value that caused it.
 
+use std::collections::HashSet;
 use std::fmt::Display;
 use std::path::Path;
 
@@ -146,6 +147,8 @@ impl Scenario {
     /// [`Error::InvalidScenario`] for a value that breaks a rule (a negative rate, an unknown
     /// risk id, a category of another function), with the path of the value.
     pub fn parse(text: &str, format: Format, file: &str) -> Result<Scenario> {
+        // Editors on Windows may start a UTF-8 file with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let spec = match format {
             Format::Json => parse_json(text, file)?,
             Format::Toml => parse_toml(text, file)?,
@@ -161,10 +164,18 @@ impl Scenario {
         build(spec).map_err(|fail| fail.in_file(""))
     }
 
-    /// The scenario in the file format, ready to serialize: `parse`-ing it again gives an equal
-    /// scenario. Distributions are written in a canonical form (a lognormal as `mu` and `sigma`,
-    /// a FAIR risk with a known vulnerability as the equivalent frequency).
-    pub fn to_spec(&self) -> ScenarioSpec {
+    /// The scenario in the file format, ready to serialize with serde_json or toml.
+    ///
+    /// Parsing it again gives the same scenario. Distributions are written in one canonical
+    /// form: a lognormal as `mu` and `sigma`, an uncertain Poisson rate as its 90% interval
+    /// recomputed from the log-space parameters (its last digits may move), a FAIR risk with a
+    /// known vulnerability as the equivalent frequency, efficacies on their explicit levers.
+    ///
+    /// # Errors
+    /// [`Error::Unwritable`] for a risk built in Rust that the format cannot express: a
+    /// threat-event count thinned twice with one vulnerability uncertain, or a cap on a primary
+    /// plus secondary loss.
+    pub fn to_spec(&self) -> Result<ScenarioSpec> {
         crate::spec_writer::write(self)
     }
 
@@ -266,7 +277,8 @@ fn parse_json(text: &str, file: &str) -> Result<ScenarioSpec> {
 }
 
 fn json_error(file: &str, path: String, e: serde_json::Error) -> Error {
-    let location = (e.line() > 0).then(|| (e.line(), e.column()));
+    // serde_json counts columns from 1, but reports 0 before the first character of a line.
+    let location = (e.line() > 0).then(|| (e.line(), e.column().max(1)));
     // serde_json appends " at line L column C" to its messages; the location is kept apart.
     let message = e.to_string();
     let message = match message.rfind(" at line ") {
@@ -406,10 +418,11 @@ fn build(spec: &ScenarioSpec) -> Built<Scenario> {
         return Err(rule("risks", "at least one risk"));
     }
     let mut risks: Vec<Risk> = Vec::with_capacity(spec.risks.len());
+    let mut risk_ids = HashSet::with_capacity(spec.risks.len());
     for (i, r) in spec.risks.iter().enumerate() {
         let path = format!("risks[{i}]");
         let risk = risk(r, &path)?;
-        if risks.iter().any(|other| other.id() == risk.id()) {
+        if !risk_ids.insert(r.id.as_str()) {
             return Err(at(format_args!("{path}.id"))(Error::DuplicateId {
                 kind: "risk id",
                 id: risk.id().to_string(),
@@ -420,10 +433,11 @@ fn build(spec: &ScenarioSpec) -> Built<Scenario> {
     let model = Model::new(risks).map_err(at("risks"))?;
 
     let mut controls: Vec<Control> = Vec::with_capacity(spec.controls.len());
+    let mut control_ids = HashSet::with_capacity(spec.controls.len());
     for (i, c) in spec.controls.iter().enumerate() {
         let path = format!("controls[{i}]");
-        let control = control(c, &path, &model)?;
-        if controls.iter().any(|other| other.id() == control.id()) {
+        let control = control(c, &path, &risk_ids)?;
+        if !control_ids.insert(c.id.as_str()) {
             return Err(at(format_args!("{path}.id"))(Error::DuplicateId {
                 kind: "control id",
                 id: control.id().to_string(),
@@ -645,7 +659,7 @@ fn fair_factors(spec: &FairSpec, path: &str) -> Built<(Frequency, Magnitude)> {
     Ok((lef, loss))
 }
 
-fn control(spec: &ControlSpec, path: &str, model: &Model) -> Built<Control> {
+fn control(spec: &ControlSpec, path: &str, risk_ids: &HashSet<&str>) -> Built<Control> {
     let function = Function::parse(&spec.function).map_err(at(format_args!("{path}.function")))?;
     let mut control =
         Control::new(spec.id.as_str(), function).map_err(at(format_args!("{path}.id")))?;
@@ -671,7 +685,7 @@ fn control(spec: &ControlSpec, path: &str, model: &Model) -> Built<Control> {
             ));
         }
         for (j, id) in ids.iter().enumerate() {
-            if model.risk(id).is_none() {
+            if !risk_ids.contains(id.as_str()) {
                 return Err(at(format_args!("{path}.applies_to[{j}]"))(
                     Error::UnknownRisk {
                         control: spec.id.clone(),

@@ -119,7 +119,11 @@ pub struct PoissonSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// A 90% interval for an uncertain rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "interval"
+    )]
     pub ci90: Option<[f64; 2]>,
 }
 
@@ -176,7 +180,11 @@ pub enum MagnitudeSpec {
 #[serde(deny_unknown_fields)]
 pub struct LognormalSpec {
     /// The 5th and 95th percentiles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "interval"
+    )]
     pub ci90: Option<[f64; 2]>,
     /// Log-space location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -447,5 +455,18 @@ impl<'de> Deserialize<'de> for FractionSpec {
         }
 
         deserializer.deserialize_any(FractionVisitor)
+    }
+}
+
+/// A `[low, high]` pair: exactly two numbers. (The toml crate would read the first two of a
+/// longer array into `[f64; 2]` and drop the rest silently.)
+fn interval<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<[f64; 2]>, D::Error> {
+    let values = Vec::<f64>::deserialize(deserializer)?;
+    match values[..] {
+        [low, high] => Ok(Some([low, high])),
+        _ => Err(de::Error::invalid_length(
+            values.len(),
+            &"two numbers, [low, high]",
+        )),
     }
 }

@@ -6,20 +6,26 @@
 
 use crate::control::Control;
 use crate::efficacy::Efficacy;
+use crate::error::{Error, Result};
 use crate::frequency::Frequency;
 use crate::magnitude::Magnitude;
 use crate::risk::Risk;
 use crate::scenario::Scenario;
 use crate::spec::{
-    ControlSpec, CostSpec, FairSpec, FinanceSpec, FixedCountSpec, FixedLossSpec, FractionSpec,
-    FrequencySpec, MagnitudeSpec, RiskSpec, ScenarioSpec, SecondarySpec, SimulationSpec,
-    TolerancePointSpec, TransferSpec,
+    ControlSpec, CostSpec, FairSpec, FinanceSpec, FixedCountSpec, FractionSpec, FrequencySpec,
+    RiskSpec, ScenarioSpec, SecondarySpec, SimulationSpec, TolerancePointSpec, TransferSpec,
 };
 
-pub(crate) fn write(scenario: &Scenario) -> ScenarioSpec {
+pub(crate) fn write(scenario: &Scenario) -> Result<ScenarioSpec> {
     let options = scenario.options();
     let finance = scenario.finance();
-    ScenarioSpec {
+    let risks = scenario
+        .model()
+        .risks()
+        .iter()
+        .map(risk)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ScenarioSpec {
         name: scenario.name().to_string(),
         currency: Some(scenario.currency().to_string()),
         simulation: Some(SimulationSpec {
@@ -41,12 +47,12 @@ pub(crate) fn write(scenario: &Scenario) -> ScenarioSpec {
                     .collect()
             })
             .unwrap_or_default(),
-        risks: scenario.model().risks().iter().map(risk).collect(),
+        risks,
         controls: scenario.model().controls().iter().map(control).collect(),
-    }
+    })
 }
 
-fn risk(risk: &Risk) -> RiskSpec {
+fn risk(risk: &Risk) -> Result<RiskSpec> {
     let mut spec = RiskSpec {
         id: risk.id().to_string(),
         name: (risk.name() != risk.id()).then(|| risk.name().to_string()),
@@ -60,63 +66,63 @@ fn risk(risk: &Risk) -> RiskSpec {
             spec.frequency = Some(f);
             spec.magnitude = Some(m);
         }
-        _ => spec.fair = Some(fair(risk.frequency(), risk.magnitude())),
+        _ => {
+            let unwritable = |reason| Error::Unwritable {
+                risk: risk.id().to_string(),
+                reason,
+            };
+            spec.fair = Some(fair(risk.frequency(), risk.magnitude()).map_err(unwritable)?);
+        }
     }
-    spec
+    Ok(spec)
 }
 
 /// A frequency or loss the format has no plain kind for, as FAIR factors: the threat events
-/// and the vulnerability that thins them, the primary loss and the secondary one.
-fn fair(frequency: &Frequency, loss: &Magnitude) -> FairSpec {
+/// and the vulnerability that thins them, the primary loss and the secondary one. The reason
+/// when even the FAIR form cannot say it.
+fn fair(frequency: &Frequency, loss: &Magnitude) -> std::result::Result<FairSpec, &'static str> {
     let (threat, vulnerability) = if let Some(v) = frequency.vulnerability() {
         let base = frequency.threat_event_frequency().unwrap_or(*frequency);
-        (base, v.spec())
+        let threat = base
+            .spec()
+            .ok_or("its threat events are themselves thinned by a known vulnerability")?;
+        (threat, v.spec())
     } else if let Some((trials, p)) = frequency.binomial() {
-        let threat = FrequencySpec::Fixed(FixedCountSpec { count: trials });
-        return fair_with(threat, FractionSpec::Fixed(p), loss);
+        (
+            FrequencySpec::Fixed(FixedCountSpec { count: trials }),
+            FractionSpec::Fixed(p),
+        )
     } else {
-        (*frequency, FractionSpec::Fixed(1.0))
+        let threat = frequency
+            .spec()
+            .ok_or("its frequency has no scenario form")?;
+        (threat, FractionSpec::Fixed(1.0))
     };
-    let threat = threat.spec().unwrap_or_else(never);
-    fair_with(threat, vulnerability, loss)
-}
-
-fn fair_with(threat: FrequencySpec, vulnerability: FractionSpec, loss: &Magnitude) -> FairSpec {
-    let plain = |m: &Magnitude| m.spec().unwrap_or_else(nothing);
     let (primary_loss, secondary) = match (
         loss.primary(),
         loss.secondary(),
         loss.secondary_probability(),
     ) {
-        (Some(primary), Some(secondary), Some(probability)) => (
-            plain(primary),
-            Some(SecondarySpec {
-                probability,
-                loss: plain(secondary),
-            }),
-        ),
-        _ => (plain(loss), None),
+        (Some(primary), Some(secondary), Some(probability)) => {
+            if loss.cap().is_some() {
+                return Err("the format has no cap on a primary plus secondary loss");
+            }
+            let part = "a part of its loss has no scenario form";
+            (
+                primary.spec().ok_or(part)?,
+                Some(SecondarySpec {
+                    probability,
+                    loss: secondary.spec().ok_or(part)?,
+                }),
+            )
+        }
+        _ => (loss.spec().ok_or("its loss has no scenario form")?, None),
     };
-    FairSpec {
+    Ok(FairSpec {
         threat_event_frequency: threat,
         vulnerability,
         primary_loss,
         secondary,
-    }
-}
-
-// The constructors refuse nested FAIR factors (a thinned frequency of a thinned one, a
-// secondary loss of a secondary loss), so every part has a plain kind. Were one reached anyway,
-// a zero is written instead of a panic, and parsing the spec back shows the difference.
-
-fn never() -> FrequencySpec {
-    FrequencySpec::Fixed(FixedCountSpec { count: 0 })
-}
-
-fn nothing() -> MagnitudeSpec {
-    MagnitudeSpec::Fixed(FixedLossSpec {
-        value: 0.0,
-        cap: None,
     })
 }
 

@@ -836,3 +836,21 @@ fn secondary_loss_edge_and_error_cases() {
     assert!((capped.cdf(1.5e3) - 0.25).abs() < 1e-12);
     assert_eq!(capped.cdf(5e3), 1.0);
 }
+
+/// A huge `max` must not overflow the Beta shapes (which would collapse the loss onto `min`).
+#[test]
+fn pert_with_a_huge_max_keeps_its_shape() {
+    let loss = Magnitude::pert(1e4, 6e4, 1e308).unwrap();
+    // mean = (min + 4 mode + max) / 6, about 1.67e307.
+    let expected = (1e4 + 4.0 * 6e4) / 6.0 + 1e308 / 6.0;
+    assert!(
+        (loss.mean() / expected - 1.0).abs() < 1e-12,
+        "{}",
+        loss.mean()
+    );
+    let e = Magnitude::pert(1e4, 6e4, 1e3).unwrap_err();
+    assert!(e.to_string().contains("must be below"), "{e}");
+    // Numbers far from everyday magnitudes are written in scientific notation.
+    let e = Magnitude::uniform(1e300, 1e299).unwrap_err();
+    assert!(e.to_string().contains("lower bound 1e300"), "{e}");
+}

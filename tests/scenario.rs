@@ -713,14 +713,14 @@ fn assert_specs_agree(a: &ScenarioSpec, b: &ScenarioSpec, what: &str) {
 fn spec_model_spec_round_trip() {
     for (text, file) in [(example_toml(), "example.toml"), (DEFAULT, "default.toml")] {
         let scenario = Scenario::parse(text, Format::Toml, file).unwrap();
-        let spec = scenario.to_spec();
+        let spec = scenario.to_spec().unwrap();
         // Through both file formats: the written spec parses back into the same scenario.
         let as_json = serde_json::to_string(&spec).unwrap();
         let from_json = Scenario::parse(&as_json, Format::Json, "round.json").unwrap();
-        assert_specs_agree(&from_json.to_spec(), &spec, "via JSON");
+        assert_specs_agree(&from_json.to_spec().unwrap(), &spec, "via JSON");
         let as_toml = toml::to_string(&spec).unwrap();
         let from_toml = Scenario::parse(&as_toml, Format::Toml, "round.toml").unwrap();
-        assert_specs_agree(&from_toml.to_spec(), &spec, "via TOML");
+        assert_specs_agree(&from_toml.to_spec().unwrap(), &spec, "via TOML");
         // Everything but the derived parameters comes back bit for bit: names, ids, tags,
         // costs, controls, options; and the models' analytic moments agree.
         assert_eq!(from_toml.model().controls(), scenario.model().controls());
@@ -766,7 +766,7 @@ fn a_model_built_in_rust_writes_a_scenario_file() {
     let scenario = Scenario::new("Built in Rust", model)
         .with_currency("GBP")
         .unwrap();
-    let text = toml::to_string(&scenario.to_spec()).unwrap();
+    let text = toml::to_string(&scenario.to_spec().unwrap()).unwrap();
     assert_eq!(parse_toml(&text).unwrap(), scenario, "{text}");
 }
 
@@ -882,4 +882,105 @@ fn the_readme_error_messages_are_real() {
         let shown = format!("assess: {e}\n");
         assert!(README.contains(&shown), "the README should show: {shown}");
     }
+}
+
+/// Parameters are written back as they were given, bit for bit, for every kind that keeps them.
+#[test]
+fn parameters_are_written_back_as_given() {
+    let text = r#"
+name = "kinds"
+[[risks]]
+id = "pert"
+frequency = { bernoulli = { probability = 0.3 } }
+magnitude = { pert = { min = 1.0, mode = 3.0, max = 10.0, lambda = 0.3, cap = 9.5 } }
+[[risks]]
+id = "tri"
+frequency = { negative_binomial = { mean = 2.0, variance = 7.0 } }
+magnitude = { triangular = { min = 0.1, mode = 0.7, max = 3.3 } }
+[[risks]]
+id = "uni"
+frequency = { fixed = { count = 2 } }
+magnitude = { uniform = { min = 0.1, max = 0.7 } }
+[[risks]]
+id = "emp"
+frequency = { poisson = { rate = 0.1 } }
+magnitude = { empirical = { losses = [3.0, 1.0, 2.0] } }
+[[risks]]
+id = "par"
+frequency = { poisson = { rate = 0.1 } }
+magnitude = { pareto = { scale = 1e4, shape = 0.9, cap = 1e7 } }
+[[risks]]
+id = "gam"
+frequency = { poisson = { rate = 0.1 } }
+magnitude = { gamma = { shape = 2.5, scale = 1e4 } }
+[[controls]]
+id = "c"
+function = "identify"
+frequency_efficacy = { pert = { min = 0.1, mode = 0.3, max = 0.7 } }
+magnitude_efficacy = { uniform = { min = 0.1, max = 0.7 } }
+[[controls]]
+id = "d"
+function = "respond"
+applies_to = ["tri", "uni"]
+efficacy = { triangular = { min = 0.1, mode = 0.2, max = 0.7 } }
+transfer = { deductible = 1.0, occurrence_limit = 2.0, coinsurance = 0.1 }
+"#;
+    let scenario = parse_toml(text).unwrap();
+    let spec = scenario.to_spec().unwrap();
+    let back = parse_toml(&toml::to_string(&spec).unwrap()).unwrap();
+    assert_eq!(back, scenario);
+    let pert = serde_json::to_value(&spec.risks[0].magnitude).unwrap();
+    assert_eq!(
+        pert,
+        serde_json::json!({ "pert": { "min": 1.0, "mode": 3.0, "max": 10.0, "lambda": 0.3, "cap": 9.5 } })
+    );
+}
+
+/// What the file format cannot express is an error, never a silently different scenario.
+#[test]
+fn models_the_format_cannot_express_are_refused() {
+    use csfquant::Efficacy;
+    let twice = Frequency::fixed(10)
+        .unwrap()
+        .thinned(Efficacy::fixed(0.5).unwrap())
+        .unwrap()
+        .thinned(Efficacy::pert(0.1, 0.3, 0.5).unwrap())
+        .unwrap();
+    let capped = Magnitude::fixed(100.0)
+        .unwrap()
+        .with_secondary(0.5, Magnitude::fixed(1000.0).unwrap())
+        .unwrap()
+        .with_cap(300.0)
+        .unwrap();
+    let plain = Magnitude::fixed(1.0).unwrap();
+    for (frequency, magnitude, says) in [
+        (twice, plain.clone(), "thinned"),
+        (Frequency::poisson(1.0).unwrap(), capped, "cap"),
+    ] {
+        let model = Model::new(vec![Risk::new("r", frequency, magnitude).unwrap()]).unwrap();
+        let e = Scenario::new("x", model).to_spec().unwrap_err();
+        assert!(matches!(e, Error::Unwritable { .. }), "{e}");
+        assert!(e.to_string().contains(says), "{e}");
+    }
+}
+
+#[test]
+fn odd_but_valid_text_is_read() {
+    // A UTF-8 byte-order mark, as some editors write, in both formats.
+    let toml_text = format!("\u{feff}{}", example_toml());
+    assert!(parse_toml(&toml_text).is_ok());
+    let value: toml::Value = toml::from_str(example_toml()).unwrap();
+    let json = format!("\u{feff}{}", serde_json::to_string(&value).unwrap());
+    assert!(Scenario::parse(&json, Format::Json, "bom.json").is_ok());
+    // An interval is exactly two numbers (toml would otherwise drop the rest silently).
+    let e = parse_toml(&example_toml().replace("ci90 = [0.5, 3.0]", "ci90 = [0.5, 3.0, 9.0]"))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("risks[1].frequency.poisson.ci90: invalid length 3"),
+        "{e}"
+    );
+    // An empty JSON file: located at line 1, column 1.
+    let e = Scenario::parse("", Format::Json, "empty.json").unwrap_err();
+    assert!(e.to_string().starts_with("empty.json:1:1: "), "{e}");
 }

@@ -1,0 +1,64 @@
+//! The main job: the whole assessment of the embedded default scenario at 10^6 simulated years.
+//!
+//! `examples/data/default.toml` (12 risks, about 28 loss events a year, 11 controls over all six
+//! CSF functions, one insurance policy) parsed, simulated for 10^6 years with every control
+//! variant, and turned into the report (`Scenario::assess`), as `cargo run --release --example
+//! assess -- --trials 1000000` does before printing. The target: well under 2 seconds.
+//!
+//! `cargo bench --bench assess` (add `-- --quick` for a short run). It also prints the fastest
+//! and the median of 10 timed runs, and the inherent-only simulation of the same scenario.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use csfquant::{Format, Scenario, SimulationOptions};
+
+const DEFAULT: &str = include_str!("../examples/data/default.toml");
+const TRIALS: u64 = 1_000_000;
+
+fn scenario() -> Scenario {
+    Scenario::parse(DEFAULT, Format::Toml, "default.toml")
+        .expect("the default scenario parses")
+        .with_options(SimulationOptions::new(2027).trials(TRIALS))
+}
+
+fn assess() -> f64 {
+    let report = scenario().assess().expect("the assessment runs");
+    report.residual().expected_annual_loss
+}
+
+fn inherent_only() -> f64 {
+    let s = scenario();
+    let report = s
+        .model()
+        .simulate(s.options())
+        .expect("the simulation runs");
+    report.portfolio().expected_annual_loss()
+}
+
+fn timed(f: fn() -> f64, runs: usize) -> (f64, f64) {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[0], times[runs / 2])
+}
+
+fn bench(c: &mut Criterion) {
+    let (fastest, median) = timed(assess, 10);
+    println!("assess, default scenario, 10^6 years: fastest {fastest:.3} s, median {median:.3} s");
+    let (fastest, median) = timed(inherent_only, 10);
+    println!("inherent only, same scenario: fastest {fastest:.3} s, median {median:.3} s");
+    let mut group = c.benchmark_group("assess_default_scenario_1e6_years");
+    group.sample_size(10);
+    group.bench_function("assess", |b| b.iter(|| black_box(assess())));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
