@@ -310,6 +310,8 @@ pub(crate) struct Arms<'a> {
     rngs: Vec<Xoshiro256PlusPlus>,
     /// This year's frequency efficacy per control (0 for none).
     block: Vec<f64>,
+    /// Scratch: the frequency members (indices into `Profile::frequency`) blocking the event.
+    blocked_now: Vec<usize>,
     /// This year's kept share of the loss per control, 1 − magnitude efficacy (1 for none).
     keep: Vec<f64>,
     year: YearSums,
@@ -401,6 +403,7 @@ impl<'a> Arms<'a> {
             plan,
             rngs: plan.controls.iter().map(|pc| stream(pc.stream)).collect(),
             block: vec![0.0; c],
+            blocked_now: Vec::with_capacity(c),
             keep: vec![1.0; c],
             year: YearSums {
                 residual: 0.0,
@@ -462,16 +465,17 @@ impl<'a> Arms<'a> {
         self.year.subtotal += retained;
     }
 
-    /// Sets `factors` for an event of `profile` blocked by the frequency controls in `mask`;
-    /// returns their product, the share of the loss every control together keeps.
+    /// Sets `factors` for an event of `profile`, blocked by the frequency members listed in
+    /// `blocked_now` when `blocked` is true (by none otherwise); returns their product, the
+    /// share of the loss every control together keeps.
     #[inline]
-    fn set_factors(&mut self, profile: &Profile, mask: usize) -> f64 {
+    fn set_factors(&mut self, profile: &Profile, blocked: bool) -> f64 {
         let k = profile.members.len();
         let factors = &mut self.factors[..k];
         factors.fill(1.0);
-        for (bit, &(_, j)) in profile.frequency.iter().enumerate() {
-            if mask & (1 << bit) != 0 {
-                factors[j] = 0.0;
+        if blocked {
+            for &b in &self.blocked_now {
+                factors[profile.frequency[b].1] = 0.0;
             }
         }
         for &(c, j) in &profile.magnitude {
@@ -518,7 +522,7 @@ impl<'a> Arms<'a> {
             // Unblocked events: every all-but-one and stand-alone term at once (`set_factors`
             // with no block leaves each member's magnitude factor).
             let unblocked = self.sums[p as usize].unblocked;
-            let all = self.set_factors(profile, 0);
+            let all = self.set_factors(profile, false);
             let total = self.sums[p as usize].total;
             let (marginal, standalone) = (&mut self.year.marginal, &mut self.year.standalone);
             let factors = &self.factors[..k];
@@ -728,12 +732,14 @@ impl YearSink for Arms<'_> {
         }
         let profile = &plan.profiles[p as usize];
         let slots = profile.slots;
-        let (mut mask, mut blockers, mut last, mut players) = (0usize, 0u32, 0usize, 0u64);
+        // Which frequency members block this event (any number of them: up to 256 controls).
+        self.blocked_now.clear();
+        let (mut blockers, mut last, mut players) = (0u32, 0usize, 0u64);
         for (b, &(c, _)) in profile.frequency.iter().enumerate() {
             // A 53-bit uniform in [0, 1): blocked with probability exactly f (to 2^-53).
             let u = (self.rngs[c].next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
             if u < self.block[c] {
-                mask |= 1 << b;
+                self.blocked_now.push(b);
                 blockers += 1;
                 last = b;
                 players |= profile.frequency_player_bit[b];
@@ -771,7 +777,7 @@ impl YearSink for Arms<'_> {
         };
         let kept = x * all;
         let retained = if x > profile.attachment {
-            self.set_factors(profile, mask);
+            self.set_factors(profile, true);
             let h = self.spread(profile, x);
             self.transfer_event(profile, x, kept, &h)
         } else {

@@ -1592,6 +1592,28 @@ impl Composite {
             };
         }
         let capped_p = primary.moments_capped(c.min(primary.cap));
+        if let Some(atoms) = atoms(secondary) {
+            // A fixed or empirical secondary: condition on its value s instead of integrating
+            // over the primary (linear in the number of observations):
+            // min(P + s, c) = s + min(P, c − s) for s < c, else c.
+            let (mut e1, mut e2) = (0.0, 0.0);
+            for &s in atoms.iter() {
+                let s = s.min(secondary.cap);
+                if s >= c {
+                    e1 += c;
+                    e2 += c * c;
+                } else {
+                    let m = primary.moments_capped((c - s).min(primary.cap));
+                    e1 += s + m.mean;
+                    e2 += s * s + 2.0 * s * m.mean + m.second;
+                }
+            }
+            let n = atoms.len() as f64;
+            return Moments::from_raw(
+                (1.0 - p) * capped_p.mean + p * e1 / n,
+                (1.0 - p) * capped_p.second + p * e2 / n,
+            );
+        }
         // With B = 1: E[min(P + S, c) | P = y] = y + E[min(S, c − y)] for y < c, else c.
         let breaks = mirrored_breakpoints(secondary, c);
         let h = |y: f64, k: u8| {
@@ -1619,6 +1641,15 @@ impl Composite {
         let breaks = mirrored_breakpoints(s, x);
         let with_secondary = expect_over(&self.primary, |y| s.cdf(x - y), end, 0.0, &breaks);
         ((1.0 - p) * own + p * with_secondary).clamp(0.0, 1.0)
+    }
+}
+
+/// The equally likely values of a fixed or empirical loss (before its cap), or `None`.
+fn atoms(m: &Magnitude) -> Option<Arc<[f64]>> {
+    match &m.repr {
+        Repr::Fixed(v) => Some(Arc::from([*v])),
+        Repr::Empirical { sorted, .. } => Some(Arc::clone(sorted)),
+        _ => None,
     }
 }
 

@@ -854,3 +854,29 @@ fn pert_with_a_huge_max_keeps_its_shape() {
     let e = Magnitude::uniform(1e300, 1e299).unwrap_err();
     assert!(e.to_string().contains("lower bound 1e300"), "{e}");
 }
+
+/// A capped primary-plus-secondary loss with a large empirical secondary: exact moments by
+/// conditioning on each observation (linear in their number, not quadratic).
+#[test]
+fn capped_composite_with_a_large_empirical_secondary() {
+    let values: Vec<f64> = (0..20_000).map(|i| f64::from(i) * 0.05).collect();
+    let primary = Magnitude::uniform(0.0, 200.0).unwrap();
+    let loss = primary
+        .clone()
+        .with_secondary(0.4, Magnitude::empirical(&values).unwrap())
+        .unwrap()
+        .with_cap(500.0)
+        .unwrap();
+    // E[min(U + s, c)] for U uniform on [0, w]: s + E[min(U, c - s)], by the uniform's closed form.
+    let capped_uniform = |t: f64| {
+        let t = t.clamp(0.0, 200.0);
+        t - t * t / 400.0
+    };
+    let with_s: f64 = values
+        .iter()
+        .map(|&s| if s >= 500.0 { 500.0 } else { s + capped_uniform(500.0 - s) })
+        .sum::<f64>()
+        / values.len() as f64;
+    let expected = 0.6 * 100.0 + 0.4 * with_s;
+    assert!((loss.mean() - expected).abs() < 1e-9 * expected, "{} vs {expected}", loss.mean());
+}
