@@ -874,9 +874,19 @@ fn capped_composite_with_a_large_empirical_secondary() {
     };
     let with_s: f64 = values
         .iter()
-        .map(|&s| if s >= 500.0 { 500.0 } else { s + capped_uniform(500.0 - s) })
+        .map(|&s| {
+            if s >= 500.0 {
+                500.0
+            } else {
+                s + capped_uniform(500.0 - s)
+            }
+        })
         .sum::<f64>()
         / values.len() as f64;
     let expected = 0.6 * 100.0 + 0.4 * with_s;
-    assert!((loss.mean() - expected).abs() < 1e-9 * expected, "{} vs {expected}", loss.mean());
+    assert!(
+        (loss.mean() - expected).abs() < 1e-9 * expected,
+        "{} vs {expected}",
+        loss.mean()
+    );
 }
