@@ -353,7 +353,9 @@ fn level(p: f64) -> String {
 
 /// The return period of an annual exceedance probability: `1 in 12 years`.
 fn one_in(p: f64) -> String {
-    if p > 0.0 {
+    if p >= 2.0 / 3.0 {
+        "most years".into()
+    } else if p > 0.0 {
         format!("1 in {} years", money(1.0 / p))
     } else {
         "never simulated".into()
