@@ -135,7 +135,18 @@ fn parse_args(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Args
                 let v = value("a seed (a whole number)")?;
                 parsed.seed = Some(parse_count(name, &v)?);
             }
-            "--csv" => parsed.csv = Some(PathBuf::from(value("a directory")?)),
+            "--csv" => {
+                let dir = value("a directory")?;
+                // `--csv --json` is a forgotten directory, not a directory named `--json`
+                // (`--csv=-x` still names one).
+                if inline.is_none() && dir.to_string_lossy().starts_with('-') {
+                    return Err(Stop::Input(format!(
+                        "--csv needs a directory, not the option {}; see --help",
+                        dir.to_string_lossy()
+                    )));
+                }
+                parsed.csv = Some(PathBuf::from(dir));
+            }
             _ => return Err(Stop::Input(format!("unknown option {flag}; see --help"))),
         }
     }
@@ -215,9 +226,12 @@ fn run() -> Result<(), Stop> {
 /// input; anything else (memory) is a failure while running.
 fn run_error(e: Error) -> Stop {
     match e {
-        Error::NoTrials | Error::TooManyTrials { .. } | Error::TooMuchWork { .. } => {
-            Stop::Input(e.to_string())
-        }
+        // The scenario asks for too much, or for losses too large to add up in f64.
+        Error::NoTrials
+        | Error::TooManyTrials { .. }
+        | Error::TooMuchWork { .. }
+        | Error::NonFiniteLoss
+        | Error::NonFiniteFigure { .. } => Stop::Input(e.to_string()),
         _ => Stop::Runtime(e.to_string()),
     }
 }
@@ -644,9 +658,11 @@ fn function_section(out: &mut String, a: &Assessment) {
     let sum: f64 = a.functions().iter().map(|f| f.eal_reduction).sum();
     let _ = writeln!(
         out,
-        "  the shares add up to the total reduction: {} = inherent EAL - residual EAL {}",
-        money(sum),
-        money(a.total_reduction())
+        "  total removed {} (= inherent EAL {} - residual EAL {}; the shares sum to {})",
+        short(a.total_reduction()),
+        short(a.inherent().expected_annual_loss),
+        short(a.residual().expected_annual_loss),
+        short(sum)
     );
 }
 
@@ -703,8 +719,9 @@ fn control_section(out: &mut String, a: &Assessment) {
     );
     let _ = writeln!(
         out,
-        "  EAL cut: what the other controls lose without this one; alone: what it removes by itself.\n  \
-         Layered controls overlap, so the cuts do not add up (the Shapley shares above do).\n  \
+        "  EAL cut: how much the residual EAL rises if only this control is removed;\n  \
+         alone: what the control removes by itself. Layered controls overlap, so the cuts\n  \
+         do not add up (the Shapley shares above do).\n  \
          ROSI = (EAL cut - cost) / cost; cost = annual + upfront spread over the horizon."
     );
 }

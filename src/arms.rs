@@ -200,26 +200,33 @@ impl ControlPlan {
         &self.players
     }
 
-    /// Expected extra work per year, in random draws: one per event per frequency control that
-    /// applies; per event, the bookkeeping of each applicable control (about half a draw) and
-    /// the Shapley closed form (about five draws); the yearly efficacy draws; and the
-    /// insurance arms, counted as if every event reached them (a policy's payment in one arm
-    /// costs about an eighth of a draw).
+    /// Expected extra work per year, in random draws: per event, one per frequency control
+    /// that applies and about one for the sums by class, plus the insurance arms, counted as if
+    /// every event reached them (a policy's payment in one arm costs about an eighth of a
+    /// draw); per set of controls with events in the year (at most one per event), the yearly
+    /// spread (about half a draw per control and five for the Shapley closed form); and the
+    /// yearly efficacy draws.
     pub(crate) fn expected_draws_per_year(&self, risks: &[Risk]) -> f64 {
         let arms = self.arms() as f64;
-        let per_event: f64 = risks
+        let mut events = vec![0.0; self.profiles.len()];
+        for (r, &p) in risks.iter().zip(&self.profile_of_risk) {
+            if p != NO_PROFILE {
+                events[p as usize] += r.frequency().mean();
+            }
+        }
+        let work: f64 = self
+            .profiles
             .iter()
-            .zip(&self.profile_of_risk)
-            .filter(|(_, p)| **p != NO_PROFILE)
-            .map(|(r, &p)| {
-                let profile = &self.profiles[p as usize];
-                let draws = profile.frequency.len() as f64;
-                let bookkeeping = 0.5 * profile.members.len() as f64 + 5.0;
-                let payments = arms * profile.transfers.len() as f64 / 8.0;
-                r.frequency().mean() * (draws + bookkeeping + payments)
+            .zip(&events)
+            .map(|(profile, &n)| {
+                let per_event = profile.frequency.len() as f64
+                    + 1.0
+                    + arms * profile.transfers.len() as f64 / 8.0;
+                let spread = 0.5 * profile.members.len() as f64 + 5.0;
+                n * per_event + n.min(1.0) * spread
             })
             .sum();
-        per_event + 2.0 * self.controls.len() as f64
+        work + 2.0 * self.controls.len() as f64
     }
 }
 
@@ -294,7 +301,8 @@ pub(crate) struct ArmChunk {
     pub(crate) marginal_by_year: Vec<f64>,
     /// Per Shapley player: its share of the loss removed, summed over the chunk.
     pub(crate) shapley: Vec<f64>,
-    /// Per Shapley player slot: the shares of the per-event product games, summed.
+    /// Per Shapley player slot: the shares of the product games (one per set of controls and
+    /// set of blocked players each year), summed.
     product_shares: [f64; MAX_PLAYERS],
     /// Per subset of players: the year's insurance payments with that subset's
     /// controls, summed over the chunk's years (the Shapley value is linear in the game, so the
@@ -748,7 +756,7 @@ impl YearSink for Arms<'_> {
         }
         if !self.sums[p as usize].touched {
             // The product of the unblocked factors in member order, as `set_factors(profile,
-            // 0)` returns it: the factors of members without a magnitude lever are 1, and
+            // false)` returns it: the factors of members without a magnitude lever are 1, and
             // multiplying by 1 is exact.
             let mut kept = 1.0;
             for &(c, _) in &profile.magnitude {

@@ -34,7 +34,7 @@ pub const CURVE_POINTS: usize = 50;
 /// | `risks` | one [`AssessedRisk`] per risk, in the scenario's order |
 /// | `functions` | one [`FunctionShare`] per CSF function that has controls, Govern first: `function` (lower-case: `"govern"`), `annual_cost`, `eal_reduction` (the Shapley share; the shares add up to `total_reduction`), `share` (its fraction of the total, extension; `null` when nothing is removed) |
 /// | `controls` | one [`AssessedControl`] per control, in the scenario's order |
-/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]; `{"met": true, "points": []}` when the scenario states no tolerance (nothing to exceed) |
+/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]; `{"met": true, "points": [], "inherent": {"met": true, "points": []}}` when the scenario states no tolerance (nothing to exceed) |
 ///
 /// Every number in the report is finite: [`Assessment::new`] refuses to build one with a NaN or
 /// an infinity (which `serde_json` would silently write as `null`). The only `null`s are the
@@ -318,11 +318,7 @@ impl Assessment {
             if value.is_finite() {
                 Ok(())
             } else {
-                Err(Error::invalid(
-                    name,
-                    value,
-                    "a finite figure in the report (annual losses this large overflow f64: cap the magnitudes)",
-                ))
+                Err(Error::NonFiniteFigure { key: name, value })
             }
         }
         let check = finite;
@@ -483,15 +479,25 @@ fn tolerance_or_empty<S: serde::Serializer>(
     serializer: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     #[derive(Serialize)]
+    struct NoPoints {
+        met: bool,
+        points: [TolerancePoint; 0],
+    }
+    #[derive(Serialize)]
     struct NoCurve {
         met: bool,
         points: [TolerancePoint; 0],
+        inherent: NoPoints,
     }
     match tolerance {
         Some(t) => t.serialize(serializer),
         None => NoCurve {
             met: true,
             points: [],
+            inherent: NoPoints {
+                met: true,
+                points: [],
+            },
         }
         .serialize(serializer),
     }

@@ -85,6 +85,7 @@ impl Control {
     }
 
     /// Sets the human-readable name.
+    #[must_use]
     pub fn with_name(mut self, name: impl Into<String>) -> Control {
         self.name = name.into();
         self
@@ -110,6 +111,7 @@ impl Control {
     }
 
     /// Sets the cost (default: nothing).
+    #[must_use]
     pub fn with_cost(mut self, cost: Cost) -> Control {
         self.cost = cost;
         self
@@ -117,6 +119,7 @@ impl Control {
 
     /// Restricts the control to these risk ids (default: every risk of the model). The ids are
     /// checked when the control joins a model; repeated ids count once.
+    #[must_use]
     pub fn applies_to<I, S>(mut self, risk_ids: I) -> Control
     where
         I: IntoIterator<Item = S>,

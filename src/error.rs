@@ -252,14 +252,15 @@ pub enum Error {
         message: String,
     },
     /// A value in a scenario breaks a rule.
-    #[error("{}", located(file, None, None, path, message))]
+    #[error("{}", located(file, None, None, path, &source.to_string()))]
     InvalidScenario {
         /// The file, as given (empty for a spec built in code).
         file: String,
         /// The path of the offending value, e.g. `risks[2].magnitude.lognormal.ci90`.
         path: String,
-        /// The value and the rule it breaks.
-        message: String,
+        /// The error of the constructor that refused the value: the value and the rule it
+        /// breaks (match on it to handle a kind of mistake).
+        source: Box<Error>,
     },
     /// A rule of the scenario format itself, e.g. exactly one of two keys.
     #[error("expected {rule}")]
@@ -274,6 +275,17 @@ pub enum Error {
     InvalidCurrency {
         /// The code that was given.
         code: String,
+    },
+    /// A figure of a report is not finite: the simulated annual losses are too large to add
+    /// up in `f64` (cap the magnitudes).
+    #[error(
+        "the report's {key} is {value}: annual losses this large overflow f64 (cap the magnitudes)"
+    )]
+    NonFiniteFigure {
+        /// Where in the report, e.g. `inherent.std_dev`.
+        key: &'static str,
+        /// The value, NaN or infinite.
+        value: f64,
     },
     /// A model part that the scenario file format cannot express.
     #[error("risk {risk:?} cannot be written as a scenario file: {reason}")]

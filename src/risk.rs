@@ -58,6 +58,7 @@ impl Risk {
     }
 
     /// Sets the human-readable name.
+    #[must_use]
     pub fn with_name(mut self, name: impl Into<String>) -> Risk {
         self.name = name.into();
         self

@@ -166,7 +166,8 @@ impl Scenario {
 
     /// The scenario in the file format, ready to serialize with serde_json or toml.
     ///
-    /// Parsing it again gives the same scenario. Distributions are written in one canonical
+    /// Parsing it again gives an equivalent scenario (the thread setting and
+    /// [`SimulationOptions::record_trials`] are not part of the format). Distributions are written in one canonical
     /// form: a lognormal as `mu` and `sigma`, an uncertain Poisson rate as its 90% interval
     /// recomputed from the log-space parameters (its last digits may move), a FAIR risk with a
     /// known vulnerability as the equivalent frequency, efficacies on their explicit levers.
@@ -215,6 +216,7 @@ impl Scenario {
     }
 
     /// Replaces the simulation options (e.g. a trial count from the command line).
+    #[must_use]
     pub fn with_options(self, options: SimulationOptions) -> Scenario {
         Scenario { options, ..self }
     }
@@ -231,6 +233,7 @@ impl Scenario {
     }
 
     /// Sets the horizon and discount rate.
+    #[must_use]
     pub fn with_finance(self, finance: Finance) -> Scenario {
         Scenario { finance, ..self }
     }
@@ -246,6 +249,7 @@ impl Scenario {
     }
 
     /// Sets the tolerance curve.
+    #[must_use]
     pub fn with_tolerance(self, tolerance: ToleranceCurve) -> Scenario {
         Scenario {
             tolerance: Some(tolerance),
@@ -336,7 +340,7 @@ impl Fail {
         Error::InvalidScenario {
             file: file.to_string(),
             path: self.path,
-            message: self.error.to_string(),
+            source: self.error,
         }
     }
 }

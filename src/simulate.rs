@@ -74,12 +74,14 @@ impl SimulationOptions {
 
     /// Sets the number of simulated years (checked when the simulation runs: 1 to
     /// [`MAX_TRIALS`](Self::MAX_TRIALS)).
+    #[must_use]
     pub fn trials(self, trials: u64) -> SimulationOptions {
         SimulationOptions { trials, ..self }
     }
 
     /// Whether to spread chunks over rayon's thread pool (default `true`; without the `parallel`
     /// feature the run is always serial). Results are identical either way.
+    #[must_use]
     pub fn parallel(self, parallel: bool) -> SimulationOptions {
         SimulationOptions { parallel, ..self }
     }
@@ -91,6 +93,7 @@ impl SimulationOptions {
     /// 10^6 years), reserved before the run like the rest (an allocation failure is
     /// [`Error::OutOfMemory`]). Results are identical either way. [`Model::simulate`](crate::Model::simulate)
     /// does not record trials.
+    #[must_use]
     pub fn record_trials(self, record_trials: bool) -> SimulationOptions {
         SimulationOptions {
             record_trials,

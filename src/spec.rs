@@ -6,7 +6,10 @@
 //! through the same validated constructors the Rust API uses. Unknown keys are refused here.
 //!
 //! Tools that generate scenarios can build these types and serialize them with serde_json or
-//! toml; [`Scenario::to_spec`](crate::Scenario::to_spec) writes a model back in this form.
+//! toml; [`Scenario::to_spec`](crate::Scenario::to_spec) writes a model back in this form. The
+//! kinds are `#[non_exhaustive]`, since the format may gain distribution kinds. The structs have
+//! public fields for struct literals, so a new optional key is a breaking change of this module
+//! (a minor version while the crate is 0.x), never of the file format.
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -100,6 +103,7 @@ pub struct RiskSpec {
 /// Events per year: exactly one kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FrequencySpec {
     /// `poisson`: a fixed `rate`, or a lognormal rate from `ci90` drawn each trial.
     Poisson(PoissonSpec),
@@ -156,6 +160,7 @@ pub struct FixedCountSpec {
 /// Loss per event: exactly one kind, each with an optional `cap`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MagnitudeSpec {
     /// `lognormal`: `ci90`, or `mu` and `sigma`.
     Lognormal(LognormalSpec),
@@ -382,6 +387,7 @@ pub struct TransferSpec {
 /// A fraction in `[0, 1]` (an efficacy or a vulnerability): a number, or an uncertain one.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum FractionSpec {
     /// A known fraction.
     Fixed(f64),
@@ -392,6 +398,7 @@ pub enum FractionSpec {
 /// An uncertain fraction: exactly one kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum UncertainFractionSpec {
     /// `pert`: `min`, `mode`, `max`.
     Pert(RangeWithModeSpec),

@@ -409,7 +409,7 @@ fn without_a_tolerance_curve_the_tolerance_has_no_points() {
     let json = serde_json::to_value(report).unwrap();
     assert_eq!(
         json["tolerance"],
-        serde_json::json!({ "met": true, "points": [] })
+        serde_json::json!({ "met": true, "points": [], "inherent": { "met": true, "points": [] } })
     );
 }
 
@@ -455,4 +455,24 @@ fn an_analysis_of_another_model_is_refused() {
         .unwrap();
     let e = csfquant::Assessment::new(&scenario, analysis).unwrap_err();
     assert!(e.to_string().contains("not-in-the-scenario"), "{e}");
+}
+
+/// Figures too large for f64 are refused with the report key, never written as `null`.
+#[test]
+fn a_figure_beyond_f64_is_refused_with_its_key() {
+    let toml = r#"
+name = "huge"
+[[risks]]
+id = "a"
+frequency = { bernoulli = { probability = 0.5 } }
+magnitude = { fixed = { value = 1e200 } }
+"#;
+    let scenario = Scenario::parse(toml, Format::Toml, "huge.toml")
+        .unwrap()
+        .with_options(SimulationOptions::new(1).trials(1_000));
+    let e = scenario.assess().unwrap_err();
+    assert!(
+        matches!(e, csfquant::Error::NonFiniteFigure { key, .. } if key.contains("std_dev") || key.contains("standard_error")),
+        "{e}"
+    );
 }

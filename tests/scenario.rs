@@ -121,6 +121,29 @@ fn the_report_example_lists_the_keys_the_assessment_has() {
         .with_options(SimulationOptions::new(3).trials(5_000));
     let actual = serde_json::to_value(s.assess().unwrap()).unwrap();
     assert_has_keys(&expected, &actual, "");
+    assert_no_null(&actual, "");
+}
+
+/// No `null` in a report but where it is documented: a free control's `rosi`, an `irr` that
+/// does not exist, a control without a category, a function share of nothing.
+fn assert_no_null(value: &Value, path: &str) {
+    match value {
+        Value::Null => {
+            let allowed = [".rosi", ".irr", ".category", ".share"];
+            assert!(allowed.iter().any(|k| path.ends_with(k)), "null at {path}");
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                assert_no_null(v, &format!("{path}.{k}"));
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                assert_no_null(v, &format!("{path}[{i}]"));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Every key of `expected` (recursively, arrays by their first element) exists in `actual`.
@@ -611,13 +634,13 @@ fn every_bad_input_names_its_path() {
             Err(e) => e,
         };
         let (path, message, line) = match &e {
-            Error::InvalidScenario { path, message, .. } => (path, message, None),
+            Error::InvalidScenario { path, source, .. } => (path, source.to_string(), None),
             Error::ScenarioSyntax {
                 path,
                 message,
                 line,
                 ..
-            } => (path, message, *line),
+            } => (path, message.clone(), *line),
             other => panic!("unexpected error kind: {other}"),
         };
         let located = case.path.is_empty() || case.says.contains("invalid type");
@@ -983,4 +1006,29 @@ fn odd_but_valid_text_is_read() {
     // An empty JSON file: located at line 1, column 1.
     let e = Scenario::parse("", Format::Json, "empty.json").unwrap_err();
     assert!(e.to_string().starts_with("empty.json:1:1: "), "{e}");
+}
+
+/// The constructor's typed error stays inside the scenario error, for tools that handle kinds
+/// of mistakes.
+#[test]
+fn the_typed_error_is_kept() {
+    let e = parse_toml(&example_toml().replace("rate = 0.25", "rate = -1.0")).unwrap_err();
+    match e {
+        Error::InvalidScenario { path, source, .. } => {
+            assert_eq!(path, "risks[0].frequency.poisson.rate");
+            assert!(matches!(
+                *source,
+                Error::InvalidParameter { name: "rate", .. }
+            ));
+        }
+        other => panic!("{other}"),
+    }
+    let e = parse_toml(
+        &example_toml().replace("applies_to = [\"ransomware\"]", "applies_to = [\"x\"]"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidScenario { source, .. } if matches!(**source, Error::UnknownRisk { .. })),
+        "{e}"
+    );
 }
