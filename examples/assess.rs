@@ -530,7 +530,15 @@ fn lec_section(out: &mut String, a: &Assessment) {
         .map(|&x| {
             let pi = analysis.inherent().exceedance_probability(x).unwrap_or(0.0);
             let pr = analysis.residual().exceedance_probability(x).unwrap_or(0.0);
-            vec![short(x), pct(pi), pct(pr), one_in(pr)]
+            // A frequency resting on a handful of simulated years is noise: say how many.
+            let years = (pr * analysis.trials() as f64).round();
+            let about = if years > 0.0 && years < 20.0 {
+                let plural = if years == 1.0 { "" } else { "s" };
+                format!("{} (from {years} simulated year{plural})", one_in(pr))
+            } else {
+                one_in(pr)
+            };
+            vec![short(x), pct(pi), pct(pr), about]
         })
         .collect();
     table(
