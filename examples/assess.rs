@@ -746,9 +746,46 @@ fn text_field(s: &str) -> String {
     }
 }
 
-/// An optional number: empty when absent (read as NaN by pandas).
-fn opt(x: Option<f64>) -> String {
-    x.map_or(String::new(), |x| x.to_string())
+/// A CSV header and rows for items that serialise as flat objects: the columns `first`, then
+/// the other keys in alphabetical order; `null` (an absent ROSI, IRR, category) is an empty
+/// cell, read as NaN by pandas.
+fn table_of<T: serde::Serialize>(
+    items: &[T],
+    first: &[&str],
+) -> Result<(String, Vec<String>), Stop> {
+    use serde_json::Value;
+    let objects: Vec<serde_json::Map<String, Value>> = items
+        .iter()
+        .map(|item| match serde_json::to_value(item) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(Stop::Runtime("a report row is not a flat object".into())),
+        })
+        .collect::<Result<_, _>>()?;
+    let mut columns: Vec<String> = first.iter().map(|c| c.to_string()).collect();
+    if let Some(sample) = objects.first() {
+        columns.extend(
+            sample
+                .keys()
+                .filter(|k| !first.contains(&k.as_str()))
+                .cloned(),
+        );
+    }
+    let cell = |value: Option<&Value>| match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text_field(text),
+        Some(other) => other.to_string(),
+    };
+    let rows = objects
+        .iter()
+        .map(|object| {
+            columns
+                .iter()
+                .map(|c| cell(object.get(c)))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    Ok((columns.join(","), rows))
 }
 
 /// Writes one CSV file: a header and the rows, each already a line of fields.
@@ -781,62 +818,14 @@ fn write_csv(dir: &Path, a: &Assessment) -> Result<Vec<&'static str>, Stop> {
                 .map(move |p| format!("{arm},{},{}", p.loss, p.probability))
         }),
     )?;
-    write_file(
-        dir,
-        "controls.csv",
-        "id,name,function,category,annual_cost,eal_reduction,eal_reduction_se,\
-         standalone_reduction,standalone_reduction_se,rosi,net_benefit,npv,irr,\
-         var99_reduction,tvar99_reduction",
-        a.controls().iter().map(|c| {
-            format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                text_field(&c.id),
-                text_field(&c.name),
-                c.function.name().to_lowercase(),
-                c.category.map_or(String::new(), |k| k.id().to_string()),
-                c.annual_cost,
-                c.eal_reduction,
-                c.eal_reduction_se,
-                c.standalone_reduction,
-                c.standalone_reduction_se,
-                opt(c.rosi),
-                c.net_benefit,
-                c.npv,
-                opt(c.irr),
-                c.var99_reduction,
-                c.tvar99_reduction
-            )
-        }),
-    )?;
-    write_file(
-        dir,
-        "risks.csv",
-        "id,name,inherent_eal,inherent_eal_se,residual_eal",
-        a.risks().iter().map(|r| {
-            format!(
-                "{},{},{},{},{}",
-                text_field(&r.id),
-                text_field(&r.name),
-                r.inherent_eal,
-                r.inherent_eal_se,
-                r.residual_eal
-            )
-        }),
-    )?;
-    write_file(
-        dir,
-        "functions.csv",
-        "function,annual_cost,eal_reduction,share",
-        a.functions().iter().map(|f| {
-            format!(
-                "{},{},{},{}",
-                f.function.name().to_lowercase(),
-                f.annual_cost,
-                f.eal_reduction,
-                opt(f.share)
-            )
-        }),
-    )?;
+    // One row per item, from the same serialisation as the JSON report: a field added to the
+    // report appears here too.
+    let (header, rows) = table_of(a.controls(), &["id", "name", "function", "category"])?;
+    write_file(dir, "controls.csv", &header, rows.into_iter())?;
+    let (header, rows) = table_of(a.risks(), &["id", "name"])?;
+    write_file(dir, "risks.csv", &header, rows.into_iter())?;
+    let (header, rows) = table_of(a.functions(), &["function"])?;
+    write_file(dir, "functions.csv", &header, rows.into_iter())?;
     let Some((inherent, residual)) = a.analysis().trial_losses() else {
         return Err(Stop::Runtime(
             "the per-trial losses were not recorded".into(),
