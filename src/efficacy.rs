@@ -1,12 +1,11 @@
 //! Efficacy: how much of something a control removes, a fraction in [0, 1], possibly uncertain.
 
 use rand::Rng;
-use rand::distr::{Distribution, StandardUniform};
-use rand_distr::Gamma;
+use rand::distr::Distribution;
 use statrs::function::beta::ln_beta;
 
 use crate::error::{self, Result};
-use crate::magnitude::{Magnitude, tanh_sinh};
+use crate::magnitude::{Bounded, Magnitude, tanh_sinh};
 
 /// The fraction of events a control prevents, or of each event's loss it removes: a number in
 /// `[0, 1]`, fixed or uncertain.
@@ -31,44 +30,19 @@ use crate::magnitude::{Magnitude, tanh_sinh};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Efficacy(Repr);
 
-/// The samplers, `Copy` so that a [`Frequency`](crate::Frequency) can hold one. Each uncertain
-/// kind draws exactly as the [`Magnitude`] of the same parameters does (same arithmetic, same
-/// generator use: the value-stability pins of the controls depend on it), and keeps the
-/// magnitude's analytic mean and second moment, computed once by it.
+/// `Copy`, so that a [`Frequency`](crate::Frequency) can hold one. An uncertain kind keeps the
+/// sampler of the [`Magnitude`] of the same parameters (it draws exactly as that magnitude: the
+/// value-stability pins of the controls depend on it), the magnitude's analytic mean and second
+/// moment, and its own parameters as given.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Repr {
     Fixed(f64),
-    /// Beta-PERT (λ = 4): `min + width · G_α/(G_α + G_β)`, clipped at `min + width`.
-    Pert {
-        min: f64,
-        /// `mode` and `max` as given (for writing the efficacy back).
+    Uncertain {
+        sampler: Bounded,
+        /// `mode` (PERT and triangular; `min` for a uniform) and `max` as given, for writing
+        /// the efficacy back.
         mode: f64,
         max: f64,
-        width: f64,
-        alpha: f64,
-        beta: f64,
-        gamma_alpha: Gamma<f64>,
-        gamma_beta: Gamma<f64>,
-        mean: f64,
-        second: f64,
-    },
-    /// `min + width · U`, clipped at `min + width`.
-    Uniform {
-        min: f64,
-        /// As given (for writing the efficacy back).
-        max: f64,
-        width: f64,
-        mean: f64,
-        second: f64,
-    },
-    /// Inverse CDF with `p = (mode − min)/width`, `q = (max − mode)/width`, clipped at `max`.
-    Triangular {
-        min: f64,
-        mode: f64,
-        max: f64,
-        width: f64,
-        p: f64,
-        q: f64,
         mean: f64,
         second: f64,
     },
@@ -95,29 +69,7 @@ impl Efficacy {
     /// `min <= mode <= max`.
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
-        // The magnitude validates (with its error messages) and computes the moments.
-        let m = Magnitude::pert(min, mode, max)?;
-        let (min, mode) = (min + 0.0, mode + 0.0);
-        let width = max - min;
-        // As `Magnitude::pert_with_lambda` with λ = 4, operation for operation.
-        let alpha = 1.0 + 4.0 * (mode - min) / width;
-        let beta = 1.0 + 4.0 * (max - mode) / width;
-        let unit_gamma = |shape: f64| {
-            Gamma::new(shape, 1.0)
-                .map_err(|_| crate::Error::invalid("efficacy mode", mode, "a mode in [min, max]"))
-        };
-        Ok(Efficacy(Repr::Pert {
-            min,
-            mode,
-            max,
-            width,
-            alpha,
-            beta,
-            gamma_alpha: unit_gamma(alpha)?,
-            gamma_beta: unit_gamma(beta)?,
-            mean: m.mean(),
-            second: m.second_moment(),
-        }))
+        Ok(uncertain(Magnitude::pert(min, mode, max)?, mode, max))
     }
 
     /// A uniform efficacy on `[min, max]`.
@@ -126,15 +78,7 @@ impl Efficacy {
     /// As [`Efficacy::pert`], without the mode.
     pub fn uniform(min: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
-        let m = Magnitude::uniform(min, max)?;
-        let min = min + 0.0;
-        Ok(Efficacy(Repr::Uniform {
-            min,
-            max,
-            width: max - min,
-            mean: m.mean(),
-            second: m.second_moment(),
-        }))
+        Ok(uncertain(Magnitude::uniform(min, max)?, min, max))
     }
 
     /// A triangular efficacy on `[min, max]` with most likely value `mode`.
@@ -143,28 +87,14 @@ impl Efficacy {
     /// As [`Efficacy::pert`].
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
-        let m = Magnitude::triangular(min, mode, max)?;
-        let (min, mode) = (min + 0.0, mode + 0.0);
-        let width = max - min;
-        Ok(Efficacy(Repr::Triangular {
-            min,
-            mode,
-            max,
-            width,
-            p: (mode - min) / width,
-            q: (max - mode) / width,
-            mean: m.mean(),
-            second: m.second_moment(),
-        }))
+        Ok(uncertain(Magnitude::triangular(min, mode, max)?, mode, max))
     }
 
     /// The mean efficacy.
     pub fn mean(&self) -> f64 {
         match self.0 {
             Repr::Fixed(v) => v,
-            Repr::Pert { mean, .. }
-            | Repr::Uniform { mean, .. }
-            | Repr::Triangular { mean, .. } => mean,
+            Repr::Uncertain { mean, .. } => mean,
         }
     }
 
@@ -180,9 +110,7 @@ impl Efficacy {
     pub(crate) fn second_moment(&self) -> f64 {
         match self.0 {
             Repr::Fixed(v) => v * v,
-            Repr::Pert { second, .. }
-            | Repr::Uniform { second, .. }
-            | Repr::Triangular { second, .. } => second,
+            Repr::Uncertain { second, .. } => second,
         }
     }
 
@@ -190,14 +118,16 @@ impl Efficacy {
     pub(crate) fn variance(&self) -> f64 {
         match self.0 {
             Repr::Fixed(_) => 0.0,
-            Repr::Pert {
-                width, alpha, beta, ..
-            } => {
-                let s = alpha + beta;
-                width * width * alpha * beta / (s * s * (s + 1.0))
-            }
-            Repr::Uniform { width, .. } => width * width / 12.0,
-            Repr::Triangular { width, p, q, .. } => width * width * (1.0 - p * q) / 18.0,
+            Repr::Uncertain { sampler, .. } => match sampler {
+                Bounded::Pert {
+                    width, alpha, beta, ..
+                } => {
+                    let s = alpha + beta;
+                    width * width * alpha * beta / (s * s * (s + 1.0))
+                }
+                Bounded::Uniform { width, .. } => width * width / 12.0,
+                Bounded::Triangular { width, p, q, .. } => width * width * (1.0 - p * q) / 18.0,
+            },
         }
     }
 
@@ -211,15 +141,14 @@ impl Efficacy {
     /// and stops when two successive levels agree to 1e-9 of `∫|g f|` (error about the square of that) (see
     /// [`tanh_sinh`]). The tests compare it with composite Simpson and with Monte Carlo.
     pub(crate) fn expectation(&self, g: impl Fn(f64) -> f64) -> f64 {
-        match self.0 {
-            Repr::Fixed(v) => g(v),
-            Repr::Uniform { min, width, .. } => tanh_sinh(&g, min, min + width) / width,
-            Repr::Triangular {
-                min,
-                mode,
-                max,
-                width,
-                ..
+        let (sampler, mode) = match self.0 {
+            Repr::Fixed(v) => return g(v),
+            Repr::Uncertain { sampler, mode, .. } => (sampler, mode),
+        };
+        match sampler {
+            Bounded::Uniform { min, width } => tanh_sinh(&g, min, min + width) / width,
+            Bounded::Triangular {
+                min, max, width, ..
             } => {
                 // f(v) = 2(v − min)/(width (mode − min)) below the mode, 2(max − v)/(width
                 // (max − mode)) above.
@@ -234,7 +163,7 @@ impl Efficacy {
                 }
                 total
             }
-            Repr::Pert {
+            Bounded::Pert {
                 min,
                 width,
                 alpha,
@@ -259,51 +188,30 @@ impl Efficacy {
 }
 
 impl Distribution<f64> for Efficacy {
-    /// One year's efficacy (a fixed efficacy draws nothing).
+    /// One year's efficacy (a fixed efficacy draws nothing): the magnitude's draw, then the
+    /// clamp that guards the last ulp of `[0, 1]`.
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        // Each arm is `Magnitude::sample` for the same parameters (draw, then clip at the largest
-        // possible value), then the clamp that guards the last ulp of `[0, 1]`.
-        let x = match self.0 {
-            Repr::Fixed(v) => return v,
-            Repr::Pert {
-                min,
-                width,
-                gamma_alpha,
-                gamma_beta,
-                ..
-            } => {
-                let a = gamma_alpha.sample(rng);
-                let b = gamma_beta.sample(rng);
-                clip(min + width * (a / (a + b)), min + width)
-            }
-            Repr::Uniform { min, width, .. } => {
-                let u: f64 = StandardUniform.sample(rng);
-                clip(min + width * u, min + width)
-            }
-            Repr::Triangular {
-                min,
-                max,
-                width,
-                p,
-                q,
-                ..
-            } => {
-                let u: f64 = StandardUniform.sample(rng);
-                let x = if u < p {
-                    min + width * (u * p).sqrt()
-                } else {
-                    max - width * ((1.0 - u) * q).sqrt()
-                };
-                clip(x, max)
-            }
-        };
-        x.clamp(0.0, 1.0)
+        match self.0 {
+            Repr::Fixed(v) => v,
+            Repr::Uncertain { sampler, .. } => sampler.sample(rng).clamp(0.0, 1.0),
+        }
     }
 }
 
-/// `Magnitude::sample`'s clip: a plain compare-and-select.
-fn clip(x: f64, top: f64) -> f64 {
-    if x < top { x } else { top }
+/// An uncertain efficacy from the magnitude of the same parameters (which validated them).
+fn uncertain(m: Magnitude, mode: f64, max: f64) -> Efficacy {
+    // The constructors build uncapped PERT, uniform and triangular magnitudes, whose sampler
+    // `bounded` always returns; the fallback (a fixed mean) is never reached.
+    let Some(sampler) = m.bounded() else {
+        return Efficacy(Repr::Fixed(m.mean()));
+    };
+    Efficacy(Repr::Uncertain {
+        sampler,
+        mode: mode + 0.0,
+        max,
+        mean: m.mean(),
+        second: m.second_moment(),
+    })
 }
 
 fn fraction(name: &'static str, value: f64) -> Result<f64> {
@@ -322,23 +230,19 @@ impl Efficacy {
         use crate::spec::{FractionSpec, RangeSpec, RangeWithModeSpec, UncertainFractionSpec};
         match self.0 {
             Repr::Fixed(v) => FractionSpec::Fixed(v),
-            Repr::Pert { min, mode, max, .. } => {
-                FractionSpec::Uncertain(UncertainFractionSpec::Pert(RangeWithModeSpec {
-                    min,
-                    mode,
-                    max,
-                }))
-            }
-            Repr::Uniform { min, max, .. } => {
-                FractionSpec::Uncertain(UncertainFractionSpec::Uniform(RangeSpec { min, max }))
-            }
-            Repr::Triangular { min, mode, max, .. } => {
-                FractionSpec::Uncertain(UncertainFractionSpec::Triangular(RangeWithModeSpec {
-                    min,
-                    mode,
-                    max,
-                }))
-            }
+            Repr::Uncertain {
+                sampler, mode, max, ..
+            } => FractionSpec::Uncertain(match sampler {
+                Bounded::Pert { min, .. } => {
+                    UncertainFractionSpec::Pert(RangeWithModeSpec { min, mode, max })
+                }
+                Bounded::Uniform { min, .. } => {
+                    UncertainFractionSpec::Uniform(RangeSpec { min, max })
+                }
+                Bounded::Triangular { min, .. } => {
+                    UncertainFractionSpec::Triangular(RangeWithModeSpec { min, mode, max })
+                }
+            }),
         }
     }
 }

@@ -1158,6 +1158,140 @@ impl Distribution<f64> for Magnitude {
     }
 }
 
+/// A PERT draw: `min + width · G_α/(G_α + G_β)`. Both gamma variates are > 0 (shapes >= 1),
+/// so the ratio is in (0, 1).
+#[inline]
+fn pert_draw<R: Rng + ?Sized>(
+    min: f64,
+    width: f64,
+    gamma_alpha: &rand_distr::Gamma<f64>,
+    gamma_beta: &rand_distr::Gamma<f64>,
+    rng: &mut R,
+) -> f64 {
+    let a = gamma_alpha.sample(rng);
+    let b = gamma_beta.sample(rng);
+    min + width * (a / (a + b))
+}
+
+/// A triangular draw by the inverse CDF on the unit scale: √(u p) below the mode,
+/// 1 − √((1 − u) q) above.
+#[inline]
+fn triangular_draw<R: Rng + ?Sized>(
+    min: f64,
+    max: f64,
+    width: f64,
+    p: f64,
+    q: f64,
+    rng: &mut R,
+) -> f64 {
+    let u: f64 = StandardUniform.sample(rng);
+    if u < p {
+        min + width * (u * p).sqrt()
+    } else {
+        max - width * ((1.0 - u) * q).sqrt()
+    }
+}
+
+/// The sampler of an uncapped PERT, uniform or triangular loss on its own, `Copy`: what an
+/// [`Efficacy`](crate::Efficacy) (held by a `Copy` [`Frequency`](crate::Frequency) as a
+/// vulnerability) draws with. It draws exactly as the [`Magnitude`] it comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Bounded {
+    /// See `Repr::Pert`.
+    Pert {
+        min: f64,
+        width: f64,
+        alpha: f64,
+        beta: f64,
+        gamma_alpha: rand_distr::Gamma<f64>,
+        gamma_beta: rand_distr::Gamma<f64>,
+    },
+    /// See `Repr::Uniform`.
+    Uniform { min: f64, width: f64 },
+    /// See `Repr::Triangular`.
+    Triangular {
+        min: f64,
+        max: f64,
+        width: f64,
+        p: f64,
+        q: f64,
+    },
+}
+
+impl Magnitude {
+    /// The sampler of an uncapped PERT, uniform or triangular loss; `None` for other kinds.
+    pub(crate) fn bounded(&self) -> Option<Bounded> {
+        if self.cap.is_finite() {
+            return None;
+        }
+        match self.repr {
+            Repr::Pert {
+                min,
+                width,
+                alpha,
+                beta,
+                gamma_alpha,
+                gamma_beta,
+                ..
+            } => Some(Bounded::Pert {
+                min,
+                width,
+                alpha,
+                beta,
+                gamma_alpha,
+                gamma_beta,
+            }),
+            Repr::Uniform { min, width, .. } => Some(Bounded::Uniform { min, width }),
+            Repr::Triangular {
+                min,
+                max,
+                width,
+                p,
+                q,
+                ..
+            } => Some(Bounded::Triangular {
+                min,
+                max,
+                width,
+                p,
+                q,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Distribution<f64> for Bounded {
+    /// As `Magnitude::sample`: the same draw, clipped at the largest possible value.
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let (x, top) = match *self {
+            Bounded::Pert {
+                min,
+                width,
+                ref gamma_alpha,
+                ref gamma_beta,
+                ..
+            } => (
+                pert_draw(min, width, gamma_alpha, gamma_beta, rng),
+                min + width,
+            ),
+            Bounded::Uniform { min, width } => {
+                let u: f64 = StandardUniform.sample(rng);
+                (min + width * u, min + width)
+            }
+            Bounded::Triangular {
+                min,
+                max,
+                width,
+                p,
+                q,
+            } => (triangular_draw(min, max, width, p, q, rng), max),
+        };
+        if x < top { x } else { top }
+    }
+}
+
 /// The kinds whose samplers are too large to inline in the hot loop.
 #[inline(never)]
 fn sample_other<R: Rng + ?Sized>(repr: &Repr, rng: &mut R) -> f64 {
@@ -1168,12 +1302,7 @@ fn sample_other<R: Rng + ?Sized>(repr: &Repr, rng: &mut R) -> f64 {
             gamma_alpha,
             gamma_beta,
             ..
-        } => {
-            // Both gamma variates are > 0 (shapes >= 1), so the ratio is in (0, 1).
-            let a = gamma_alpha.sample(rng);
-            let b = gamma_beta.sample(rng);
-            min + width * (a / (a + b))
-        }
+        } => pert_draw(*min, *width, gamma_alpha, gamma_beta, rng),
         Repr::Triangular {
             min,
             max,
@@ -1181,15 +1310,7 @@ fn sample_other<R: Rng + ?Sized>(repr: &Repr, rng: &mut R) -> f64 {
             p,
             q,
             ..
-        } => {
-            // Inverse CDF on the unit scale: √(u p) below the mode, 1 − √((1 − u) q) above.
-            let u: f64 = StandardUniform.sample(rng);
-            if u < *p {
-                min + width * (u * p).sqrt()
-            } else {
-                max - width * ((1.0 - u) * q).sqrt()
-            }
-        }
+        } => triangular_draw(*min, *max, *width, *p, *q, rng),
         Repr::Gamma { sampler, .. } => sampler.sample(rng),
         Repr::Pareto {
             scale,
