@@ -688,7 +688,7 @@ fn control_section(out: &mut String, a: &Assessment) {
     // Free controls (no ROSI) last, by reduction.
     ranked.sort_by(|x, y| {
         let key =
-            |c: &csfquant::AssessedControl| (c.rosi.is_some(), c.rosi.unwrap_or(c.eal_reduction));
+            |c: &csfquant::ControlValue| (c.rosi.is_some(), c.rosi.unwrap_or(c.eal_reduction));
         let (kx, ky) = (key(x), key(y));
         ky.0.cmp(&kx.0).then(ky.1.total_cmp(&kx.1))
     });

@@ -46,6 +46,8 @@ pub struct ToleranceReport {
 pub struct RiskEffect {
     /// The risk's id.
     pub id: String,
+    /// The risk's name (the id when none was given).
+    pub name: String,
     /// Mean annual loss from this risk without controls.
     pub inherent_eal: f64,
     /// Monte Carlo standard error of `inherent_eal`.
@@ -79,6 +81,8 @@ pub struct FunctionShare {
 pub struct ControlValue {
     /// The control's id.
     pub id: String,
+    /// The control's name (the id when none was given).
+    pub name: String,
     /// Its CSF function.
     pub function: Function,
     /// Its CSF category, if given.
@@ -140,6 +144,7 @@ impl ControlAnalysis {
                 let annual_cost = annual_costs[i];
                 ControlValue {
                     id: c.id().to_string(),
+                    name: c.name().to_string(),
                     function: c.function(),
                     category: c.category(),
                     annual_cost,
@@ -188,6 +193,7 @@ impl ControlAnalysis {
                     r.expected_annual_loss
                 },
                 id: r.id,
+                name: r.name,
                 inherent_eal: r.expected_annual_loss,
                 inherent_eal_se: r.standard_error,
             })

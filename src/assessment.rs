@@ -3,8 +3,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::{ControlAnalysis, FunctionShare};
-use crate::csf::{Category, Function};
+use crate::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::error::{Error, Result};
 use crate::finance::Finance;
 use crate::report::{ExceedancePoint, LossDistribution, Quantile};
@@ -31,9 +30,9 @@ pub const CURVE_POINTS: usize = 50;
 /// | `finance` | `{horizon_years, discount_rate}` (extension) |
 /// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`] |
 /// | `total_reduction` | inherent EAL − residual EAL (extension) |
-/// | `risks` | one [`AssessedRisk`] per risk, in the scenario's order |
+/// | `risks` | one [`RiskEffect`] per risk, in the scenario's order: `id`, `name` (extension), `inherent_eal`, `inherent_eal_se` (extension), `residual_eal` |
 /// | `functions` | one [`FunctionShare`] per CSF function that has controls, Govern first: `function` (lower-case: `"govern"`), `annual_cost`, `eal_reduction` (the Shapley share; the shares add up to `total_reduction`), `share` (its fraction of the total, extension; `null` when nothing is removed) |
-/// | `controls` | one [`AssessedControl`] per control, in the scenario's order |
+/// | `controls` | one [`ControlValue`] per control, in the scenario's order: the keys of SCENARIO.md, and as extensions `name`, `category`, `standalone_reduction_se`, `irr`, `var99_reduction`, `tvar99_reduction` |
 /// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]; `{"met": true, "points": [], "inherent": {"met": true, "points": []}}` when the scenario states no tolerance (nothing to exceed) |
 ///
 /// Every number in the report is finite: [`Assessment::new`] refuses to build one with a NaN or
@@ -82,9 +81,9 @@ pub struct Assessment {
     inherent: LossSummary,
     residual: LossSummary,
     total_reduction: f64,
-    risks: Vec<AssessedRisk>,
+    risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
-    controls: Vec<AssessedControl>,
+    controls: Vec<ControlValue>,
     #[serde(serialize_with = "tolerance_or_empty")]
     tolerance: Option<AssessedTolerance>,
     #[serde(skip)]
@@ -124,60 +123,6 @@ pub struct TailMean {
     pub p: f64,
     /// The mean of the worst (1 − p) share of years.
     pub loss: f64,
-}
-
-/// One risk's expected annual loss without and with the controls.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AssessedRisk {
-    /// The risk's id.
-    pub id: String,
-    /// Its name (extension; the id when the scenario gives none).
-    pub name: String,
-    /// Its mean annual loss without controls.
-    pub inherent_eal: f64,
-    /// The Monte Carlo standard error of `inherent_eal` (extension).
-    pub inherent_eal_se: f64,
-    /// Its mean annual loss with every control.
-    pub residual_eal: f64,
-}
-
-/// What one control is worth (see [`ControlValue`](crate::ControlValue), whose figures these
-/// are), with its name.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AssessedControl {
-    /// The control's id.
-    pub id: String,
-    /// Its name (extension; the id when the scenario gives none).
-    pub name: String,
-    /// Its CSF function, serialised lower-case (`"detect"`).
-    pub function: Function,
-    /// Its CSF category, if given (extension).
-    pub category: Option<Category>,
-    /// Annual cost plus the upfront cost spread over the horizon as an annuity.
-    pub annual_cost: f64,
-    /// Residual EAL with every control but this one, minus residual EAL with all.
-    pub eal_reduction: f64,
-    /// The Monte Carlo standard error of `eal_reduction`.
-    pub eal_reduction_se: f64,
-    /// Inherent EAL minus EAL with this control alone.
-    pub standalone_reduction: f64,
-    /// The Monte Carlo standard error of `standalone_reduction` (extension).
-    pub standalone_reduction_se: f64,
-    /// (eal_reduction − annual_cost) / annual_cost; `None` (`null`) when annual_cost is 0.
-    pub rosi: Option<f64>,
-    /// eal_reduction − annual_cost.
-    pub net_benefit: f64,
-    /// −upfront + Σ_{t=1..horizon} (eal_reduction − annual) / (1 + rate)^t.
-    pub npv: f64,
-    /// The discount rate at which `npv` is 0 (extension); `None` without an upfront cost or when
-    /// the reduction never covers the running cost.
-    pub irr: Option<f64>,
-    /// VaR 99% without this control minus VaR 99% with all (extension).
-    pub var99_reduction: f64,
-    /// TVaR 99% without this control minus TVaR 99% with all (extension).
-    pub tvar99_reduction: f64,
 }
 
 /// The tolerance verdict: the residual loss exceedance curve against the scenario's tolerance
@@ -243,46 +188,18 @@ impl Assessment {
     pub fn new(scenario: &Scenario, analysis: ControlAnalysis) -> Result<Assessment> {
         let model = scenario.model();
         let thresholds = scenario.thresholds();
-        let risks = analysis
-            .risks()
-            .iter()
-            .map(|r| {
-                let risk = model.risk(&r.id).ok_or_else(|| foreign("risk id", &r.id))?;
-                Ok(AssessedRisk {
-                    id: r.id.clone(),
-                    name: risk.name().to_string(),
-                    inherent_eal: r.inherent_eal,
-                    inherent_eal_se: r.inherent_eal_se,
-                    residual_eal: r.residual_eal,
-                })
-            })
-            .collect::<Result<_>>()?;
-        let controls = analysis
-            .controls()
-            .iter()
-            .map(|c| {
-                let control = model
-                    .control(&c.id)
-                    .ok_or_else(|| foreign("control id", &c.id))?;
-                Ok(AssessedControl {
-                    id: c.id.clone(),
-                    name: control.name().to_string(),
-                    function: c.function,
-                    category: c.category,
-                    annual_cost: c.annual_cost,
-                    eal_reduction: c.eal_reduction,
-                    eal_reduction_se: c.eal_reduction_se,
-                    standalone_reduction: c.standalone_reduction,
-                    standalone_reduction_se: c.standalone_reduction_se,
-                    rosi: c.rosi,
-                    net_benefit: c.net_benefit,
-                    npv: c.npv,
-                    irr: c.irr,
-                    var99_reduction: c.var99_reduction,
-                    tvar99_reduction: c.tvar99_reduction,
-                })
-            })
-            .collect::<Result<_>>()?;
+        // The analysis must be of this scenario's model: its ids name the scenario's risks and
+        // controls.
+        for r in analysis.risks() {
+            model.risk(&r.id).ok_or_else(|| foreign("risk id", &r.id))?;
+        }
+        for c in analysis.controls() {
+            model
+                .control(&c.id)
+                .ok_or_else(|| foreign("control id", &c.id))?;
+        }
+        let risks = analysis.risks().to_vec();
+        let controls = analysis.controls().to_vec();
         let tolerance = scenario.tolerance().map(|curve| {
             let report = analysis.tolerance(curve);
             AssessedTolerance {
@@ -439,7 +356,7 @@ impl Assessment {
     }
 
     /// Each risk, in the scenario's order.
-    pub fn risks(&self) -> &[AssessedRisk] {
+    pub fn risks(&self) -> &[RiskEffect] {
         &self.risks
     }
 
@@ -449,7 +366,7 @@ impl Assessment {
     }
 
     /// Each control, in the scenario's order.
-    pub fn controls(&self) -> &[AssessedControl] {
+    pub fn controls(&self) -> &[ControlValue] {
         &self.controls
     }
 

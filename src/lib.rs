@@ -166,8 +166,8 @@ mod transfer;
 
 pub use analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect, ToleranceReport};
 pub use assessment::{
-    AssessedControl, AssessedRisk, AssessedTolerance, Assessment, CURVE_POINTS, LossSummary,
-    QUANTILE_LEVELS, TAIL_MEAN_LEVELS, TailMean,
+    AssessedTolerance, Assessment, CURVE_POINTS, LossSummary, QUANTILE_LEVELS, TAIL_MEAN_LEVELS,
+    TailMean,
 };
 pub use control::Control;
 pub use csf::{Category, CsfTag, Function, Subcategory};

@@ -467,6 +467,8 @@ mod tests {
 pub struct RiskLoss {
     /// The risk's id.
     pub id: String,
+    /// The risk's name (the id when none was given).
+    pub name: String,
     /// Mean annual loss from this risk over the simulated years.
     pub expected_annual_loss: f64,
     /// Monte Carlo standard error of `expected_annual_loss`.

@@ -260,6 +260,7 @@ pub(crate) fn risk_losses(
             };
             RiskLoss {
                 id: risk.id().to_string(),
+                name: risk.name().to_string(),
                 expected_annual_loss: mean,
                 standard_error: (var / n).sqrt(),
                 std_dev: var.sqrt(),
