@@ -421,35 +421,24 @@ fn build(spec: &ScenarioSpec) -> Built<Scenario> {
     if spec.risks.is_empty() {
         return Err(rule("risks", "at least one risk"));
     }
-    let mut risks: Vec<Risk> = Vec::with_capacity(spec.risks.len());
-    let mut risk_ids = HashSet::with_capacity(spec.risks.len());
-    for (i, r) in spec.risks.iter().enumerate() {
-        let path = format!("risks[{i}]");
-        let risk = risk(r, &path)?;
-        if !risk_ids.insert(r.id.as_str()) {
-            return Err(at(format_args!("{path}.id"))(Error::DuplicateId {
-                kind: "risk id",
-                id: risk.id().to_string(),
-            }));
-        }
-        risks.push(risk);
-    }
-    let model = Model::new(risks).map_err(at("risks"))?;
-
-    let mut controls: Vec<Control> = Vec::with_capacity(spec.controls.len());
-    let mut control_ids = HashSet::with_capacity(spec.controls.len());
-    for (i, c) in spec.controls.iter().enumerate() {
-        let path = format!("controls[{i}]");
-        let control = control(c, &path, &risk_ids)?;
-        if !control_ids.insert(c.id.as_str()) {
-            return Err(at(format_args!("{path}.id"))(Error::DuplicateId {
-                kind: "control id",
-                id: control.id().to_string(),
-            }));
-        }
-        controls.push(control);
-    }
-    let model = model.with_controls(controls).map_err(at("controls"))?;
+    let risks = spec
+        .risks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| risk(r, &format!("risks[{i}]")))
+        .collect::<Built<Vec<Risk>>>()?;
+    // The model checks what involves several entries (unique ids, known risk ids); its errors
+    // name the ids, which locate the entries.
+    let model = Model::new(risks).map_err(|e| locate(e, spec, "risks"))?;
+    let controls = spec
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| control(c, &format!("controls[{i}]")))
+        .collect::<Built<Vec<Control>>>()?;
+    let model = model
+        .with_controls(controls)
+        .map_err(|e| locate(e, spec, "controls"))?;
 
     Ok(Scenario {
         name: spec.name.clone(),
@@ -460,6 +449,34 @@ fn build(spec: &ScenarioSpec) -> Built<Scenario> {
         tolerance,
         model,
     })
+}
+
+/// Locates an error of `Model` (which names ids, not positions) in the spec; `otherwise` for
+/// one about the whole list (too many controls, say).
+fn locate(error: Error, spec: &ScenarioSpec, otherwise: &str) -> Fail {
+    // The first entry whose id repeats an earlier one's, as the model finds it.
+    fn repeated<'a>(ids: impl Iterator<Item = &'a str>) -> Option<usize> {
+        let mut seen = HashSet::new();
+        ids.enumerate()
+            .find(|(_, id)| !seen.insert(*id))
+            .map(|(i, _)| i)
+    }
+    let path = match &error {
+        Error::DuplicateId { kind, .. } if *kind == "risk id" => {
+            repeated(spec.risks.iter().map(|r| r.id.as_str())).map(|i| format!("risks[{i}].id"))
+        }
+        Error::DuplicateId { .. } => repeated(spec.controls.iter().map(|c| c.id.as_str()))
+            .map(|i| format!("controls[{i}].id")),
+        Error::UnknownRisk { control, risk } => {
+            spec.controls.iter().enumerate().find_map(|(i, c)| {
+                let ids = c.applies_to.as_ref().filter(|_| c.id == *control)?;
+                let j = ids.iter().position(|id| id == risk)?;
+                Some(format!("controls[{i}].applies_to[{j}]"))
+            })
+        }
+        _ => None,
+    };
+    at(path.unwrap_or_else(|| otherwise.to_string()))(error)
 }
 
 fn check_currency(code: &str) -> Result<String> {
@@ -663,7 +680,7 @@ fn fair_factors(spec: &FairSpec, path: &str) -> Built<(Frequency, Magnitude)> {
     Ok((lef, loss))
 }
 
-fn control(spec: &ControlSpec, path: &str, risk_ids: &HashSet<&str>) -> Built<Control> {
+fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
     let function = Function::parse(&spec.function).map_err(at(format_args!("{path}.function")))?;
     let mut control =
         Control::new(spec.id.as_str(), function).map_err(at(format_args!("{path}.id")))?;
@@ -687,16 +704,6 @@ fn control(spec: &ControlSpec, path: &str, risk_ids: &HashSet<&str>) -> Built<Co
                 format_args!("{path}.applies_to"),
                 "at least one risk id (omit the key for every risk)",
             ));
-        }
-        for (j, id) in ids.iter().enumerate() {
-            if !risk_ids.contains(id.as_str()) {
-                return Err(at(format_args!("{path}.applies_to[{j}]"))(
-                    Error::UnknownRisk {
-                        control: spec.id.clone(),
-                        risk: id.clone(),
-                    },
-                ));
-            }
         }
         control = control.applies_to(ids);
     }
