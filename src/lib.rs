@@ -140,50 +140,26 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-mod analysis;
-mod arms;
-mod assessment;
-mod control;
-mod control_run;
 mod csf;
-mod efficacy;
+mod engine;
 mod error;
-mod finance;
-mod frequency;
-mod gordon_loeb;
-mod magnitude;
 mod model;
 mod report;
-mod risk;
 mod scenario;
-mod shapley;
-mod simulate;
-pub mod spec;
-mod spec_writer;
-mod stats;
-mod tolerance;
-mod transfer;
 
-pub use analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect, ToleranceReport};
-pub use assessment::{
-    AssessedTolerance, Assessment, CURVE_POINTS, LossSummary, QUANTILE_LEVELS, TAIL_MEAN_LEVELS,
-    TailMean,
-};
-pub use control::Control;
 pub use csf::{Category, CsfTag, Function, Subcategory};
-pub use efficacy::Efficacy;
+pub use engine::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};
 pub use error::{Error, Result};
-pub use finance::{Cost, Finance, rosi};
-pub use frequency::Frequency;
-pub use gordon_loeb::{BreachFunction, GordonLoebOptimum, gordon_loeb_bound};
-pub use magnitude::Magnitude;
-pub use model::Model;
-pub use report::{ExceedancePoint, LossDistribution, Quantile, RiskLoss, SimulationReport};
-pub use risk::Risk;
-pub use scenario::{Format, Scenario};
-pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};
-pub use tolerance::{ToleranceCheck, ToleranceCurve, TolerancePoint};
-pub use transfer::Transfer;
+pub use model::{
+    BreachFunction, Control, Cost, Efficacy, Finance, Frequency, GordonLoebOptimum, Magnitude,
+    Model, Risk, ToleranceCurve, Transfer, gordon_loeb_bound, rosi,
+};
+pub use report::{
+    AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
+    FunctionShare, LossDistribution, LossSummary, QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss,
+    SimulationReport, TAIL_MEAN_LEVELS, TailMean, ToleranceCheck, TolerancePoint, ToleranceReport,
+};
+pub use scenario::{Format, Scenario, spec};
 
 // The README's Rust example is compiled and run as a doctest.
 #[cfg(doctest)]

@@ -53,7 +53,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 
-#[path = "csf_data.rs"]
 mod data;
 
 use data::{

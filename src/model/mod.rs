@@ -1,16 +1,36 @@
-//! A model: the portfolio of risks to simulate together.
+//! The model: risks (frequency x magnitude), controls and their efficacies, insurance, finance
+//! and the risk tolerance. Validated values only; it knows neither the engine nor the file format.
+
+pub(crate) mod control;
+pub(crate) mod efficacy;
+pub(crate) mod finance;
+pub(crate) mod frequency;
+pub(crate) mod gordon_loeb;
+pub(crate) mod magnitude;
+pub(crate) mod risk;
+pub(crate) mod tolerance;
+pub(crate) mod transfer;
+
+pub use control::Control;
+pub use efficacy::Efficacy;
+pub use finance::{Cost, Finance, rosi};
+pub use frequency::Frequency;
+pub use gordon_loeb::{BreachFunction, GordonLoebOptimum, gordon_loeb_bound};
+pub use magnitude::Magnitude;
+pub use risk::Risk;
+pub use tolerance::ToleranceCurve;
+pub use transfer::Transfer;
+
+/// `z = Φ⁻¹(0.95)`, the standard normal 95th percentile (the `f64` nearest to
+/// 1.644853626951472714...): a calibrated 90% interval `[low, high]` holds the 5th and 95th
+/// percentiles, so `ln high − ln low = 2zσ` for a lognormal (Hubbard, *How to Measure Anything
+/// in Cybersecurity Risk*).
+pub(crate) const Z95: f64 = 1.644_853_626_951_472_2;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::ControlAnalysis;
-use crate::arms::stream_key;
-use crate::control::Control;
-use crate::control_run;
 use crate::error::{Error, Result};
-use crate::finance::Finance;
-use crate::report::SimulationReport;
-use crate::risk::Risk;
-use crate::simulate::{self, SimulationOptions};
+use control::stream_key;
 
 /// A validated portfolio of risks with unique ids, ready to simulate.
 ///
@@ -167,40 +187,6 @@ impl Model {
     /// The analytic standard deviation of the portfolio's annual loss.
     pub fn annual_loss_std_dev(&self) -> f64 {
         self.annual_loss_variance().sqrt()
-    }
-
-    /// Simulates `options.trial_count()` years of the risks as they are, **without controls**
-    /// (the inherent loss), and returns the loss statistics. [`analyze`](Self::analyze) runs
-    /// the controls too.
-    ///
-    /// The result depends only on the model, the seed and the trial count: it is bit-identical on
-    /// any number of threads and with or without the `parallel` feature.
-    ///
-    /// # Errors
-    /// [`Error::NoTrials`] or [`Error::TooManyTrials`] for a bad trial count;
-    /// [`Error::TooMuchWork`] if the run would need more than
-    /// [`MAX_EXPECTED_DRAWS`](crate::MAX_EXPECTED_DRAWS) random draws; [`Error::OutOfMemory`] if the
-    /// loss vector cannot be allocated; [`Error::NonFiniteLoss`] if an annual loss overflows f64.
-    pub fn simulate(&self, options: SimulationOptions) -> Result<SimulationReport> {
-        simulate::simulate(&self.risks, options)
-    }
-
-    /// Simulates `options.trial_count()` years without controls, with all of them and with every
-    /// variant needed to value each control and each CSF function, all on the same simulated
-    /// events, and values the controls over `finance`'s horizon.
-    ///
-    /// The inherent losses equal [`simulate`](Self::simulate)'s with the same options, bit for
-    /// bit: controls draw from their own random streams, keyed by their ids, so adding or
-    /// changing a control never moves the simulated events or another control's draws.
-    ///
-    /// # Errors
-    /// As [`simulate`](Self::simulate); the work estimate counts the controls' draws and the
-    /// insurance variants, and the memory is two loss vectors (inherent and residual, 16 bytes
-    /// a year) plus, per control, the worst 2% of the years without it (for its tail figures,
-    /// about 0.16 bytes a year per control), all reserved before the run starts.
-    pub fn analyze(&self, options: SimulationOptions, finance: Finance) -> Result<ControlAnalysis> {
-        let run = control_run::run(&self.risks, &self.controls, options)?;
-        ControlAnalysis::new(run, &self.controls, finance, options.seed())
     }
 }
 

@@ -1,11 +1,11 @@
 //! Control: a security measure, its CSF function, what it costs and how it changes losses.
 
 use crate::csf::{Category, Function};
-use crate::efficacy::Efficacy;
 use crate::error::{Error, Result};
-use crate::finance::Cost;
-use crate::risk::validate_id;
-use crate::transfer::Transfer;
+use crate::model::efficacy::Efficacy;
+use crate::model::finance::Cost;
+use crate::model::risk::validate_id;
+use crate::model::transfer::Transfer;
 
 /// A control: a measure tagged with the NIST CSF 2.0 function it belongs to, with a cost and
 /// one or more effects on the risks it applies to.
@@ -250,6 +250,15 @@ impl Control {
             || self.magnitude_efficacy.is_some()
             || self.transfer.is_some()
     }
+}
+
+/// The key of a control's own random stream: a hash of its id (FNV-1a), never 0 (0 is the events' stream).
+/// Two ids of one model with the same key are refused by `Model::with_controls`.
+pub(crate) fn stream_key(id: &str) -> u64 {
+    let hash = id.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+    });
+    hash | 1
 }
 
 #[cfg(test)]

@@ -18,10 +18,7 @@ use statrs::function::beta::checked_beta_reg;
 use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur};
 
 use crate::error::{Error, Result, positive};
-
-/// `Φ⁻¹(0.95)`, the standard normal 95th percentile: a 90% interval spans `±Z95` standard
-/// deviations in log space. This is the `f64` nearest to 1.644853626951472714...
-const Z95: f64 = 1.644_853_626_951_472_2;
+use crate::model::Z95;
 
 /// The rule every loss bound breaks when it is negative, NaN or infinite.
 const LOSS: &str = "a finite number >= 0 (losses are non-negative)";
@@ -81,7 +78,7 @@ pub struct Magnitude {
 /// The precomputed samplers. Nothing is boxed; the empirical data sit behind an `Arc` so that
 /// cloning a `Magnitude` never copies them.
 #[derive(Clone, Debug, PartialEq)]
-enum Repr {
+pub(crate) enum Repr {
     /// `exp(mu + sigma Z)`, `Z` standard normal.
     Lognormal { mu: f64, sigma: f64 },
     /// `min + width B`, `B = G_a / (G_a + G_b) ~ Beta(alpha, beta)` with independent
@@ -135,7 +132,7 @@ enum Repr {
 /// A primary loss plus a secondary loss that follows with some probability (FAIR SLEF), with
 /// the moments of the composite under the cap computed once.
 #[derive(Clone, Debug, PartialEq)]
-struct Composite {
+pub(crate) struct Composite {
     primary: Magnitude,
     probability: f64,
     secondary: Magnitude,
@@ -144,10 +141,10 @@ struct Composite {
 
 /// A PERT's `mode`, `max` and `lambda` as given (the sampler keeps derived shapes).
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct PertGiven {
-    mode: f64,
-    max: f64,
-    lambda: f64,
+pub(crate) struct PertGiven {
+    pub(crate) mode: f64,
+    pub(crate) max: f64,
+    pub(crate) lambda: f64,
 }
 
 /// Moments of the capped loss `Y = min(X, cap)`.
@@ -185,6 +182,11 @@ impl Moments {
 }
 
 impl Magnitude {
+    /// The kind and its parameters, for the scenario writer.
+    pub(crate) fn repr(&self) -> &Repr {
+        &self.repr
+    }
+
     /// The largest accepted PERT `lambda`.
     ///
     /// The CDF and the capped moments use statrs' regularized incomplete beta function, a
@@ -1953,60 +1955,6 @@ fn expect_over(m: &Magnitude, g: impl Fn(f64) -> f64, end: f64, g_end: f64, extr
         total += above * at;
     }
     total
-}
-
-impl Magnitude {
-    /// This loss in the scenario format, with its cap; `None` for a primary-plus-secondary
-    /// loss, which the format writes as FAIR factors.
-    pub(crate) fn spec(&self) -> Option<crate::spec::MagnitudeSpec> {
-        use crate::spec::{
-            EmpiricalSpec, FixedLossSpec, GammaSpec, LognormalSpec, MagnitudeSpec, ParetoSpec,
-            PertSpec, TriangularSpec, UniformSpec,
-        };
-        let cap = self.cap();
-        Some(match &self.repr {
-            Repr::Lognormal { mu, sigma } => MagnitudeSpec::Lognormal(LognormalSpec {
-                ci90: None,
-                mu: Some(*mu),
-                sigma: Some(*sigma),
-                cap,
-            }),
-            Repr::Pert { min, given, .. } => MagnitudeSpec::Pert(PertSpec {
-                min: *min,
-                mode: given.mode,
-                max: given.max,
-                lambda: (given.lambda != 4.0).then_some(given.lambda),
-                cap,
-            }),
-            Repr::Triangular { min, mode, max, .. } => MagnitudeSpec::Triangular(TriangularSpec {
-                min: *min,
-                mode: *mode,
-                max: *max,
-                cap,
-            }),
-            Repr::Uniform { min, max, .. } => MagnitudeSpec::Uniform(UniformSpec {
-                min: *min,
-                max: *max,
-                cap,
-            }),
-            Repr::Gamma { shape, scale, .. } => MagnitudeSpec::Gamma(GammaSpec {
-                shape: *shape,
-                scale: *scale,
-                cap,
-            }),
-            Repr::Pareto { scale, shape, .. } => MagnitudeSpec::Pareto(ParetoSpec {
-                scale: *scale,
-                shape: *shape,
-                cap,
-            }),
-            Repr::Fixed(value) => MagnitudeSpec::Fixed(FixedLossSpec { value: *value, cap }),
-            Repr::Empirical { sorted, .. } => MagnitudeSpec::Empirical(EmpiricalSpec {
-                losses: sorted.to_vec(),
-                cap,
-            }),
-            Repr::Composite(_) => return None,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use rand::distr::Distribution;
 use statrs::function::beta::ln_beta;
 
 use crate::error::{self, Result};
-use crate::magnitude::{Bounded, Magnitude, tanh_sinh};
+use crate::model::magnitude::{Bounded, Magnitude, tanh_sinh};
 
 /// The fraction of events a control prevents, or of each event's loss it removes: a number in
 /// `[0, 1]`, fixed or uncertain.
@@ -35,7 +35,7 @@ pub struct Efficacy(Repr);
 /// value-stability pins of the controls depend on it), the magnitude's analytic mean and second
 /// moment, and its own parameters as given.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Repr {
+pub(crate) enum Repr {
     Fixed(f64),
     Uncertain {
         sampler: Bounded,
@@ -49,6 +49,11 @@ enum Repr {
 }
 
 impl Efficacy {
+    /// The kind and its parameters, for the scenario writer.
+    pub(crate) fn repr(&self) -> &Repr {
+        &self.0
+    }
+
     /// Efficacy 1: everything (thinning by it keeps every event).
     pub(crate) const ONE: Efficacy = Efficacy(Repr::Fixed(1.0));
 
@@ -222,29 +227,6 @@ fn bounds(min: f64, max: f64) -> Result<()> {
     fraction("efficacy min", min)?;
     fraction("efficacy max", max)?;
     Ok(())
-}
-
-impl Efficacy {
-    /// This fraction in the scenario format.
-    pub(crate) fn spec(&self) -> crate::spec::FractionSpec {
-        use crate::spec::{FractionSpec, RangeSpec, RangeWithModeSpec, UncertainFractionSpec};
-        match self.0 {
-            Repr::Fixed(v) => FractionSpec::Fixed(v),
-            Repr::Uncertain {
-                sampler, mode, max, ..
-            } => FractionSpec::Uncertain(match sampler {
-                Bounded::Pert { min, .. } => {
-                    UncertainFractionSpec::Pert(RangeWithModeSpec { min, mode, max })
-                }
-                Bounded::Uniform { min, .. } => {
-                    UncertainFractionSpec::Uniform(RangeSpec { min, max })
-                }
-                Bounded::Triangular { min, .. } => {
-                    UncertainFractionSpec::Triangular(RangeWithModeSpec { min, mode, max })
-                }
-            }),
-        }
-    }
 }
 
 #[cfg(test)]

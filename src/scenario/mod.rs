@@ -7,23 +7,26 @@ use std::collections::HashSet;
 use std::fmt::Display;
 use std::path::Path;
 
-use crate::assessment::Assessment;
-use crate::control::Control;
+pub mod spec;
+mod write;
+
 use crate::csf::Function;
-use crate::efficacy::Efficacy;
+use crate::engine::simulate::SimulationOptions;
 use crate::error::{Error, Result};
-use crate::finance::{Cost, Finance};
-use crate::frequency::Frequency;
-use crate::magnitude::Magnitude;
 use crate::model::Model;
-use crate::risk::Risk;
-use crate::simulate::SimulationOptions;
-use crate::spec::{
+use crate::model::control::Control;
+use crate::model::efficacy::Efficacy;
+use crate::model::finance::{Cost, Finance};
+use crate::model::frequency::Frequency;
+use crate::model::magnitude::Magnitude;
+use crate::model::risk::Risk;
+use crate::model::tolerance::ToleranceCurve;
+use crate::model::transfer::Transfer;
+use crate::report::{Assessment, ControlAnalysis};
+use crate::scenario::spec::{
     ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, RiskSpec, ScenarioSpec,
     UncertainFractionSpec,
 };
-use crate::tolerance::ToleranceCurve;
-use crate::transfer::Transfer;
 
 /// The file formats a scenario can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,7 +180,7 @@ impl Scenario {
     /// threat-event count thinned twice with one vulnerability uncertain, or a cap on a primary
     /// plus secondary loss.
     pub fn to_spec(&self) -> Result<ScenarioSpec> {
-        crate::spec_writer::write(self)
+        crate::scenario::write::write(self)
     }
 
     /// The name.
@@ -264,6 +267,25 @@ impl Scenario {
     pub fn assess(&self) -> Result<Assessment> {
         let analysis = self.model.analyze(self.options, self.finance)?;
         Assessment::new(self, analysis)
+    }
+}
+
+impl Assessment {
+    /// The report of `analysis`, the control analysis of `scenario`'s model (with its finance):
+    /// [`Assessment::from_analysis`] with the scenario's name, currency, thresholds and
+    /// tolerance.
+    ///
+    /// # Errors
+    /// As [`Assessment::from_analysis`].
+    pub fn new(scenario: &Scenario, analysis: ControlAnalysis) -> Result<Assessment> {
+        Assessment::from_analysis(
+            scenario.name(),
+            scenario.currency(),
+            scenario.model(),
+            scenario.thresholds(),
+            scenario.tolerance(),
+            analysis,
+        )
     }
 }
 

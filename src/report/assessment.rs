@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use crate::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::error::{Error, Result};
-use crate::finance::Finance;
-use crate::report::{ExceedancePoint, LossDistribution, Quantile};
-use crate::scenario::Scenario;
-use crate::tolerance::{ToleranceCheck, TolerancePoint};
+use crate::model::finance::Finance;
+use crate::model::{Model, ToleranceCurve};
+use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
+use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
+use crate::report::tolerance::{ToleranceCheck, TolerancePoint};
 
 /// The probability levels of [`LossSummary::quantiles`].
 pub const QUANTILE_LEVELS: [f64; 6] = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
@@ -176,20 +176,26 @@ impl LossSummary {
 }
 
 impl Assessment {
-    /// The report of `analysis`, the control analysis of `scenario`'s model (with its finance).
+    /// The report of `analysis`, the control analysis of `model`, named `name`, with amounts in
+    /// `currency`, the exceedance probabilities at `thresholds` and the check against
+    /// `tolerance`. [`Assessment::new`] takes these from a [`Scenario`](crate::Scenario).
     ///
     /// # Errors
-    /// - [`Error::InvalidId`] if a risk or control of `analysis` is not in `scenario`'s model
-    ///   (the analysis is of another model);
+    /// - [`Error::InvalidId`] if a risk or control of `analysis` is not in `model` (the analysis
+    ///   is of another model);
     /// - [`Error::InvalidParameter`] naming the key (such as `inherent.std_dev`) if a figure is
     ///   not finite: the sum of squared annual losses overflows `f64` only for astronomically
     ///   heavy tails (annual losses above about 1e154), which a cap on the magnitudes prevents;
     /// - a threshold that is NaN, as [`LossDistribution::exceedance_probability`].
-    pub fn new(scenario: &Scenario, analysis: ControlAnalysis) -> Result<Assessment> {
-        let model = scenario.model();
-        let thresholds = scenario.thresholds();
-        // The analysis must be of this scenario's model: its ids name the scenario's risks and
-        // controls.
+    pub fn from_analysis(
+        name: &str,
+        currency: &str,
+        model: &Model,
+        thresholds: &[f64],
+        tolerance: Option<&ToleranceCurve>,
+        analysis: ControlAnalysis,
+    ) -> Result<Assessment> {
+        // The analysis must be of this model: its ids name the model's risks and controls.
         for r in analysis.risks() {
             model.risk(&r.id).ok_or_else(|| foreign("risk id", &r.id))?;
         }
@@ -200,7 +206,7 @@ impl Assessment {
         }
         let risks = analysis.risks().to_vec();
         let controls = analysis.controls().to_vec();
-        let tolerance = scenario.tolerance().map(|curve| {
+        let tolerance = tolerance.map(|curve| {
             let report = analysis.tolerance(curve);
             AssessedTolerance {
                 met: report.residual.met,
@@ -210,8 +216,8 @@ impl Assessment {
         });
         let assessment = Assessment {
             format_version: 1,
-            scenario: scenario.name().to_string(),
-            currency: scenario.currency().to_string(),
+            scenario: name.to_string(),
+            currency: currency.to_string(),
             trials: analysis.trials(),
             seed: analysis.seed(),
             finance: *analysis.finance(),

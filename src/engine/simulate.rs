@@ -19,9 +19,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
 use crate::error::{Error, Result};
-use crate::magnitude::Magnitude;
-use crate::report::{self, LossDistribution, RiskLoss, SimulationReport};
-use crate::risk::Risk;
+use crate::model::magnitude::Magnitude;
+use crate::model::risk::Risk;
 
 /// Trials per chunk. Part of the value-stability contract: changing it changes every result for a
 /// given seed (a minor version bump and a CHANGELOG entry).
@@ -177,20 +176,48 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// What a run without controls gives: the annual losses, sorted, and each risk's estimates.
+#[derive(Debug)]
+pub(crate) struct Run {
+    /// The simulated annual losses of the portfolio, in increasing order.
+    pub(crate) sorted_losses: Vec<f64>,
+    /// One per risk, in the model's order.
+    pub(crate) risks: Vec<RiskEstimate>,
+}
+
+/// A risk's expected annual loss, its standard error and the SD of its annual loss, from the
+/// risk's streamed sums.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RiskEstimate {
+    pub(crate) mean: f64,
+    pub(crate) standard_error: f64,
+    pub(crate) std_dev: f64,
+}
+
 /// Simulates `options.trial_count()` years of the portfolio `risks`.
-pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<SimulationReport> {
+pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Run> {
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
     check_work(plan.expected_draws_per_year, trials)?;
     let mut losses = allocate_losses(trials, options, 1)?;
 
     let totals = run_chunks(&plan, options, &mut losses)?;
-    report::sort_losses(&mut losses);
-    Ok(SimulationReport {
-        seed: options.seed,
-        portfolio: LossDistribution::from_sorted(losses),
-        risks: risk_losses(risks, &plan, &totals, trials),
+    sort_losses(&mut losses);
+    Ok(Run {
+        sorted_losses: losses,
+        risks: risk_estimates(&plan, &totals, trials),
     })
+}
+
+/// Sorts finite losses in increasing order (in parallel with the `parallel` feature).
+pub(crate) fn sort_losses(losses: &mut [f64]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::slice::ParallelSliceMut;
+        losses.par_sort_unstable_by(f64::total_cmp);
+    }
+    #[cfg(not(feature = "parallel"))]
+    losses.sort_unstable_by(f64::total_cmp);
 }
 
 /// Refuses a run of `trials` years at `draws_per_year` expected random draws a year that would
@@ -225,18 +252,12 @@ pub(crate) fn allocate_losses(
 }
 
 /// Each risk's expected annual loss, standard error and SD from its streamed sums.
-pub(crate) fn risk_losses(
-    risks: &[Risk],
-    plan: &Plan,
-    totals: &[RiskSums],
-    trials: usize,
-) -> Vec<RiskLoss> {
+pub(crate) fn risk_estimates(plan: &Plan, totals: &[RiskSums], trials: usize) -> Vec<RiskEstimate> {
     let n = trials as f64;
-    risks
+    totals
         .iter()
         .enumerate()
-        .zip(totals)
-        .map(|((i, risk), s)| {
+        .map(|(i, s)| {
             let (mean, var) = match plan.own_count_shift[i] {
                 // Compound Poisson (or never an event): Var[L] = rate E[X^2], and Σ x^2 / n over
                 // the simulated events is an unbiased estimate of it.
@@ -258,10 +279,8 @@ pub(crate) fn risk_losses(
             } else {
                 f64::INFINITY
             };
-            RiskLoss {
-                id: risk.id().to_string(),
-                name: risk.name().to_string(),
-                expected_annual_loss: mean,
+            RiskEstimate {
+                mean,
                 standard_error: (var / n).sqrt(),
                 std_dev: var.sqrt(),
             }
@@ -398,7 +417,7 @@ pub(crate) struct Plan {
 /// A risk that draws its own event count each year.
 struct OwnCount {
     risk: usize,
-    frequency: crate::frequency::Frequency,
+    frequency: crate::model::frequency::Frequency,
     /// The risk's analytic expected annual loss, subtracted before its annual losses are summed
     /// and squared, so that the variance keeps its digits when the spread is small next to the
     /// mean.
@@ -679,7 +698,7 @@ mod tests {
                 .fold(0.0f64, |m, r| m.max(r.abs()))
         };
         let limit = 5.0 / (n as f64).sqrt();
-        let key = crate::arms::stream_key("mfa");
+        let key = crate::model::control::stream_key("mfa");
         for (what, worst) in [
             (
                 "chunk 0 vs chunk 1",

@@ -1,13 +1,14 @@
 //! A run with controls: the engine's events, every control arm, folded over all chunks.
 
-use crate::arms::{ArmChunk, Arms, ControlPlan};
-use crate::control::Control;
 use crate::csf::Function;
+use crate::engine::arms::{ArmChunk, Arms, ControlPlan};
+use crate::engine::simulate::{
+    self, CHUNK_TRIALS, Plan, RiskEstimate, RiskSums, SimulationOptions, sort_losses,
+};
+use crate::engine::stats::{self, Largest, Moments};
 use crate::error::{Error, Result};
-use crate::report::{self, LossDistribution, RiskLoss};
-use crate::risk::Risk;
-use crate::simulate::{self, CHUNK_TRIALS, Plan, RiskSums, SimulationOptions};
-use crate::stats::{self, Largest, Moments};
+use crate::model::control::Control;
+use crate::model::risk::Risk;
 
 /// The probability level of the tail figures reported per control (VaR and TVaR at 99%).
 pub(crate) const TAIL_P: f64 = 0.99;
@@ -15,9 +16,10 @@ pub(crate) const TAIL_P: f64 = 0.99;
 /// Everything a control analysis needs from the simulation, before finance.
 #[derive(Debug)]
 pub(crate) struct ControlRun {
-    pub(crate) inherent: LossDistribution,
-    pub(crate) residual: LossDistribution,
-    pub(crate) risks: Vec<RiskLoss>,
+    /// The inherent and residual annual losses, each in increasing order.
+    pub(crate) inherent: Vec<f64>,
+    pub(crate) residual: Vec<f64>,
+    pub(crate) risks: Vec<RiskEstimate>,
     /// Per risk: residual annual loss summed over all years.
     pub(crate) residual_by_risk: Vec<f64>,
     /// Per risk: whether any control applies to it.
@@ -128,12 +130,12 @@ pub(crate) fn run(
         inherent_copy.copy_from_slice(&inherent);
         residual_copy.copy_from_slice(&residual);
     }
-    report::sort_losses(&mut inherent);
-    report::sort_losses(&mut residual);
+    sort_losses(&mut inherent);
+    sort_losses(&mut residual);
     Ok(ControlRun {
-        inherent: LossDistribution::from_sorted(inherent),
-        residual: LossDistribution::from_sorted(residual),
-        risks: simulate::risk_losses(risks, &plan, &risk_totals, trials),
+        inherent,
+        residual,
+        risks: simulate::risk_estimates(&plan, &risk_totals, trials),
         residual_by_risk,
         controlled: arms_plan.controlled(),
         marginal,

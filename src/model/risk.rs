@@ -2,8 +2,8 @@
 
 use crate::csf::CsfTag;
 use crate::error::{Error, Result};
-use crate::frequency::Frequency;
-use crate::magnitude::Magnitude;
+use crate::model::frequency::Frequency;
+use crate::model::magnitude::Magnitude;
 
 /// The longest accepted risk id, in bytes.
 const MAX_ID_LEN: usize = 128;

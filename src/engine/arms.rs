@@ -32,14 +32,14 @@ use std::collections::{HashMap, HashSet};
 use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use crate::control::Control;
 use crate::csf::Function;
-use crate::efficacy::Efficacy;
-use crate::risk::Risk;
-use crate::shapley::{MAX_PLAYERS, ShapleyWeights};
-use crate::simulate::YearSink;
-use crate::stats::Moments;
-use crate::transfer::Transfer;
+use crate::engine::shapley::{MAX_PLAYERS, ShapleyWeights};
+use crate::engine::simulate::YearSink;
+use crate::engine::stats::Moments;
+use crate::model::control::{Control, stream_key};
+use crate::model::efficacy::Efficacy;
+use crate::model::risk::Risk;
+use crate::model::transfer::Transfer;
 
 /// The controls of a model, laid out for the per-event work.
 #[derive(Debug)]
@@ -278,15 +278,6 @@ impl Profile {
             slots: 0,
         }
     }
-}
-
-/// The stream key of a control: a hash of its id (FNV-1a), never 0 (0 is the events' stream).
-/// Two ids of one model with the same key are refused by `Model::with_controls`.
-pub(crate) fn stream_key(id: &str) -> u64 {
-    let hash = id.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
-    });
-    hash | 1
 }
 
 /// What the arms of one chunk return.

@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
+use crate::engine::simulate::{self, RiskEstimate, SimulationOptions, sort_losses};
+use crate::engine::stats;
 use crate::error::{Error, Result};
-use crate::stats;
+use crate::model::{Model, Risk};
 
 /// Confidence level of the distribution-free quantile intervals.
 const INTERVAL_LEVEL: f64 = 0.95;
@@ -331,22 +333,39 @@ impl LossDistribution {
     }
 }
 
-/// Sorts finite losses in increasing order (in parallel with the `parallel` feature).
-pub(crate) fn sort_losses(losses: &mut [f64]) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::slice::ParallelSliceMut;
-        losses.par_sort_unstable_by(f64::total_cmp);
-    }
-    #[cfg(not(feature = "parallel"))]
-    losses.sort_unstable_by(f64::total_cmp);
-}
-
 fn check_p(p: f64) -> Result<()> {
     if (0.0..=1.0).contains(&p) {
         Ok(())
     } else {
         Err(Error::invalid("p", p, "a probability in [0, 1]"))
+    }
+}
+
+impl Model {
+    /// Simulates `options.trial_count()` years of the risks as they are, **without controls**
+    /// (the inherent loss), and returns the loss statistics. [`analyze`](Self::analyze) runs
+    /// the controls too.
+    ///
+    /// The result depends only on the model, the seed and the trial count: it is bit-identical on
+    /// any number of threads and with or without the `parallel` feature.
+    ///
+    /// # Errors
+    /// [`Error::NoTrials`] or [`Error::TooManyTrials`] for a bad trial count;
+    /// [`Error::TooMuchWork`] if the run would need more than
+    /// [`MAX_EXPECTED_DRAWS`](crate::MAX_EXPECTED_DRAWS) random draws; [`Error::OutOfMemory`] if the
+    /// loss vector cannot be allocated; [`Error::NonFiniteLoss`] if an annual loss overflows f64.
+    pub fn simulate(&self, options: SimulationOptions) -> Result<SimulationReport> {
+        let run = simulate::simulate(self.risks(), options)?;
+        Ok(SimulationReport {
+            seed: options.seed(),
+            portfolio: LossDistribution::from_sorted(run.sorted_losses),
+            risks: self
+                .risks()
+                .iter()
+                .zip(run.risks)
+                .map(|(risk, estimate)| RiskLoss::new(risk, estimate))
+                .collect(),
+        })
     }
 }
 
@@ -479,6 +498,18 @@ pub struct RiskLoss {
     /// variance `Var[L] = rate E[X^2]` without bias and needs no year-by-year tracking. For other
     /// risks it is the sample standard deviation of the risk's annual losses.
     pub std_dev: f64,
+}
+
+impl RiskLoss {
+    fn new(risk: &Risk, estimate: RiskEstimate) -> RiskLoss {
+        RiskLoss {
+            id: risk.id().to_string(),
+            name: risk.name().to_string(),
+            expected_annual_loss: estimate.mean,
+            standard_error: estimate.standard_error,
+            std_dev: estimate.std_dev,
+        }
+    }
 }
 
 /// The result of [`Model::simulate`](crate::Model::simulate): the portfolio's annual-loss

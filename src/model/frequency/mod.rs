@@ -12,12 +12,9 @@ use rand::distr::Distribution;
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Gamma, Poisson, StandardNormal};
 
-use crate::efficacy::Efficacy;
 use crate::error::{Error, Result, non_negative, positive, probability};
-
-/// `z = Φ⁻¹(0.95)`: a calibrated 90% interval `[low, high]` holds the 5th and 95th percentiles, so
-/// `ln high − ln low = 2zσ` for a lognormal (Hubbard, *How to Measure Anything in Cybersecurity Risk*).
-const Z95: f64 = 1.644_853_626_951_472_2;
+use crate::model::Z95;
+use crate::model::efficacy::Efficacy;
 
 /// A Poisson mean drawn in a trial (uncertain rate, negative binomial) is clamped to this value.
 ///
@@ -73,7 +70,7 @@ const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 pub struct Frequency(Repr);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Repr {
+pub(crate) enum Repr {
     /// N = 0 every year: Poisson rate 0 (rand_distr rejects it, we allow it), Bernoulli p = 0,
     /// `fixed(0)`. Sampling does not touch the generator.
     Never,
@@ -108,7 +105,7 @@ enum Repr {
 
 /// The laws that [`Repr::Thinned`] scales by a vulnerability drawn in the trial.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Base {
+pub(crate) enum Base {
     /// Binomial(trials, probability), `trials >= 1`, `0 < probability <= 1`: a fixed count
     /// (`probability = 1`), a Bernoulli (`trials = 1`) or a binomial.
     Binomial { trials: u32, probability: f64 },
@@ -126,6 +123,11 @@ enum Base {
 }
 
 impl Frequency {
+    /// The kind and its parameters, for the scenario writer.
+    pub(crate) fn repr(&self) -> &Repr {
+        &self.0
+    }
+
     /// The largest mean number of events per year that any constructor accepts.
     ///
     /// Larger means are refused so that one simulated year cannot run for hours (each event costs a
@@ -1010,38 +1012,6 @@ fn check_max_rate(name: &'static str, value: f64) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(name, value, MAX_RATE_RULE))
-    }
-}
-
-impl Frequency {
-    /// This frequency in the scenario format, for the kinds the format names directly; `None`
-    /// for a binomial or a thinned frequency, which the format writes as FAIR factors.
-    pub(crate) fn spec(&self) -> Option<crate::spec::FrequencySpec> {
-        use crate::spec::{
-            BernoulliSpec, FixedCountSpec, FrequencySpec, NegativeBinomialSpec, PoissonSpec,
-        };
-        Some(match self.0 {
-            Repr::Never => FrequencySpec::Poisson(PoissonSpec {
-                rate: Some(0.0),
-                ci90: None,
-            }),
-            Repr::Fixed(count) => FrequencySpec::Fixed(FixedCountSpec { count }),
-            Repr::Bernoulli { probability } => {
-                FrequencySpec::Bernoulli(BernoulliSpec { probability })
-            }
-            Repr::Poisson { rate, .. } => FrequencySpec::Poisson(PoissonSpec {
-                rate: Some(rate),
-                ci90: None,
-            }),
-            Repr::PoissonLognormal { mu, sigma } => FrequencySpec::Poisson(PoissonSpec {
-                rate: None,
-                ci90: Some([(mu - Z95 * sigma).exp(), (mu + Z95 * sigma).exp()]),
-            }),
-            Repr::NegativeBinomial { mean, variance, .. } => {
-                FrequencySpec::NegativeBinomial(NegativeBinomialSpec { mean, variance })
-            }
-            Repr::Binomial { .. } | Repr::Thinned { .. } => return None,
-        })
     }
 }
 

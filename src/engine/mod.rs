@@ -1,0 +1,12 @@
+//! The engine: simulates a model. Options and seeding, the chunked parallel run, the control
+//! arms on common random numbers, Shapley shares, and the order statistics the reports use.
+//!
+//! It imports the model only; the report types are built from what it returns.
+
+pub(crate) mod arms;
+pub(crate) mod control_run;
+pub(crate) mod shapley;
+pub(crate) mod simulate;
+pub(crate) mod stats;
+
+pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};
