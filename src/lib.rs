@@ -140,6 +140,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+mod check;
 mod csf;
 mod engine;
 mod error;

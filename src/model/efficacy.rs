@@ -4,7 +4,8 @@ use rand::Rng;
 use rand::distr::Distribution;
 use statrs::function::beta::ln_beta;
 
-use crate::error::{self, Result};
+use crate::check;
+use crate::error::Result;
 use crate::model::magnitude::{Bounded, Magnitude, tanh_sinh};
 
 /// The fraction of events a control prevents, or of each event's loss it removes: a number in
@@ -220,7 +221,7 @@ fn uncertain(m: Magnitude, mode: f64, max: f64) -> Efficacy {
 }
 
 fn fraction(name: &'static str, value: f64) -> Result<f64> {
-    error::unit_interval(name, value, "a fraction in [0, 1]")
+    check::unit_interval(name, value, "a fraction in [0, 1]")
 }
 
 fn bounds(min: f64, max: f64) -> Result<()> {

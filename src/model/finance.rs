@@ -18,7 +18,8 @@
     reason = "checks are written `!(x > 0.0)` so that NaN fails them (STYLE.md §4)"
 )]
 
-use crate::error::{Error, Result, non_negative};
+use crate::check::non_negative;
+use crate::error::{Error, Result};
 
 /// What a control costs: once up front (year 0) and every year.
 ///

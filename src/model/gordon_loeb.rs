@@ -13,7 +13,8 @@
 //! ([`gordon_loeb_bound`]). Models that multiply `L` by a threat probability `t` pass `t · L` as
 //! the loss.
 
-use crate::error::{Error, Result, non_negative, positive, probability};
+use crate::check::{non_negative, positive, probability};
+use crate::error::{Error, Result};
 
 /// A breach-probability function `S(z, v)` of the Gordon–Loeb model.
 ///

@@ -1,6 +1,7 @@
 //! Transfer: an insurance policy's terms, and what it pays for one event and for one year.
 
-use crate::error::{self, Result};
+use crate::check;
+use crate::error::Result;
 
 /// The terms of an insurance policy (a transfer control): what the insurer pays per event and
 /// per year.
@@ -49,8 +50,8 @@ impl Transfer {
     /// `occurrence_limit` a finite number `> 0`.
     pub fn new(deductible: f64, occurrence_limit: f64) -> Result<Transfer> {
         Ok(Transfer {
-            deductible: error::non_negative("deductible", deductible)?,
-            occurrence_limit: error::positive("occurrence_limit", occurrence_limit)?,
+            deductible: check::non_negative("deductible", deductible)?,
+            occurrence_limit: check::positive("occurrence_limit", occurrence_limit)?,
             aggregate_limit: None,
             coinsurance: 0.0,
         })
@@ -62,7 +63,7 @@ impl Transfer {
     /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless `limit` is a finite number `> 0`.
     pub fn with_aggregate_limit(self, limit: f64) -> Result<Transfer> {
         Ok(Transfer {
-            aggregate_limit: Some(error::positive("aggregate_limit", limit)?),
+            aggregate_limit: Some(check::positive("aggregate_limit", limit)?),
             ..self
         })
     }
@@ -73,7 +74,7 @@ impl Transfer {
     /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) unless `share` is in `[0, 1]`.
     pub fn with_coinsurance(self, share: f64) -> Result<Transfer> {
         Ok(Transfer {
-            coinsurance: error::unit_interval("coinsurance", share, "a share in [0, 1]")?,
+            coinsurance: check::unit_interval("coinsurance", share, "a share in [0, 1]")?,
             ..self
         })
     }

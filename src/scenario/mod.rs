@@ -523,7 +523,7 @@ fn check_thresholds(thresholds: &[f64]) -> std::result::Result<(), (usize, Error
         ));
     }
     for (i, &x) in thresholds.iter().enumerate() {
-        crate::error::non_negative("threshold", x).map_err(|e| (i, e))?;
+        crate::check::non_negative("threshold", x).map_err(|e| (i, e))?;
     }
     Ok(())
 }

@@ -12,7 +12,8 @@ use rand::distr::Distribution;
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Gamma, Poisson, StandardNormal};
 
-use crate::error::{Error, Result, non_negative, positive, probability};
+use crate::check::{non_negative, positive, probability};
+use crate::error::{Error, Result};
 use crate::model::Z95;
 use crate::model::efficacy::Efficacy;
 

@@ -17,7 +17,8 @@ use rand_distr::StandardNormal;
 use statrs::function::beta::checked_beta_reg;
 use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur};
 
-use crate::error::{Error, Result, positive};
+use crate::check::positive;
+use crate::error::{Error, Result};
 use crate::model::Z95;
 
 /// The rule every loss bound breaks when it is negative, NaN or infinite.
@@ -832,7 +833,7 @@ impl Magnitude {
     #[doc(alias = "SLEF")]
     #[doc(alias = "SLM")]
     pub fn with_secondary(self, probability: f64, secondary: Magnitude) -> Result<Magnitude> {
-        let probability = crate::error::probability("probability", probability)?;
+        let probability = crate::check::probability("probability", probability)?;
         let rule = "a magnitude without a secondary loss of its own (one level of secondary loss)";
         if matches!(self.repr, Repr::Composite(_)) {
             return Err(Error::invalid("primary", self.mean(), rule));
