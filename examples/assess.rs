@@ -222,17 +222,13 @@ fn run() -> Result<(), Stop> {
     }
 }
 
-/// The exit class of an error from the simulation: asking for too many or no trials is bad
-/// input; anything else (memory) is a failure while running.
+/// The exit class of an error from the simulation: input the user can fix (exit 2), or a
+/// failure while running (exit 1).
 fn run_error(e: Error) -> Stop {
-    match e {
-        // The scenario asks for too much, or for losses too large to add up in f64.
-        Error::NoTrials
-        | Error::TooManyTrials { .. }
-        | Error::TooMuchWork { .. }
-        | Error::NonFiniteLoss
-        | Error::NonFiniteFigure { .. } => Stop::Input(e.to_string()),
-        _ => Stop::Runtime(e.to_string()),
+    if e.is_input() {
+        Stop::Input(e.to_string())
+    } else {
+        Stop::Runtime(e.to_string())
     }
 }
 

@@ -233,7 +233,10 @@ pub enum Error {
     ReadScenario {
         /// The file, as given.
         file: String,
-        /// What went wrong.
+        /// The I/O error's kind (such as [`std::io::ErrorKind::NotFound`]); `None` when the
+        /// file was not opened because its extension names no format.
+        kind: Option<std::io::ErrorKind>,
+        /// What went wrong, as the operating system says it.
         reason: String,
     },
     /// A scenario is not valid JSON/TOML, or its keys and value types do not fit the format
@@ -305,6 +308,77 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Whether the cause is in what the caller gave: a parameter, an id, a scenario file or
+    /// text, or a run larger than the engine accepts. Fix the input and try again (a command
+    /// line tool exits with status 2, a web service answers 4xx). False for failures of the
+    /// machine, such as memory that cannot be reserved.
+    ///
+    /// ```
+    /// use csfquant::Frequency;
+    /// let e = Frequency::poisson(-1.0).unwrap_err();
+    /// assert!(e.is_input() && !e.is_limit());
+    /// ```
+    pub fn is_input(&self) -> bool {
+        !matches!(self, Error::OutOfMemory { .. })
+    }
+
+    /// Whether a limit of the engine refused the request, the input being otherwise valid:
+    /// too many trials, controls, transfers or thresholds, too much work, or not enough memory.
+    /// The engine's limits are in the crate documentation.
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            Error::TooManyTrials { .. }
+                | Error::TooMuchWork { .. }
+                | Error::TooManyControls { .. }
+                | Error::TooManyTransfers { .. }
+                | Error::TooManyThresholds { .. }
+                | Error::OutOfMemory { .. }
+        ) || self.source_error().is_some_and(Error::is_limit)
+    }
+
+    /// The scenario file named in the error, if it comes from one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Error::ReadScenario { file, .. }
+            | Error::ScenarioSyntax { file, .. }
+            | Error::InvalidScenario { file, .. }
+                if !file.is_empty() =>
+            {
+                Some(file)
+            }
+            _ => None,
+        }
+    }
+
+    /// Where in the scenario the offending value is, e.g. `risks[2].magnitude.lognormal.ci90`
+    /// (`Some("")` for the scenario's root), if the error comes from a scenario.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::ScenarioSyntax { path, .. } | Error::InvalidScenario { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The constructor's error behind a scenario error ([`Error::InvalidScenario`]): the value
+    /// and the rule it breaks, to match on.
+    pub fn source_error(&self) -> Option<&Error> {
+        match self {
+            Error::InvalidScenario { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// The kind of the I/O error for a scenario file that could not be read.
+    pub fn io_error_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            Error::ReadScenario { kind, .. } => *kind,
+            _ => None,
+        }
+    }
+}
+
 /// A number in a message: as written for everyday magnitudes, in scientific notation beyond
 /// them (`1e308` rather than 309 digits).
 struct Num(f64);
@@ -374,6 +448,40 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn predicates_sort_errors_for_callers() {
+        let oom = Error::OutOfMemory {
+            trials: 10,
+            bytes: 80,
+        };
+        assert!(!oom.is_input() && oom.is_limit());
+        let bad = Error::invalid("rate", -1.0, "a finite number >= 0");
+        assert!(bad.is_input() && !bad.is_limit());
+        let located = Error::InvalidScenario {
+            file: "a.toml".into(),
+            path: "controls".into(),
+            source: Box::new(Error::TooManyControls {
+                count: 300,
+                max: 256,
+            }),
+        };
+        assert!(located.is_input() && located.is_limit());
+        assert_eq!(located.file(), Some("a.toml"));
+        assert_eq!(located.path(), Some("controls"));
+        assert!(matches!(
+            located.source_error(),
+            Some(Error::TooManyControls { .. })
+        ));
+        let missing = Error::ReadScenario {
+            file: "x.toml".into(),
+            kind: Some(std::io::ErrorKind::NotFound),
+            reason: "No such file".into(),
+        };
+        assert_eq!(missing.io_error_kind(), Some(std::io::ErrorKind::NotFound));
+        assert_eq!(missing.path(), None);
+        assert_eq!(bad.file(), None);
+    }
 
     #[test]
     fn empty_range_names_both_bounds() {

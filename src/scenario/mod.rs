@@ -132,10 +132,12 @@ impl Scenario {
         let file = path.display().to_string();
         let format = Format::from_path(path).ok_or_else(|| Error::ReadScenario {
             file: file.clone(),
+            kind: None,
             reason: "unknown format (expected a .toml or .json file)".to_string(),
         })?;
         let text = std::fs::read_to_string(path).map_err(|e| Error::ReadScenario {
             file: file.clone(),
+            kind: Some(e.kind()),
             reason: e.to_string(),
         })?;
         Scenario::parse(&text, format, &file)
