@@ -146,6 +146,7 @@ mod engine;
 mod error;
 mod model;
 mod report;
+#[cfg(feature = "scenario")]
 mod scenario;
 
 pub use csf::{Category, CsfTag, Function, Subcategory};
@@ -160,9 +161,10 @@ pub use report::{
     FunctionShare, LossDistribution, LossSummary, QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss,
     SimulationReport, TAIL_MEAN_LEVELS, TailMean, ToleranceCheck, TolerancePoint, ToleranceReport,
 };
+#[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};
 
 // The README's Rust example is compiled and run as a doctest.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "scenario"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

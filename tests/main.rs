@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern (jiff's layout).
 #![allow(clippy::unwrap_used)]
 
+#[cfg(feature = "scenario")]
 mod assessment;
 mod common;
 mod compound;
@@ -11,4 +12,5 @@ mod frequency;
 mod magnitude;
 mod properties;
 mod reference;
+#[cfg(feature = "scenario")]
 mod scenario;

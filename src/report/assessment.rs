@@ -43,6 +43,7 @@ pub const CURVE_POINTS: usize = 50;
 ///
 /// # Example
 /// ```
+/// # #[cfg(feature = "scenario")] {
 /// use csfquant::{Format, Scenario, SimulationOptions};
 ///
 /// let toml = r#"
@@ -67,6 +68,7 @@ pub const CURVE_POINTS: usize = 50;
 /// assert_eq!(json["trials"], 20_000);
 /// assert_eq!(json["residual"]["quantiles"].as_array().unwrap().len(), 6);
 /// assert!(report.residual().expected_annual_loss <= report.inherent().expected_annual_loss);
+/// # }
 /// # Ok::<(), csfquant::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
