@@ -1,7 +1,5 @@
 //! The one error type of the crate.
 
-use crate::csf::{Category, Function};
-
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -115,12 +113,12 @@ pub enum Error {
     CategoryOutsideFunction {
         /// The control's id.
         control: String,
-        /// The category that was given.
-        category: Category,
-        /// The control's function.
-        function: Function,
-        /// The function the category belongs to.
-        actual: Function,
+        /// The id of the category that was given, e.g. `DE.CM`.
+        category: &'static str,
+        /// The name of the control's function, e.g. `Protect`.
+        function: &'static str,
+        /// The name of the function the category belongs to.
+        actual: &'static str,
     },
     /// The shorthand efficacy was given to a Govern or Identify control, which has no natural
     /// lever.
@@ -130,8 +128,8 @@ pub enum Error {
     NoNaturalLever {
         /// The control's id.
         control: String,
-        /// The control's function.
-        function: Function,
+        /// The name of the control's function, e.g. `Govern`.
+        function: &'static str,
     },
     /// One effect of a control was given twice (e.g. the shorthand efficacy of a Protect control
     /// and a frequency efficacy).

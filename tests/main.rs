@@ -9,6 +9,7 @@ mod controls;
 mod csf;
 mod determinism;
 mod frequency;
+mod layout;
 mod magnitude;
 mod properties;
 mod reference;

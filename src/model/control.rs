@@ -101,9 +101,9 @@ impl Control {
         if category.function() != self.function {
             return Err(Error::CategoryOutsideFunction {
                 control: self.id,
-                category,
-                function: self.function,
-                actual: category.function(),
+                category: category.id(),
+                function: self.function.name(),
+                actual: category.function().name(),
             });
         }
         self.category = Some(category);
@@ -151,7 +151,7 @@ impl Control {
             }
             Function::Govern | Function::Identify => Err(Error::NoNaturalLever {
                 control: self.id,
-                function: self.function,
+                function: self.function.name(),
             }),
         }
     }
