@@ -14,6 +14,33 @@
 //! and NPV over a [`Finance`] horizon, its effect on VaR and TVaR, each CSF function's Shapley
 //! share of the loss removed, and a check against a board's [`ToleranceCurve`].
 //!
+//! # The main job: a scenario file in, the report out
+//!
+//! A security lead writes the risks and controls in a scenario file (JSON or TOML; the format
+//! is [`scenario_format`]) and assesses it: the `assess` example does this on the command line
+//! (`cargo run --release --example assess -- my-company.toml`), an embedder in three lines:
+//!
+//! ```
+//! # #[cfg(feature = "scenario")] {
+//! use csfquant::Scenario;
+//!
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/default.toml");
+//! # let small = csfquant::SimulationOptions::new(2027).trials(5_000);
+//! let scenario = Scenario::from_path(path)?;
+//! # let scenario = scenario.with_options(small);
+//! let report = scenario.assess()?;
+//! let residual = report.residual();
+//! println!("expected annual loss {:.0}, 1 in 100 years {:.0}",
+//!          residual.expected_annual_loss, residual.quantiles[3].loss);
+//! # assert_eq!(residual.quantiles[3].p, 0.99);
+//! # }
+//! # Ok::<(), csfquant::Error>(())
+//! ```
+//!
+//! A mistake in the file is an [`Error`] naming the file, the path of the bad value
+//! (`risks[2].magnitude.lognormal.ci90`) and the rule it breaks; [`Error::is_input`] tells
+//! the caller's mistakes from the machine's failures.
+//!
 //! # Quick example
 //!
 //! ```
@@ -127,13 +154,46 @@
 //!
 //! - `parallel` (default): runs chunks on rayon's thread pool and sorts in parallel. Turning it
 //!   off changes speed only, never results.
+//! - `scenario` (default): scenario files ([`Scenario`], [`spec`]) in JSON and TOML, and the
+//!   JSON and CSV reports. An engine-only embedder turns it off (`default-features = false`)
+//!   and compiles none of toml, serde_json, serde_path_to_error and csv; the model, the engine
+//!   and the report types (serde `Serialize`) stay.
+//!
+//! # Architecture
+//!
+//! The folders of `src/` are the pipeline, and imports point one way, never back up
+//! (a test, `tests/layout.rs`, reads every file's `crate::` paths and holds this):
+//!
+//! ```text
+//! scenario/  the file format (spec.rs: serde types), reading it (with the path of every bad
+//!            value) into a validated model, writing a model back; Scenario::assess
+//!    |
+//! report/    what comes out: LossDistribution and its statistics, SimulationReport,
+//!    |       ControlAnalysis, the tolerance check, the Assessment (the JSON report)
+//!    |
+//! engine/    SimulationOptions, seeding, the chunked parallel run, the control arms on common
+//!    |       random numbers, Shapley weights, order statistics; returns plain numbers
+//!    |
+//! model/     Model, Risk, Control, Efficacy, Transfer, Finance, ToleranceCurve, Gordon-Loeb;
+//!    |       frequency/ and magnitude/: the distributions. Validated values; no I/O
+//!    |
+//! csf/       NIST CSF 2.0 functions, categories, subcategories; the CSF 1.1 mapping (data.rs)
+//!    |
+//! check.rs, error.rs   the validation helpers; the one Error type
+//! ```
+//!
+//! A folder may import itself and the folders below it. `Model::simulate` and
+//! `Model::analyze` return report types, so they are implemented in `report/` (the engine
+//! returns sorted losses and streamed sums, which the report wraps). lib.rs re-exports every
+//! public type flat (`csfquant::Risk`), as the csv crate does.
 //!
 //! # Limitations
 //!
-//! Scenario files and budget optimisation are not in this release yet (the Gordon–Loeb optimum,
-//! [`BreachFunction`], is). Dependence between risks (common shocks, copulas) is not modelled:
-//! risks are independent. Controls act independently of one another (FAIR-CAM's AND logic of
-//! detection and its variance-management controls are left to the analyst's efficacy inputs).
+//! Budget optimisation over candidate controls is not in this release yet (the Gordon–Loeb
+//! optimum, [`BreachFunction`], is). Dependence between risks (common shocks, frailty) is not
+//! modelled: risks are independent. Controls act independently of one another and always work
+//! (coverage, reliability and FAIR-CAM's variance-management controls are left to the
+//! analyst's efficacy inputs).
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
@@ -163,6 +223,17 @@ pub use report::{
 };
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};
+
+/// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the
+/// repository, shown here as written). Sections of features not in this release yet (candidates
+/// and budgets, reliability and shared responsibility, dependence, charts) describe what is
+/// coming; a scenario that uses their keys is refused as having unknown keys.
+#[cfg(feature = "scenario")]
+pub mod scenario_format {
+    // Markdown written for people: `E[N_r]` is a formula, not a link.
+    #![allow(rustdoc::broken_intra_doc_links)]
+    #![doc = include_str!("../docs/SCENARIO.md")]
+}
 
 // The README's Rust example is compiled and run as a doctest.
 #[cfg(all(doctest, feature = "scenario"))]
