@@ -251,30 +251,52 @@ pub(crate) fn allocate_losses(
     Ok(losses)
 }
 
+/// How far the analytic mean may lie above the simulated one before the sums centred on it are
+/// no longer trusted: centring on a shift s costs about `eps * s` of absolute precision per
+/// year, harmless while s is within a few orders of the mean, ruinous when an astronomically
+/// heavy tail puts the analytic mean at 1e30 and the simulated years near 1e16.
+const MAX_SHIFT_RATIO: f64 = 1e3;
+
 /// Each risk's expected annual loss, standard error and SD from its streamed sums.
 pub(crate) fn risk_estimates(plan: &Plan, totals: &[RiskSums], trials: usize) -> Vec<RiskEstimate> {
     let n = trials as f64;
+    let sample_variance = |sum: f64, sum_sq: f64| {
+        if trials > 1 {
+            ((sum_sq - sum * sum / n) / (n - 1.0)).max(0.0)
+        } else {
+            0.0
+        }
+    };
     totals
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let (mean, var) = match plan.own_count_shift[i] {
+            let (mean, var, sum_sq) = match plan.own_count_shift[i] {
                 // Compound Poisson (or never an event): Var[L] = rate E[X^2], and Σ x^2 / n over
                 // the simulated events is an unbiased estimate of it.
-                None => (s.sum / n, s.sum_sq / n),
-                // Sums of deviations from the analytic mean: stable whatever the spread.
-                Some(shift) => {
-                    let var = if trials > 1 {
-                        ((s.sum_sq - s.sum * s.sum / n) / (n - 1.0)).max(0.0)
-                    } else {
-                        0.0
-                    };
-                    (shift + s.sum / n, var)
+                None => (s.sum / n, s.sum_sq / n, s.sum_sq),
+                // A risk that never lost anything: exactly 0, not the rounding of shift - shift.
+                Some(_) if s.year_sum == 0.0 => (0.0, 0.0, 0.0),
+                // Sums of deviations from the analytic mean: stable whatever the spread, while
+                // that mean is near the simulated one.
+                Some(shift) if shift.is_finite() && shift <= MAX_SHIFT_RATIO * (s.year_sum / n) => {
+                    (
+                        (shift + s.sum / n).max(0.0),
+                        sample_variance(s.sum, s.sum_sq),
+                        s.sum_sq,
+                    )
                 }
+                // Otherwise the plain sums of the annual losses, which depend on no analytic
+                // figure (and whose spread dwarfs any cancellation here).
+                Some(_) => (
+                    s.year_sum / n,
+                    sample_variance(s.year_sum, s.year_sum_sq),
+                    s.year_sum_sq,
+                ),
             };
             // Squares overflow before sums do (a loss above 1e154): report an infinite spread
             // rather than the NaN of inf - inf.
-            let var = if s.sum_sq.is_finite() {
+            let var = if sum_sq.is_finite() {
                 var
             } else {
                 f64::INFINITY
@@ -380,17 +402,22 @@ where
 
 /// Streamed sums of one risk's losses: for a pooled Poisson risk, the sums of its event losses
 /// and of their squares; for the others, the sums of its annual losses' deviations from their
-/// analytic mean (`OwnCount::shift`) and of their squares.
+/// analytic mean (`OwnCount::shift`) and of their squares, and the plain sums of its annual
+/// losses and their squares (for when the analytic mean is far from the simulated one).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct RiskSums {
     sum: f64,
     sum_sq: f64,
+    year_sum: f64,
+    year_sum_sq: f64,
 }
 
 impl RiskSums {
     fn add(&mut self, other: &RiskSums) {
         self.sum += other.sum;
         self.sum_sq += other.sum_sq;
+        self.year_sum += other.year_sum;
+        self.year_sum_sq += other.year_sum_sq;
     }
 }
 
@@ -517,6 +544,8 @@ impl Plan {
                 let s = &mut sums[own.risk];
                 s.sum += deviation;
                 s.sum_sq += deviation * deviation;
+                s.year_sum += year;
+                s.year_sum_sq += year * year;
             }
             *loss_out = total;
             loss_sum += total;
