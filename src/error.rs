@@ -296,6 +296,9 @@ pub enum Error {
         /// What the format lacks.
         reason: &'static str,
     },
+    /// The run's [`Monitor`](crate::Monitor) asked it to stop.
+    #[error("the run was cancelled by its monitor")]
+    Cancelled,
     /// More exceedance thresholds than a report accepts.
     #[error("too many thresholds: {count} (expected at most {max})")]
     TooManyThresholds {
@@ -310,7 +313,7 @@ impl Error {
     /// Whether the cause is in what the caller gave: a parameter, an id, a scenario file or
     /// text, or a run larger than the engine accepts. Fix the input and try again (a command
     /// line tool exits with status 2, a web service answers 4xx). False for failures of the
-    /// machine, such as memory that cannot be reserved.
+    /// machine, such as memory that cannot be reserved, and for a cancelled run.
     ///
     /// ```
     /// use csfquant::Frequency;
@@ -318,7 +321,7 @@ impl Error {
     /// assert!(e.is_input() && !e.is_limit());
     /// ```
     pub fn is_input(&self) -> bool {
-        !matches!(self, Error::OutOfMemory { .. })
+        !matches!(self, Error::OutOfMemory { .. } | Error::Cancelled)
     }
 
     /// Whether a limit of the engine refused the request, the input being otherwise valid:

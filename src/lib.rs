@@ -210,7 +210,9 @@ mod report;
 mod scenario;
 
 pub use csf::{Category, CsfTag, Function, Subcategory};
-pub use engine::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};
+pub use engine::{
+    CANCEL_CHECK_YEARS, CHUNK_TRIALS, MAX_EXPECTED_DRAWS, Monitor, SimulationOptions,
+};
 pub use error::{Error, Result};
 pub use model::{
     BreachFunction, Control, Cost, Efficacy, Finance, Frequency, GordonLoebOptimum, Magnitude,

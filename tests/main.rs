@@ -11,6 +11,7 @@ mod determinism;
 mod frequency;
 mod layout;
 mod magnitude;
+mod monitor;
 mod properties;
 mod reference;
 #[cfg(feature = "scenario")]

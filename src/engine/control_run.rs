@@ -2,6 +2,7 @@
 
 use crate::csf::Function;
 use crate::engine::arms::{ArmChunk, Arms, ControlPlan};
+use crate::engine::monitor::Monitor;
 use crate::engine::simulate::{
     self, CHUNK_TRIALS, Plan, RiskEstimate, RiskSums, SimulationOptions, sort_losses,
 };
@@ -40,6 +41,7 @@ pub(crate) fn run(
     risks: &[Risk],
     controls: &[Control],
     options: SimulationOptions,
+    monitor: &dyn Monitor,
 ) -> Result<ControlRun> {
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
@@ -79,20 +81,22 @@ pub(crate) fn run(
         })?);
     }
 
-    let bytes_per_chunk = n_risks * 24 + n_controls * CHUNK_TRIALS * 16;
+    let bytes_per_chunk =
+        n_risks * (std::mem::size_of::<RiskSums>() + 8) + n_controls * CHUNK_TRIALS * 16;
     let seed = options.seed();
     simulate::run_batches(
         &mut inherent,
         &mut residual,
         options.is_parallel(),
         bytes_per_chunk,
-        |chunk, inherent, residual| {
+        monitor,
+        |chunk, inherent, residual, watch| {
             let mut arms = Arms::new(
                 &arms_plan,
                 |stream| simulate::stream_rng(seed, chunk, stream),
                 residual,
             );
-            let base = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms);
+            let base = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
             (base, arms.finish())
         },
         |_, (base, arms): (_, ArmChunk), _, residual| {

@@ -5,8 +5,10 @@
 
 pub(crate) mod arms;
 pub(crate) mod control_run;
+pub(crate) mod monitor;
 pub(crate) mod shapley;
 pub(crate) mod simulate;
 pub(crate) mod stats;
 
+pub use monitor::{CANCEL_CHECK_YEARS, Monitor};
 pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};

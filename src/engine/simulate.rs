@@ -18,6 +18,7 @@ use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
+use crate::engine::monitor::{CANCEL_CHECK_YEARS, Monitor, Watch};
 use crate::error::{Error, Result};
 use crate::model::magnitude::Magnitude;
 use crate::model::risk::Risk;
@@ -195,13 +196,17 @@ pub(crate) struct RiskEstimate {
 }
 
 /// Simulates `options.trial_count()` years of the portfolio `risks`.
-pub(crate) fn simulate(risks: &[Risk], options: SimulationOptions) -> Result<Run> {
+pub(crate) fn simulate(
+    risks: &[Risk],
+    options: SimulationOptions,
+    monitor: &dyn Monitor,
+) -> Result<Run> {
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
     check_work(plan.expected_draws_per_year, trials)?;
     let mut losses = allocate_losses(trials, options, 1)?;
 
-    let totals = run_chunks(&plan, options, &mut losses)?;
+    let totals = run_chunks(&plan, options, &mut losses, monitor)?;
     sort_losses(&mut losses);
     Ok(Run {
         sorted_losses: losses,
@@ -315,6 +320,7 @@ fn run_chunks(
     plan: &Plan,
     options: SimulationOptions,
     losses: &mut [f64],
+    monitor: &dyn Monitor,
 ) -> Result<Vec<RiskSums>> {
     let n_risks = plan.magnitudes.len();
     let mut totals = vec![RiskSums::default(); n_risks];
@@ -323,31 +329,36 @@ fn run_chunks(
         &mut [],
         options.parallel,
         n_risks * std::mem::size_of::<RiskSums>(),
-        |chunk, out, _| plan.run_chunk(chunk_rng(options.seed, chunk), out, &mut ()),
+        monitor,
+        |chunk, out, _, watch| plan.run_chunk(chunk_rng(options.seed, chunk), out, &mut (), watch),
         |_, result, _, _| plan.fold(&mut totals, &result),
     )?;
     Ok(totals)
 }
 
-/// Runs every chunk of a run with `work(chunk index, inherent losses, residual losses)` and
-/// folds the results in chunk order with `fold(chunk index, result, inherent, residual)`.
+/// Runs every chunk of a run with `work(chunk index, inherent losses, residual losses, watch)`
+/// and folds the results in chunk order with `fold(chunk index, result, inherent, residual)`.
 ///
 /// `residual` is empty or as long as `inherent`. Chunks run in batches whose size depends only
 /// on `bytes_per_chunk` (the memory a chunk's result holds until it is folded), so memory stays
-/// bounded whatever the trial count, and results never depend on the batch size.
+/// bounded whatever the trial count, and results never depend on the batch size. `monitor` is
+/// told of each finished chunk; if it stops the run, nothing of the stopped batch is folded and
+/// the run ends with [`Error::Cancelled`].
 pub(crate) fn run_batches<T, W, F>(
     inherent: &mut [f64],
     residual: &mut [f64],
     parallel: bool,
     bytes_per_chunk: usize,
+    monitor: &dyn Monitor,
     work: W,
     mut fold: F,
 ) -> Result<()>
 where
     T: Send,
-    W: Fn(u64, &mut [f64], &mut [f64]) -> T + Send + Sync,
+    W: Fn(u64, &mut [f64], &mut [f64], &Watch<'_>) -> T + Send + Sync,
     F: FnMut(u64, T, &[f64], &[f64]) -> Result<()>,
 {
+    let watch = Watch::new(monitor, inherent.len() as u64);
     let batch_chunks = (FOLD_BYTES / bytes_per_chunk.max(1)).clamp(8, 256);
     let batch_trials = CHUNK_TRIALS * batch_chunks;
     let mut residual_batches = residual.chunks_mut(batch_trials);
@@ -355,8 +366,13 @@ where
         let residual_batch = residual_batches.next().unwrap_or_default();
         let first = (b * batch_chunks) as u64;
         let results = map_chunks(inherent_batch, residual_batch, parallel, |k, i, r| {
-            work(first + k as u64, i, r)
+            let result = work(first + k as u64, i, r, &watch);
+            watch.finished(i.len());
+            result
         });
+        if watch.was_stopped() {
+            return Err(Error::Cancelled);
+        }
         let mut residual_chunks = residual_batch.chunks(CHUNK_TRIALS);
         for ((k, result), inherent_chunk) in results
             .into_iter()
@@ -506,10 +522,15 @@ impl Plan {
         mut rng: Xoshiro256PlusPlus,
         out: &mut [f64],
         sink: &mut S,
+        watch: &Watch<'_>,
     ) -> ChunkResult {
         let mut sums = vec![RiskSums::default(); self.magnitudes.len()];
         let mut loss_sum = 0.0;
         for (slot, loss_out) in out.iter_mut().enumerate() {
+            // Cut short, the chunk's figures are never used: the run ends in `Cancelled`.
+            if slot % CANCEL_CHECK_YEARS == 0 && watch.should_stop() {
+                break;
+            }
             sink.start_year();
             let mut total = 0.0;
             if let Some(pooled) = &self.pooled {

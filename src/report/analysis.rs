@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::csf::{Category, Function};
 use crate::engine::control_run::{self, ControlRun, TAIL_P};
+use crate::engine::monitor::{Monitor, Unwatched};
 use crate::engine::simulate::SimulationOptions;
 use crate::error::Result;
 use crate::model::Model;
@@ -298,7 +299,22 @@ impl Model {
     /// a year) plus, per control, the worst 2% of the years without it (for its tail figures,
     /// about 0.16 bytes a year per control), all reserved before the run starts.
     pub fn analyze(&self, options: SimulationOptions, finance: Finance) -> Result<ControlAnalysis> {
-        let run = control_run::run(self.risks(), self.controls(), options)?;
+        self.analyze_with(options, finance, &Unwatched)
+    }
+
+    /// [`analyze`](Self::analyze), telling `monitor` of the progress and stopping when it says
+    /// so (see [`Monitor`](crate::Monitor)).
+    ///
+    /// # Errors
+    /// As [`analyze`](Self::analyze); [`Error::Cancelled`](crate::Error::Cancelled) if the
+    /// monitor stopped the run.
+    pub fn analyze_with(
+        &self,
+        options: SimulationOptions,
+        finance: Finance,
+        monitor: &dyn Monitor,
+    ) -> Result<ControlAnalysis> {
+        let run = control_run::run(self.risks(), self.controls(), options, monitor)?;
         ControlAnalysis::new(run, self, finance, options.seed())
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::engine::monitor::{Monitor, Unwatched};
 use crate::engine::simulate::{self, RiskEstimate, SimulationOptions, sort_losses};
 use crate::engine::stats;
 use crate::error::{Error, Result};
@@ -355,7 +356,20 @@ impl Model {
     /// [`MAX_EXPECTED_DRAWS`](crate::MAX_EXPECTED_DRAWS) random draws; [`Error::OutOfMemory`] if the
     /// loss vector cannot be allocated; [`Error::NonFiniteLoss`] if an annual loss overflows f64.
     pub fn simulate(&self, options: SimulationOptions) -> Result<SimulationReport> {
-        let run = simulate::simulate(self.risks(), options)?;
+        self.simulate_with(options, &Unwatched)
+    }
+
+    /// [`simulate`](Self::simulate), telling `monitor` of the progress and stopping when it
+    /// says so (see [`Monitor`]).
+    ///
+    /// # Errors
+    /// As [`simulate`](Self::simulate); [`Error::Cancelled`] if the monitor stopped the run.
+    pub fn simulate_with(
+        &self,
+        options: SimulationOptions,
+        monitor: &dyn Monitor,
+    ) -> Result<SimulationReport> {
+        let run = simulate::simulate(self.risks(), options, monitor)?;
         Ok(SimulationReport {
             seed: options.seed(),
             portfolio: LossDistribution::from_sorted(run.sorted_losses),
