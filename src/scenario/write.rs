@@ -10,7 +10,7 @@ use crate::model::control::Control;
 use crate::model::efficacy::Efficacy;
 use crate::model::efficacy::Repr as EfficacyRepr;
 use crate::model::frequency::Frequency;
-use crate::model::frequency::Repr as FrequencyRepr;
+use crate::model::frequency::{Law, Repr as FrequencyRepr};
 use crate::model::magnitude::Magnitude;
 use crate::model::magnitude::{Bounded, Repr as MagnitudeRepr};
 use crate::model::risk::Risk;
@@ -215,27 +215,36 @@ fn magnitude_spec(m: &Magnitude) -> Option<MagnitudeSpec> {
 /// This frequency in the scenario format, for the kinds the format names directly; `None`
 /// for a binomial or a thinned frequency, which the format writes as FAIR factors.
 fn frequency_spec(f: &Frequency) -> Option<FrequencySpec> {
-    Some(match *f.repr() {
-        FrequencyRepr::Never => FrequencySpec::Poisson(PoissonSpec {
+    let FrequencyRepr::Law(law) = *f.repr() else {
+        return None;
+    };
+    Some(match law {
+        Law::Never => FrequencySpec::Poisson(PoissonSpec {
             rate: Some(0.0),
             ci90: None,
         }),
-        FrequencyRepr::Fixed(count) => FrequencySpec::Fixed(FixedCountSpec { count }),
-        FrequencyRepr::Bernoulli { probability } => {
-            FrequencySpec::Bernoulli(BernoulliSpec { probability })
-        }
-        FrequencyRepr::Poisson { rate, .. } => FrequencySpec::Poisson(PoissonSpec {
-            rate: Some(rate),
+        Law::Fixed(fixed) => FrequencySpec::Fixed(FixedCountSpec {
+            count: fixed.count(),
+        }),
+        Law::Bernoulli(bernoulli) => FrequencySpec::Bernoulli(BernoulliSpec {
+            probability: bernoulli.probability(),
+        }),
+        Law::Poisson(poisson) => FrequencySpec::Poisson(PoissonSpec {
+            rate: Some(poisson.rate()),
             ci90: None,
         }),
-        FrequencyRepr::PoissonLognormal { mu, sigma } => FrequencySpec::Poisson(PoissonSpec {
-            rate: None,
-            ci90: Some([(mu - Z95 * sigma).exp(), (mu + Z95 * sigma).exp()]),
-        }),
-        FrequencyRepr::NegativeBinomial { mean, variance, .. } => {
-            FrequencySpec::NegativeBinomial(NegativeBinomialSpec { mean, variance })
+        Law::PoissonLognormal(rate) => {
+            let (mu, sigma) = (rate.mu(), rate.sigma());
+            FrequencySpec::Poisson(PoissonSpec {
+                rate: None,
+                ci90: Some([(mu - Z95 * sigma).exp(), (mu + Z95 * sigma).exp()]),
+            })
         }
-        FrequencyRepr::Binomial { .. } | FrequencyRepr::Thinned { .. } => return None,
+        Law::NegativeBinomial(nb) => FrequencySpec::NegativeBinomial(NegativeBinomialSpec {
+            mean: nb.mean(),
+            variance: nb.variance(),
+        }),
+        Law::Binomial(_) => return None,
     })
 }
 
