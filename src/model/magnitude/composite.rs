@@ -220,3 +220,43 @@ fn expect_over(m: &Magnitude, g: impl Fn(f64) -> f64, end: f64, g_end: f64, extr
     }
     total
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn two_fixed_parts_make_a_two_point_law() {
+        // 1 + B·2, B ~ Bernoulli(1/4): 1 with probability 3/4, 3 with 1/4 (all exact in binary).
+        let two_point = || {
+            Magnitude::fixed(1.0)
+                .unwrap()
+                .with_secondary(0.25, Magnitude::fixed(2.0).unwrap())
+                .unwrap()
+        };
+        let m = two_point();
+        assert_eq!(
+            (m.mean(), m.second_moment(), m.variance()),
+            (1.5, 3.0, 0.75)
+        );
+        assert_eq!(
+            [m.cdf(0.5), m.cdf(1.0), m.cdf(2.9), m.cdf(3.0)],
+            [0.0, 0.75, 0.75, 1.0]
+        );
+        // Capped at 2 (above the smallest loss, 1): 1 with 3/4, 2 with 1/4.
+        let c = m.with_cap(2.0).unwrap();
+        assert_eq!(
+            (c.mean(), c.second_moment(), c.variance()),
+            (1.25, 1.75, 0.1875)
+        );
+        assert!(two_point().with_cap(1.0).is_err());
+        // One level of secondary loss only.
+        let e = Magnitude::fixed(1.0)
+            .unwrap()
+            .with_secondary(0.5, two_point())
+            .unwrap_err();
+        assert!(e.to_string().starts_with("invalid secondary: 1.5 "), "{e}");
+    }
+}
