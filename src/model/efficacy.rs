@@ -2,11 +2,10 @@
 
 use rand::Rng;
 use rand::distr::Distribution;
-use statrs::function::beta::ln_beta;
 
 use crate::check;
 use crate::error::Result;
-use crate::model::magnitude::{Bounded, Magnitude, tanh_sinh};
+use crate::model::magnitude::{Bounded, Magnitude};
 
 /// The fraction of events a control prevents, or of each event's loss it removes: a number in
 /// `[0, 1]`, fixed or uncertain.
@@ -32,18 +31,14 @@ use crate::model::magnitude::{Bounded, Magnitude, tanh_sinh};
 pub struct Efficacy(Repr);
 
 /// `Copy`, so that a [`Frequency`](crate::Frequency) can hold one. An uncertain kind keeps the
-/// sampler of the [`Magnitude`] of the same parameters (it draws exactly as that magnitude: the
-/// value-stability pins of the controls depend on it), the magnitude's analytic mean and second
-/// moment, and its own parameters as given.
+/// distribution of the [`Magnitude`] of the same parameters (it draws exactly as that magnitude:
+/// the value-stability pins of the controls depend on it; it also keeps the parameters as given)
+/// and the magnitude's analytic mean and second moment.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Repr {
     Fixed(f64),
     Uncertain {
         sampler: Bounded,
-        /// `mode` (PERT and triangular; `min` for a uniform) and `max` as given, for writing
-        /// the efficacy back.
-        mode: f64,
-        max: f64,
         mean: f64,
         second: f64,
     },
@@ -75,7 +70,7 @@ impl Efficacy {
     /// `min <= mode <= max`.
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
-        Ok(uncertain(Magnitude::pert(min, mode, max)?, mode, max))
+        Ok(uncertain(Magnitude::pert(min, mode, max)?))
     }
 
     /// A uniform efficacy on `[min, max]`.
@@ -84,7 +79,7 @@ impl Efficacy {
     /// As [`Efficacy::pert`], without the mode.
     pub fn uniform(min: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
-        Ok(uncertain(Magnitude::uniform(min, max)?, min, max))
+        Ok(uncertain(Magnitude::uniform(min, max)?))
     }
 
     /// A triangular efficacy on `[min, max]` with most likely value `mode`.
@@ -93,7 +88,7 @@ impl Efficacy {
     /// As [`Efficacy::pert`].
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Efficacy> {
         bounds(min, max)?;
-        Ok(uncertain(Magnitude::triangular(min, mode, max)?, mode, max))
+        Ok(uncertain(Magnitude::triangular(min, mode, max)?))
     }
 
     /// The mean efficacy.
@@ -124,16 +119,7 @@ impl Efficacy {
     pub(crate) fn variance(&self) -> f64 {
         match self.0 {
             Repr::Fixed(_) => 0.0,
-            Repr::Uncertain { sampler, .. } => match sampler {
-                Bounded::Pert {
-                    width, alpha, beta, ..
-                } => {
-                    let s = alpha + beta;
-                    width * width * alpha * beta / (s * s * (s + 1.0))
-                }
-                Bounded::Uniform { width, .. } => width * width / 12.0,
-                Bounded::Triangular { width, p, q, .. } => width * width * (1.0 - p * q) / 18.0,
-            },
+            Repr::Uncertain { sampler, .. } => sampler.variance(),
         }
     }
 
@@ -145,50 +131,12 @@ impl Efficacy {
     /// densities are bounded (shapes >= 1) and smooth inside each piece, with algebraic behaviour
     /// only at the piece ends, which tanh-sinh absorbs: the rule converges double-exponentially
     /// and stops when two successive levels agree to 1e-9 of `∫|g f|` (error about the square of that) (see
-    /// [`tanh_sinh`]). The tests compare it with composite Simpson and with Monte Carlo.
+    /// [`tanh_sinh`](crate::model::magnitude::quadrature::tanh_sinh)). The tests compare it with
+    /// composite Simpson and with Monte Carlo.
     pub(crate) fn expectation(&self, g: impl Fn(f64) -> f64) -> f64 {
-        let (sampler, mode) = match self.0 {
-            Repr::Fixed(v) => return g(v),
-            Repr::Uncertain { sampler, mode, .. } => (sampler, mode),
-        };
-        match sampler {
-            Bounded::Uniform { min, width } => tanh_sinh(&g, min, min + width) / width,
-            Bounded::Triangular {
-                min, max, width, ..
-            } => {
-                // f(v) = 2(v − min)/(width (mode − min)) below the mode, 2(max − v)/(width
-                // (max − mode)) above.
-                let mut total = 0.0;
-                if mode > min {
-                    let k = 2.0 / (width * (mode - min));
-                    total += tanh_sinh(|v| g(v) * k * (v - min), min, mode);
-                }
-                if max > mode {
-                    let k = 2.0 / (width * (max - mode));
-                    total += tanh_sinh(|v| g(v) * k * (max - v), mode, max);
-                }
-                total
-            }
-            Bounded::Pert {
-                min,
-                width,
-                alpha,
-                beta,
-                ..
-            } => {
-                // Beta(α, β) density on the unit scale, normalised by B(α, β) (statrs' ln_beta).
-                let ln_norm = ln_beta(alpha, beta) + width.ln();
-                let density = |v: f64| {
-                    let (u, w) = ((v - min) / width, (min + width - v) / width);
-                    if u <= 0.0 || w <= 0.0 {
-                        // Only reached at an end: the density there is 0 (shape > 1) or finite
-                        // (shape 1); the tanh-sinh weight of such a node is below 1e-20.
-                        return 0.0;
-                    }
-                    ((alpha - 1.0) * u.ln() + (beta - 1.0) * w.ln() - ln_norm).exp()
-                };
-                tanh_sinh(|v| g(v) * density(v), min, min + width)
-            }
+        match self.0 {
+            Repr::Fixed(v) => g(v),
+            Repr::Uncertain { sampler, .. } => sampler.expectation(g),
         }
     }
 }
@@ -205,7 +153,7 @@ impl Distribution<f64> for Efficacy {
 }
 
 /// An uncertain efficacy from the magnitude of the same parameters (which validated them).
-fn uncertain(m: Magnitude, mode: f64, max: f64) -> Efficacy {
+fn uncertain(m: Magnitude) -> Efficacy {
     // The constructors build uncapped PERT, uniform and triangular magnitudes, whose sampler
     // `bounded` always returns; the fallback (a fixed mean) is never reached.
     let Some(sampler) = m.bounded() else {
@@ -213,8 +161,6 @@ fn uncertain(m: Magnitude, mode: f64, max: f64) -> Efficacy {
     };
     Efficacy(Repr::Uncertain {
         sampler,
-        mode: mode + 0.0,
-        max,
         mean: m.mean(),
         second: m.second_moment(),
     })

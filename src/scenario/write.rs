@@ -167,45 +167,46 @@ fn control(control: &Control) -> ControlSpec {
 fn magnitude_spec(m: &Magnitude) -> Option<MagnitudeSpec> {
     let cap = m.cap();
     Some(match m.repr() {
-        MagnitudeRepr::Lognormal { mu, sigma } => MagnitudeSpec::Lognormal(LognormalSpec {
+        MagnitudeRepr::Lognormal(d) => MagnitudeSpec::Lognormal(LognormalSpec {
             ci90: None,
-            mu: Some(*mu),
-            sigma: Some(*sigma),
+            mu: Some(d.mu()),
+            sigma: Some(d.sigma()),
             cap,
         }),
-        MagnitudeRepr::Pert { min, given, .. } => MagnitudeSpec::Pert(PertSpec {
-            min: *min,
-            mode: given.mode,
-            max: given.max,
-            lambda: (given.lambda != 4.0).then_some(given.lambda),
+        MagnitudeRepr::Pert(d) => MagnitudeSpec::Pert(PertSpec {
+            min: d.min(),
+            mode: d.mode(),
+            max: d.max(),
+            lambda: (d.lambda() != 4.0).then_some(d.lambda()),
             cap,
         }),
-        MagnitudeRepr::Triangular { min, mode, max, .. } => {
-            MagnitudeSpec::Triangular(TriangularSpec {
-                min: *min,
-                mode: *mode,
-                max: *max,
-                cap,
-            })
-        }
-        MagnitudeRepr::Uniform { min, max, .. } => MagnitudeSpec::Uniform(UniformSpec {
-            min: *min,
-            max: *max,
+        MagnitudeRepr::Triangular(d) => MagnitudeSpec::Triangular(TriangularSpec {
+            min: d.min(),
+            mode: d.mode(),
+            max: d.max(),
             cap,
         }),
-        MagnitudeRepr::Gamma { shape, scale, .. } => MagnitudeSpec::Gamma(GammaSpec {
-            shape: *shape,
-            scale: *scale,
+        MagnitudeRepr::Uniform(d) => MagnitudeSpec::Uniform(UniformSpec {
+            min: d.min(),
+            max: d.max(),
             cap,
         }),
-        MagnitudeRepr::Pareto { scale, shape, .. } => MagnitudeSpec::Pareto(ParetoSpec {
-            scale: *scale,
-            shape: *shape,
+        MagnitudeRepr::Gamma(d) => MagnitudeSpec::Gamma(GammaSpec {
+            shape: d.shape(),
+            scale: d.scale(),
             cap,
         }),
-        MagnitudeRepr::Fixed(value) => MagnitudeSpec::Fixed(FixedLossSpec { value: *value, cap }),
-        MagnitudeRepr::Empirical { sorted, .. } => MagnitudeSpec::Empirical(EmpiricalSpec {
-            losses: sorted.to_vec(),
+        MagnitudeRepr::Pareto(d) => MagnitudeSpec::Pareto(ParetoSpec {
+            scale: d.scale(),
+            shape: d.shape(),
+            cap,
+        }),
+        MagnitudeRepr::Fixed(d) => MagnitudeSpec::Fixed(FixedLossSpec {
+            value: d.value(),
+            cap,
+        }),
+        MagnitudeRepr::Empirical(d) => MagnitudeSpec::Empirical(EmpiricalSpec {
+            losses: d.sorted().to_vec(),
             cap,
         }),
         MagnitudeRepr::Composite(_) => return None,
@@ -252,16 +253,21 @@ fn frequency_spec(f: &Frequency) -> Option<FrequencySpec> {
 fn fraction_spec(e: &Efficacy) -> FractionSpec {
     match *e.repr() {
         EfficacyRepr::Fixed(v) => FractionSpec::Fixed(v),
-        EfficacyRepr::Uncertain {
-            sampler, mode, max, ..
-        } => FractionSpec::Uncertain(match sampler {
-            Bounded::Pert { min, .. } => {
-                UncertainFractionSpec::Pert(RangeWithModeSpec { min, mode, max })
-            }
-            Bounded::Uniform { min, .. } => UncertainFractionSpec::Uniform(RangeSpec { min, max }),
-            Bounded::Triangular { min, .. } => {
-                UncertainFractionSpec::Triangular(RangeWithModeSpec { min, mode, max })
-            }
+        EfficacyRepr::Uncertain { sampler, .. } => FractionSpec::Uncertain(match sampler {
+            Bounded::Pert(d) => UncertainFractionSpec::Pert(RangeWithModeSpec {
+                min: d.min(),
+                mode: d.mode(),
+                max: d.max(),
+            }),
+            Bounded::Uniform(d) => UncertainFractionSpec::Uniform(RangeSpec {
+                min: d.min(),
+                max: d.max(),
+            }),
+            Bounded::Triangular(d) => UncertainFractionSpec::Triangular(RangeWithModeSpec {
+                min: d.min(),
+                mode: d.mode(),
+                max: d.max(),
+            }),
         }),
     }
 }
