@@ -50,9 +50,6 @@ impl Efficacy {
         &self.0
     }
 
-    /// Efficacy 1: everything (thinning by it keeps every event).
-    pub(crate) const ONE: Efficacy = Efficacy(Repr::Fixed(1.0));
-
     /// A known efficacy.
     ///
     /// # Errors

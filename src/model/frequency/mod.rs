@@ -605,10 +605,6 @@ impl Law {
     }
 }
 
-// `Efficacy::ONE` lost its last user here (the old fallbacks of the closed forms); efficacy.rs
-// belongs to another change, so keep it warning-free until its owner drops the constant.
-const _: Efficacy = Efficacy::ONE;
-
 const MAX_RATE_RULE: &str = "at most 1e6 events a year (Frequency::MAX_RATE)";
 
 /// Refuses means above [`Frequency::MAX_RATE`]; NaN was already refused by the caller.
