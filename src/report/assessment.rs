@@ -31,7 +31,7 @@ pub const LEC_GRID_POINTS: usize = 12;
 /// | `format_version` | 1 (extension) |
 /// | `scenario`, `currency`, `trials`, `seed` | the scenario's name and currency, the simulation's trial count and seed |
 /// | `finance` | `{horizon_years, discount_rate}` (extension) |
-/// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`]: the keys of SCENARIO.md, and as extensions `expected_annual_loss_ci95` (EAL ± 1.96 SE, `[low, high]`), `quantiles[].ci95_full_coverage`, and `lec_grid` (the short loss exceedance table of the text report: up to [`LEC_GRID_POINTS`] round losses 1, 2, 5 × 10^k, the same losses in both) |
+/// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`]: the keys of SCENARIO.md, and as extensions `expected_annual_loss_ci95` (EAL ± 1.96 SE as `[low, high]`, the low end at least 0), `quantiles[].ci95_full_coverage`, and `lec_grid` (the short loss exceedance table of the text report: up to [`LEC_GRID_POINTS`] round losses 1, 2, 5 × 10^k, the same losses in both) |
 /// | `exceedance[]`, `curve[]`, `lec_grid[]` | points `loss`, `probability`, and as an extension `years`: the number of simulated years above the loss. Fewer than [`LOW_COUNT_YEARS`](crate::LOW_COUNT_YEARS) (20), and more than 0, is a low count ([`ExceedancePoint::is_low_count`]): the text says "from N simulated years" |
 /// | `total_reduction` | inherent EAL − residual EAL (extension) |
 /// | `risks` | one [`RiskEffect`] per risk, in the scenario's order: `id`, `name` (extension), `inherent_eal`, `inherent_eal_se` (extension), `residual_eal` |
@@ -51,7 +51,7 @@ pub const LEC_GRID_POINTS: usize = 12;
 /// A report deserialises (serde `Deserialize`), so a tool can store the JSON and load it again
 /// (keys it does not know, from a later version, are ignored). What comes back is the report
 /// without its [`ControlAnalysis`]: the simulated years are not in the JSON, so
-/// [`try_analysis`](Self::try_analysis) is `None` and [`write_csv`](Self::write_csv) writes no
+/// [`try_analysis`](Self::try_analysis) is `None` and `write_csv` writes no
 /// `trials.csv`. Everything else, the [text report](Self::text) included, works the same. Two
 /// reports are equal when their figures are equal and both have the same analysis or none:
 /// take the analysis out ([`take_analysis`](Self::take_analysis)) to compare a report with the
@@ -127,8 +127,11 @@ pub struct LossSummary {
     pub expected_annual_loss: f64,
     /// Its Monte Carlo standard error.
     pub standard_error: f64,
-    /// The 95% confidence interval of `expected_annual_loss`: `expected_annual_loss ± 1.96
-    /// standard_error` (the normal approximation; z = Φ⁻¹(0.975)), as `[low, high]`.
+    /// The 95% confidence interval of `expected_annual_loss`, `[low, high]`:
+    /// `expected_annual_loss ± 1.96 standard_error` (the normal approximation of the mean over
+    /// the simulated years, z = Φ⁻¹(0.975)), its lower end raised to 0 where it would fall below
+    /// (an EAL is never negative; that happens only when a few years carry all the loss, and
+    /// then the interval says little: run more trials).
     pub expected_annual_loss_ci95: [f64; 2],
     /// The standard deviation of the annual loss.
     pub std_dev: f64,
@@ -150,8 +153,9 @@ pub struct LossSummary {
     /// The short loss exceedance table that the text report prints: P̂(L > x) at round losses
     /// x = 1, 2, 5 × 10^k from the lower of the two arms' 10% quantiles (at least the smallest
     /// positive inherent loss) up to the inherent VaR 99.9%; only the powers of ten when there
-    /// would be more than [`LEC_GRID_POINTS`]. The same losses in `inherent` and `residual`;
-    /// empty when no simulated year has a loss.
+    /// would be more than [`LEC_GRID_POINTS`] (and every n-th of them for tails spanning more
+    /// than that many decades), so at most [`LEC_GRID_POINTS`]. The same losses in `inherent`
+    /// and `residual`; empty when no simulated year has a loss.
     pub lec_grid: Vec<ExceedancePoint>,
 }
 
@@ -193,10 +197,12 @@ impl LossSummary {
             xs.iter().map(|&x| losses.exceedance_point(x)).collect()
         };
         let (eal, se) = (losses.expected_annual_loss(), losses.standard_error());
+        // An EAL is never negative: the interval starts at 0 at the lowest.
+        let ci95 = [(eal - stats::Z975 * se).max(0.0), eal + stats::Z975 * se];
         Ok(LossSummary {
             expected_annual_loss: eal,
             standard_error: se,
-            expected_annual_loss_ci95: [eal - stats::Z975 * se, eal + stats::Z975 * se],
+            expected_annual_loss_ci95: ci95,
             std_dev: losses.std_dev(),
             probability_of_loss: losses.probability_of_loss(),
             quantiles: QUANTILE_LEVELS
@@ -252,7 +258,8 @@ impl LossSummary {
 
 /// The losses of the short loss exceedance table ([`LossSummary::lec_grid`]): round losses 1, 2,
 /// 5 × 10^k from the lower of the two arms' 10% quantiles (or the smallest positive inherent
-/// loss) to the inherent VaR 99.9%, thinned to the powers of ten beyond [`LEC_GRID_POINTS`].
+/// loss) to the inherent VaR 99.9%, thinned to the powers of ten beyond [`LEC_GRID_POINTS`], and
+/// to every n-th power of ten if there are still more.
 fn lec_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<f64> {
     let positive = inherent.losses().iter().copied().find(|&x| x > 0.0);
     let (Some(smallest), Ok(low_i), Ok(low_r), Ok(top)) = (
@@ -278,13 +285,18 @@ fn lec_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<f64
     if grid.len() > LEC_GRID_POINTS {
         grid.retain(|&x| (x / 10f64.powf(x.log10().floor()) - 1.0).abs() < 1e-9);
     }
+    if grid.len() > LEC_GRID_POINTS {
+        // More decades than rows (astronomically heavy tails): every second, third, ... one.
+        let stride = grid.len().div_ceil(LEC_GRID_POINTS);
+        grid = grid.into_iter().step_by(stride).collect();
+    }
     grid
 }
 
 impl Assessment {
     /// The report of `analysis`, the control analysis of `model`, named `name`, with amounts in
     /// `currency`, the exceedance probabilities at `thresholds` and the check against
-    /// `tolerance`. [`Assessment::new`] takes these from a [`Scenario`](crate::Scenario).
+    /// `tolerance`. `Assessment::new` takes these from a `Scenario` (the `scenario` feature).
     ///
     /// # Errors
     /// - [`Error::InvalidId`] if a risk or control of `analysis` is not in `model` (the analysis
@@ -507,7 +519,7 @@ impl Assessment {
     }
 
     /// The control analysis behind the report, whose distributions hold every simulated year.
-    /// A report fresh from [`Scenario::assess`](crate::Scenario::assess) or
+    /// A report fresh from `Scenario::assess` or
     /// [`from_analysis`](Self::from_analysis) always has it; where a report may have been
     /// loaded from JSON, use [`try_analysis`](Self::try_analysis).
     ///
@@ -620,4 +632,51 @@ fn finance_from_parts<'de, D: Deserializer<'de>>(
     }
     let parts = Parts::deserialize(deserializer)?;
     Finance::new(parts.horizon_years, parts.discount_rate).map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(xs: Vec<f64>) -> LossDistribution {
+        LossDistribution::from_losses(xs).unwrap()
+    }
+
+    #[test]
+    fn the_eal_interval_never_goes_below_zero() {
+        // One loss in 1,000 years: EAL 1, SE about 1, so EAL - 1.96 SE < 0.
+        let mut xs = vec![0.0; 999];
+        xs.push(1000.0);
+        let s = LossSummary::new(&dist(xs), &[], &[]).unwrap();
+        assert_eq!(s.expected_annual_loss, 1.0);
+        assert_eq!(s.expected_annual_loss_ci95[0], 0.0);
+        assert_eq!(
+            s.expected_annual_loss_ci95[1],
+            1.0 + stats::Z975 * s.standard_error
+        );
+    }
+
+    #[test]
+    fn the_lec_grid_is_round_and_short() {
+        // Losses 1..=10^6: the grid runs from the 10% quantile (100,000) to VaR 99.9% (999,000).
+        let inherent = dist((1..=1_000_000).map(f64::from).collect());
+        let residual = dist((1..=1_000_000).map(|x| f64::from(x) / 2.0).collect());
+        assert_eq!(lec_grid(&inherent, &inherent), [1e5, 2e5, 5e5]);
+        // The residual's lower 10% quantile (50,000) starts it.
+        assert_eq!(lec_grid(&inherent, &residual), [5e4, 1e5, 2e5, 5e5]);
+        // Twelve decades and more: the powers of ten only.
+        let wide = dist(
+            (0..=1000)
+                .map(|k| 10f64.powf(f64::from(k) / 50.0))
+                .collect(),
+        );
+        let grid = lec_grid(&wide, &wide);
+        assert!(grid.len() <= LEC_GRID_POINTS, "{grid:?}");
+        assert!(
+            grid.iter()
+                .all(|x| (x.log10() - x.log10().round()).abs() < 1e-9)
+        );
+        // No year with a loss: no grid.
+        assert!(lec_grid(&dist(vec![0.0; 10]), &dist(vec![0.0; 10])).is_empty());
+    }
 }

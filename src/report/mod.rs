@@ -17,7 +17,7 @@
 //!   [`LossDistribution`] (the sorted years: every statistic is computed on request),
 //!   [`SimulationReport`], [`ControlAnalysis`] and [`Assessment`] (built only from a
 //!   simulation or checked on loading, every figure finite) keep their fields private and
-//!   answer through methods.
+//!   answer through methods. So does [`TextReport`], a builder that displays a report.
 //!
 //! So `summary.expected_annual_loss` is a stored figure of a record, and
 //! `distribution.expected_annual_loss()` computes from the years; the two agree for the same
