@@ -1,9 +1,10 @@
-//! The assess report: the JSON keys of SCENARIO.md at every level, and the control analysis's
-//! per-trial losses (for `assess --csv`).
+//! The assess report: the JSON keys of SCENARIO.md at every level and the extensions, loading a
+//! report back from its JSON, the lookups, the CSV files, and the control analysis's per-trial
+//! losses (for `assess --csv`).
 
 use csfquant::{
-    Control, ControlAnalysis, Cost, Efficacy, Finance, Format, Frequency, Function, Magnitude,
-    Model, Risk, Scenario, SimulationOptions, Transfer,
+    Assessment, Control, ControlAnalysis, Cost, Efficacy, Finance, Format, Frequency, Function,
+    Magnitude, Model, Risk, Scenario, SimulationOptions, Transfer,
 };
 use serde_json::Value;
 
@@ -409,7 +410,8 @@ fn without_a_tolerance_curve_the_tolerance_has_no_points() {
     let json = serde_json::to_value(report).unwrap();
     assert_eq!(
         json["tolerance"],
-        serde_json::json!({ "met": true, "points": [], "inherent": { "met": true, "points": [] } })
+        serde_json::json!({ "met": true, "verdict": "met", "points": [],
+                            "inherent": { "met": true, "verdict": "met", "points": [] } })
     );
 }
 
@@ -453,7 +455,7 @@ fn an_analysis_of_another_model_is_refused() {
     let analysis = other
         .analyze(SimulationOptions::new(1).trials(100), Finance::default())
         .unwrap();
-    let e = csfquant::Assessment::new(&scenario, analysis).unwrap_err();
+    let e = Assessment::new(&scenario, analysis).unwrap_err();
     assert!(e.to_string().contains("not-in-the-scenario"), "{e}");
 }
 
@@ -475,4 +477,299 @@ magnitude = { fixed = { value = 1e200 } }
         matches!(e, csfquant::Error::NonFiniteFigure { key, .. } if key.contains("std_dev") || key.contains("standard_error")),
         "{e}"
     );
+}
+
+#[test]
+fn a_report_round_trips_through_its_json() {
+    let mut report = example(10_000).assess().unwrap();
+    let analysis = report
+        .take_analysis()
+        .expect("a fresh report has its analysis");
+    assert_eq!(analysis.trials(), 10_000);
+    assert!(report.try_analysis().is_none());
+    for json in [report.to_json(), report.to_json_pretty()] {
+        let back: Assessment = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(back.to_json(), report.to_json());
+    }
+    // The writers are serde_json's, compact and pretty.
+    assert_eq!(report.to_json(), serde_json::to_string(&report).unwrap());
+    assert_eq!(
+        report.to_json_pretty(),
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    // Without a tolerance curve the empty tolerance comes back as none.
+    let toml = EXAMPLE.replace("tolerance = [", "# tolerance = [");
+    let mut bare = Scenario::parse(&toml, Format::Toml, "no-tolerance.toml")
+        .unwrap()
+        .with_options(SimulationOptions::new(1).trials(2_000))
+        .assess()
+        .unwrap();
+    bare.take_analysis();
+    let back: Assessment = serde_json::from_str(&bare.to_json()).unwrap();
+    assert!(back.tolerance().is_none());
+    assert_eq!(back, bare);
+}
+
+#[test]
+fn loading_a_report_checks_it() {
+    let report = example(2_000).assess().unwrap();
+    let mut json: Value = serde_json::from_str(&report.to_json()).unwrap();
+    // A later version's extra keys are ignored.
+    json["a_key_from_the_future"] = Value::from(1);
+    assert!(serde_json::from_value::<Assessment>(json.clone()).is_ok());
+    // Finance goes through Finance::new.
+    json["finance"]["discount_rate"] = Value::from(-2.0);
+    let e = serde_json::from_value::<Assessment>(json.clone()).unwrap_err();
+    assert!(e.to_string().contains("discount_rate"), "{e}");
+    // A number where JSON has none (an overflow written as null) is refused.
+    json["finance"]["discount_rate"] = Value::from(0.08);
+    json["residual"]["std_dev"] = Value::Null;
+    assert!(serde_json::from_value::<Assessment>(json).is_err());
+}
+
+#[test]
+fn a_fresh_report_has_its_analysis_and_a_loaded_one_does_not() {
+    let report = example(2_000).assess().unwrap();
+    assert_eq!(
+        report.try_analysis().map(|a| a.trials()),
+        Some(report.trials())
+    );
+    assert_eq!(report.analysis().seed(), 7);
+    let loaded: Assessment = serde_json::from_str(&report.to_json()).unwrap();
+    assert!(loaded.try_analysis().is_none());
+    // Equality compares the analysis too: the loaded report lacks it.
+    assert_ne!(loaded, report);
+}
+
+#[test]
+fn levels_are_looked_up_not_compared() {
+    let report = example(20_000).assess().unwrap();
+    let analysis = report.analysis();
+    for (summary, losses) in [
+        (report.inherent(), analysis.inherent()),
+        (report.residual(), analysis.residual()),
+    ] {
+        let var99 = summary.quantile_at(1.0 - 1.0 / 100.0).unwrap();
+        assert_eq!(var99.p, 0.99);
+        assert_eq!(var99.loss, losses.quantile(0.99).unwrap());
+        assert_eq!(
+            summary.quantile_at(0.5).unwrap().loss,
+            losses.quantile(0.5).unwrap()
+        );
+        assert!(summary.quantile_at(0.75).is_none());
+        assert_eq!(
+            summary.tail_mean_at(0.99).unwrap().loss,
+            losses.tail_mean(0.99).unwrap()
+        );
+        assert!(summary.tail_mean_at(0.5).is_none());
+        // The EAL's interval is EAL ± 1.96 SE.
+        let [lo, hi] = summary.expected_annual_loss_ci95;
+        let (eal, se) = (summary.expected_annual_loss, summary.standard_error);
+        assert!(lo > 0.0, "this example's EAL is well away from 0");
+        assert!((eal - lo - 1.959_963_984_540_054 * se).abs() <= 1e-9 * eal);
+        assert!((hi - eal - 1.959_963_984_540_054 * se).abs() <= 1e-9 * eal);
+    }
+    let json: Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(
+        json["residual"]["expected_annual_loss_ci95"][1],
+        report.residual().expected_annual_loss_ci95[1]
+    );
+}
+
+#[test]
+fn the_lec_grid_is_round_losses_with_their_years() {
+    let report = example(20_000).assess().unwrap();
+    let (inherent, residual) = (&report.inherent().lec_grid, &report.residual().lec_grid);
+    assert!(!inherent.is_empty() && inherent.len() <= csfquant::LEC_GRID_POINTS);
+    assert_eq!(inherent.len(), residual.len());
+    let analysis = report.analysis();
+    for (i, r) in inherent.iter().zip(residual) {
+        assert_eq!(i.loss, r.loss);
+        // 1, 2 or 5 times a power of ten.
+        let mantissa = i.loss / 10f64.powf(i.loss.log10().floor());
+        assert!(
+            [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-9),
+            "{}",
+            i.loss
+        );
+        for (point, losses) in [(i, analysis.inherent()), (r, analysis.residual())] {
+            assert_eq!(
+                point.probability,
+                losses.exceedance_probability(point.loss).unwrap()
+            );
+            assert_eq!(point.years as f64 / 20_000.0, point.probability);
+            assert_eq!(
+                point.is_low_count(),
+                point.years > 0 && point.years < csfquant::LOW_COUNT_YEARS
+            );
+        }
+    }
+    // Every exceedance point carries its years.
+    for p in report
+        .residual()
+        .exceedance
+        .iter()
+        .chain(&report.residual().curve)
+    {
+        assert_eq!(p.years as f64 / 20_000.0, p.probability);
+    }
+}
+
+#[test]
+fn tolerance_verdicts_are_in_the_json() {
+    let report = example(20_000).assess().unwrap();
+    let json: Value = serde_json::from_str(&report.to_json()).unwrap();
+    let t = report.tolerance().unwrap();
+    assert_eq!(json["tolerance"]["verdict"], t.verdict.as_str());
+    assert_eq!(
+        json["tolerance"]["inherent"]["verdict"],
+        t.inherent.verdict.as_str()
+    );
+    for (p, j) in t
+        .points
+        .iter()
+        .zip(array(&json["tolerance"]["points"], "points"))
+    {
+        let within = p.ci95[0] <= p.limit && p.limit <= p.ci95[1];
+        let expected = match (within, p.probability <= p.limit) {
+            (true, _) => "within_noise",
+            (false, true) => "met",
+            (false, false) => "exceeded",
+        };
+        assert_eq!(j["verdict"], expected);
+    }
+}
+
+/// A fresh directory under the system's temporary one.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("csfquant-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn write_csv_writes_the_five_tables() {
+    let model = small_model();
+    let analysis = model
+        .analyze(
+            SimulationOptions::new(5).trials(3_000).record_trials(true),
+            Finance::new(3, 0.08).unwrap(),
+        )
+        .unwrap();
+    let report = Assessment::from_analysis("Small", "USD", &model, &[1e6], None, analysis).unwrap();
+    let dir = temp_dir("csv").join("nested");
+    let written = report.write_csv(&dir).unwrap();
+    let names: Vec<_> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "lec.csv",
+            "controls.csv",
+            "risks.csv",
+            "functions.csv",
+            "trials.csv"
+        ]
+    );
+
+    let (header, rows) = read_csv(&dir.join("lec.csv"));
+    assert_eq!(header, ["arm", "loss", "probability"]);
+    assert_eq!(rows.len(), 2 * report.inherent().curve.len());
+    assert_eq!(
+        rows[0][1].parse::<f64>().unwrap(),
+        report.inherent().curve[0].loss
+    );
+
+    let (header, rows) = read_csv(&dir.join("controls.csv"));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "name",
+            "function",
+            "category",
+            "annual_cost",
+            "eal_reduction",
+            "eal_reduction_se",
+            "irr",
+            "net_benefit",
+            "npv",
+            "rosi",
+            "standalone_reduction",
+            "standalone_reduction_se",
+            "tvar99_reduction",
+            "var99_reduction",
+        ]
+    );
+    let backups = rows.iter().find(|r| r[0] == "backups").unwrap();
+    assert_eq!((backups[2].as_str(), backups[10].as_str()), ("recover", "")); // free: no ROSI
+    let mfa = rows.iter().find(|r| r[0] == "mfa").unwrap();
+    let value = report.controls().iter().find(|c| c.id == "mfa").unwrap();
+    assert_eq!(mfa[5].parse::<f64>().unwrap(), value.eal_reduction);
+
+    // The name with a comma and quotes is quoted by the csv crate and reads back whole.
+    let (header, rows) = read_csv(&dir.join("risks.csv"));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "name",
+            "inherent_eal",
+            "inherent_eal_se",
+            "residual_eal"
+        ]
+    );
+    assert_eq!(rows[0][1], "Ransomware, on \"all\" hosts");
+    let raw = std::fs::read_to_string(dir.join("risks.csv")).unwrap();
+    assert!(
+        raw.contains("\"Ransomware, on \"\"all\"\" hosts\""),
+        "{raw}"
+    );
+
+    let (header, rows) = read_csv(&dir.join("functions.csv"));
+    assert_eq!(
+        header,
+        ["function", "annual_cost", "eal_reduction", "share"]
+    );
+    assert_eq!(rows.len(), report.functions().len());
+
+    let (header, rows) = read_csv(&dir.join("trials.csv"));
+    assert_eq!(header, ["trial", "inherent", "residual"]);
+    assert_eq!(rows.len(), 3_000);
+    let (inherent, residual) = report.analysis().trial_losses().unwrap();
+    assert_eq!(rows[41][0], "42");
+    assert_eq!(rows[41][1].parse::<f64>().unwrap(), inherent[41]);
+    assert_eq!(rows[41][2].parse::<f64>().unwrap(), residual[41]);
+
+    // Without the per-trial losses (not recorded, or a loaded report), four files.
+    let loaded: Assessment = serde_json::from_str(&report.to_json()).unwrap();
+    let dir = temp_dir("csv-loaded");
+    assert_eq!(loaded.write_csv(&dir).unwrap().len(), 4);
+    assert!(!dir.join("trials.csv").exists());
+    let _ = std::fs::remove_dir_all(temp_dir("csv"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn write_csv_names_the_path_it_cannot_write() {
+    let report = example(1_000).assess().unwrap();
+    // A file where the directory should be.
+    let file = temp_dir("csv-blocked");
+    std::fs::write(&file, "not a directory").unwrap();
+    let e = report.write_csv(file.join("out")).unwrap_err();
+    assert!(e.to_string().contains("csv-blocked"), "{e}");
+    let _ = std::fs::remove_file(&file);
 }

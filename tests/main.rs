@@ -16,3 +16,5 @@ mod properties;
 mod reference;
 #[cfg(feature = "scenario")]
 mod scenario;
+#[cfg(feature = "scenario")]
+mod text_report;

@@ -1,7 +1,7 @@
 //! What a control analysis returns: inherent and residual losses, and what each control and
 //! each CSF function is worth.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::csf::{Category, Function};
 use crate::engine::control_run::{self, ControlRun, TAIL_P};
@@ -34,7 +34,7 @@ pub struct ControlAnalysis {
 }
 
 /// The inherent and residual loss exceedance curves checked against a risk tolerance curve.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ToleranceReport {
     /// Without controls.
@@ -44,7 +44,7 @@ pub struct ToleranceReport {
 }
 
 /// One risk's expected annual loss without and with the controls.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RiskEffect {
     /// The risk's id.
@@ -62,7 +62,7 @@ pub struct RiskEffect {
 }
 
 /// One CSF function's share of the expected annual loss the controls remove.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FunctionShare {
     /// The function.
@@ -79,7 +79,7 @@ pub struct FunctionShare {
 }
 
 /// What one control is worth. Reductions are positive when the control lowers the loss.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ControlValue {
     /// The control's id.

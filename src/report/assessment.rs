@@ -1,14 +1,15 @@
 //! The assess report: a scenario's control analysis in the shape of the JSON report of
 //! SCENARIO.md (format version 1).
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::engine::stats;
 use crate::error::{Error, Result};
 use crate::model::finance::Finance;
 use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
-use crate::report::tolerance::{ToleranceCheck, TolerancePoint};
+use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
 
 /// The probability levels of [`LossSummary::quantiles`].
 pub const QUANTILE_LEVELS: [f64; 6] = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
@@ -16,9 +17,11 @@ pub const QUANTILE_LEVELS: [f64; 6] = [0.5, 0.9, 0.95, 0.99, 0.995, 0.999];
 pub const TAIL_MEAN_LEVELS: [f64; 2] = [0.95, 0.99];
 /// The number of points of [`LossSummary::curve`] (fewer when the losses take one value or none).
 pub const CURVE_POINTS: usize = 50;
+/// The most losses of [`LossSummary::lec_grid`], the short loss exceedance table.
+pub const LEC_GRID_POINTS: usize = 12;
 
 /// The report of a scenario's assessment: the JSON report of the scenario-file contract
-/// (`cargo run --example assess -- FILE --json` prints it with `serde_json`).
+/// (`cargo run --example assess -- FILE --json` prints it), and what the `assess` tables show.
 ///
 /// Serialised, it has exactly the keys of that contract, with the same names and nesting, plus
 /// the extensions marked below (new keys may be added; none is ever renamed or removed):
@@ -28,27 +31,41 @@ pub const CURVE_POINTS: usize = 50;
 /// | `format_version` | 1 (extension) |
 /// | `scenario`, `currency`, `trials`, `seed` | the scenario's name and currency, the simulation's trial count and seed |
 /// | `finance` | `{horizon_years, discount_rate}` (extension) |
-/// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`] |
+/// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`]: the keys of SCENARIO.md, and as extensions `expected_annual_loss_ci95` (EAL ± 1.96 SE as `[low, high]`, the low end at least 0), `quantiles[].ci95_full_coverage`, and `lec_grid` (the short loss exceedance table of the text report: up to [`LEC_GRID_POINTS`] round losses 1, 2, 5 × 10^k, the same losses in both) |
+/// | `exceedance[]`, `curve[]`, `lec_grid[]` | points `loss`, `probability`, and as an extension `years`: the number of simulated years above the loss. Fewer than [`LOW_COUNT_YEARS`](crate::LOW_COUNT_YEARS) (20), and more than 0, is a low count ([`ExceedancePoint::is_low_count`]): the text says "from N simulated years" |
 /// | `total_reduction` | inherent EAL − residual EAL (extension) |
 /// | `risks` | one [`RiskEffect`] per risk, in the scenario's order: `id`, `name` (extension), `inherent_eal`, `inherent_eal_se` (extension), `residual_eal` |
 /// | `functions` | one [`FunctionShare`] per CSF function that has controls, Govern first: `function` (lower-case: `"govern"`), `annual_cost`, `eal_reduction` (the Shapley share; the shares add up to `total_reduction`), `share` (its fraction of the total, extension; `null` when nothing is removed) |
 /// | `controls` | one [`ControlValue`] per control, in the scenario's order: the keys of SCENARIO.md, and as extensions `name`, `category`, `standalone_reduction_se`, `irr`, `var99_reduction`, `tvar99_reduction` |
-/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]; `{"met": true, "points": [], "inherent": {"met": true, "points": []}}` when the scenario states no tolerance (nothing to exceed) |
+/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]: `met`, `points`, and as extensions `verdict`, `inherent` (the same check of the inherent loss) and per point `margin`, `ci95`, `verdict`; `{"met": true, "verdict": "met", "points": [], "inherent": {"met": true, "verdict": "met", "points": []}}` when the scenario states no tolerance (nothing to exceed) |
+/// | `tolerance.verdict`, `tolerance.points[].verdict` | the verdict with Monte Carlo noise, a [`ToleranceVerdict`]: `"met"`, `"exceeded"`, or `"within_noise"` when the limit lies inside the point's 95% interval (extension) |
 ///
-/// Every number in the report is finite: [`Assessment::new`] refuses to build one with a NaN or
-/// an infinity (which `serde_json` would silently write as `null`). The only `null`s are the
-/// ones documented: a control's `rosi` when its annual
+/// Every number in the report is finite: [`Assessment::from_analysis`] refuses to build one with
+/// a NaN or an infinity (which `serde_json` would silently write as `null`), and so does
+/// deserialisation. The only `null`s are the ones documented: a control's `rosi` when its annual
 /// cost is 0, its `irr` and `category` when there are none, a function's `share` when the
 /// controls remove nothing.
+///
+/// # Storing and loading
+///
+/// A report deserialises (serde `Deserialize`), so a tool can store the JSON and load it again
+/// (keys it does not know, from a later version, are ignored). What comes back is the report
+/// without its [`ControlAnalysis`]: the simulated years are not in the JSON, so
+/// [`try_analysis`](Self::try_analysis) is `None` and `write_csv` writes no
+/// `trials.csv`. Everything else, the [text report](Self::text) included, works the same. Two
+/// reports are equal when their figures are equal and both have the same analysis or none:
+/// take the analysis out ([`take_analysis`](Self::take_analysis)) to compare a report with the
+/// one loaded from its JSON.
 ///
 /// # Example
 /// ```
 /// # #[cfg(feature = "scenario")] {
-/// use csfquant::{Format, Scenario, SimulationOptions};
+/// use csfquant::{Format, Scenario, SimulationOptions, ToleranceVerdict};
 ///
 /// let toml = r#"
 /// name = "Example Co"
 /// thresholds = [1_000_000.0]
+/// tolerance = [ { loss = 1_000_000.0, probability = 0.1 } ]
 ///
 /// [[risks]]
 /// id = "ransomware"
@@ -64,14 +81,23 @@ pub const CURVE_POINTS: usize = 50;
 /// let scenario = Scenario::parse(toml, Format::Toml, "example.toml")?
 ///     .with_options(SimulationOptions::new(7).trials(20_000));
 /// let report = scenario.assess()?;
-/// let json = serde_json::to_value(&report).expect("the report serialises");
-/// assert_eq!(json["trials"], 20_000);
-/// assert_eq!(json["residual"]["quantiles"].as_array().unwrap().len(), 6);
-/// assert!(report.residual().expected_annual_loss <= report.inherent().expected_annual_loss);
+/// let (inherent, residual) = (report.inherent(), report.residual());
+/// assert!(residual.expected_annual_loss <= inherent.expected_annual_loss);
+/// let [low, high] = residual.expected_annual_loss_ci95;
+/// assert!(low < residual.expected_annual_loss && residual.expected_annual_loss < high);
+/// let var99 = residual.quantile_at(0.99).expect("VaR 99% is in the report");
+/// assert!(var99.ci95[0] <= var99.loss && var99.loss <= var99.ci95[1]);
+/// let tolerance = report.tolerance().expect("the scenario states a tolerance");
+/// assert_ne!(tolerance.verdict, ToleranceVerdict::Met); // 1 in 5 years above 1M
+///
+/// let json = report.to_json();
+/// assert!(json.starts_with(r#"{"format_version":1,"scenario":"Example Co""#));
+/// print!("{}", report.text().source("example.toml")); // the tables `assess` prints
 /// # }
 /// # Ok::<(), csfquant::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Stored")]
 #[non_exhaustive]
 pub struct Assessment {
     format_version: u32,
@@ -88,26 +114,35 @@ pub struct Assessment {
     controls: Vec<ControlValue>,
     #[serde(serialize_with = "tolerance_or_empty")]
     tolerance: Option<AssessedTolerance>,
+    /// Not in the JSON: `None` for a deserialised report.
     #[serde(skip)]
-    analysis: ControlAnalysis,
+    analysis: Option<ControlAnalysis>,
 }
 
 /// One annual-loss distribution in the report (`inherent` or `residual`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LossSummary {
     /// The mean annual loss over the simulated years.
     pub expected_annual_loss: f64,
     /// Its Monte Carlo standard error.
     pub standard_error: f64,
+    /// The 95% confidence interval of `expected_annual_loss`, `[low, high]`:
+    /// `expected_annual_loss ± 1.96 standard_error` (the normal approximation of the mean over
+    /// the simulated years, z = Φ⁻¹(0.975)), its lower end raised to 0 where it would fall below
+    /// (an EAL is never negative; that happens only when a few years carry all the loss, and
+    /// then the interval says little: run more trials).
+    pub expected_annual_loss_ci95: [f64; 2],
     /// The standard deviation of the annual loss.
     pub std_dev: f64,
     /// The share of simulated years with a loss, P̂(L > 0).
     pub probability_of_loss: f64,
     /// VaR at each of [`QUANTILE_LEVELS`], with its distribution-free 95% interval (`ci95`) and
-    /// whether that interval has its full coverage (`ci95_full_coverage`, extension).
+    /// whether that interval has its full coverage (`ci95_full_coverage`, extension). Look one
+    /// up with [`quantile_at`](Self::quantile_at).
     pub quantiles: Vec<Quantile>,
-    /// TVaR at each of [`TAIL_MEAN_LEVELS`].
+    /// TVaR at each of [`TAIL_MEAN_LEVELS`]. Look one up with
+    /// [`tail_mean_at`](Self::tail_mean_at).
     pub tail_mean: Vec<TailMean>,
     /// P̂(L > x) at each of the scenario's thresholds, in the scenario's order.
     pub exceedance: Vec<ExceedancePoint>,
@@ -115,10 +150,17 @@ pub struct LossSummary {
     /// smallest positive simulated loss to the largest (see
     /// [`LossDistribution::exceedance_curve`]); its probabilities never increase.
     pub curve: Vec<ExceedancePoint>,
+    /// The short loss exceedance table that the text report prints: P̂(L > x) at round losses
+    /// x = 1, 2, 5 × 10^k from the lower of the two arms' 10% quantiles (at least the smallest
+    /// positive inherent loss) up to the inherent VaR 99.9%; only the powers of ten when there
+    /// would be more than [`LEC_GRID_POINTS`] (and every n-th of them for tails spanning more
+    /// than that many decades), so at most [`LEC_GRID_POINTS`]. The same losses in `inherent`
+    /// and `residual`; empty when no simulated year has a loss.
+    pub lec_grid: Vec<ExceedancePoint>,
 }
 
 /// The tail mean (TVaR) at one probability level.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TailMean {
     /// The probability level.
@@ -128,26 +170,39 @@ pub struct TailMean {
 }
 
 /// The tolerance verdict: the residual loss exceedance curve against the scenario's tolerance
-/// curve at each of its points (`met`, `points`), and the same check of the inherent curve
-/// (`inherent`, extension).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// curve at each of its points (`met`, `verdict`, `points`), and the same check of the inherent
+/// curve (`inherent`, extension).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssessedTolerance {
     /// True when the residual P̂(L > loss) is at most the limit at every point.
     pub met: bool,
+    /// The residual verdict with Monte Carlo noise (extension): exceeded if a point is clearly
+    /// exceeded, else within noise if a point is, else met (see [`ToleranceCheck::verdict`]).
+    pub verdict: ToleranceVerdict,
     /// One per point, in increasing order of loss: `loss`, `limit`, `probability` (residual),
-    /// and as extensions `margin` (limit − probability) and `ci95` (Wilson interval of the
-    /// probability).
+    /// and as extensions `margin` (limit − probability), `ci95` (Wilson interval of the
+    /// probability) and `verdict`.
     pub points: Vec<TolerancePoint>,
     /// The inherent loss against the same curve.
     pub inherent: ToleranceCheck,
 }
 
+/// Two probability levels closer than this are the same level in the lookups.
+const LEVEL_TOLERANCE: f64 = 1e-9;
+
 impl LossSummary {
-    fn new(losses: &LossDistribution, thresholds: &[f64]) -> Result<LossSummary> {
+    fn new(losses: &LossDistribution, thresholds: &[f64], grid: &[f64]) -> Result<LossSummary> {
+        let points = |xs: &[f64]| -> Result<Vec<ExceedancePoint>> {
+            xs.iter().map(|&x| losses.exceedance_point(x)).collect()
+        };
+        let (eal, se) = (losses.expected_annual_loss(), losses.standard_error());
+        // An EAL is never negative: the interval starts at 0 at the lowest.
+        let ci95 = [(eal - stats::Z975 * se).max(0.0), eal + stats::Z975 * se];
         Ok(LossSummary {
-            expected_annual_loss: losses.expected_annual_loss(),
-            standard_error: losses.standard_error(),
+            expected_annual_loss: eal,
+            standard_error: se,
+            expected_annual_loss_ci95: ci95,
             std_dev: losses.std_dev(),
             probability_of_loss: losses.probability_of_loss(),
             quantiles: QUANTILE_LEVELS
@@ -163,29 +218,90 @@ impl LossSummary {
                     })
                 })
                 .collect::<Result<_>>()?,
-            exceedance: thresholds
-                .iter()
-                .map(|&loss| {
-                    Ok(ExceedancePoint {
-                        loss,
-                        probability: losses.exceedance_probability(loss)?,
-                    })
-                })
-                .collect::<Result<_>>()?,
+            exceedance: points(thresholds)?,
             curve: losses.exceedance_curve(CURVE_POINTS)?,
+            lec_grid: points(grid)?,
         })
     }
+
+    /// The quantile (VaR) at level `p`, one of [`QUANTILE_LEVELS`] (0.99 is the 1-in-100-year
+    /// loss), with its 95% interval; `None` for a level the report does not carry. Levels are
+    /// matched to within 1e-9, so `1.0 - 1.0 / 100.0` finds 0.99.
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "scenario")] {
+    /// # use csfquant::{Format, Scenario, SimulationOptions};
+    /// # let toml = "name = \"x\"\n[[risks]]\nid = \"a\"\nfrequency = { poisson = { rate = 1.0 } }\nmagnitude = { fixed = { value = 1.0 } }\n";
+    /// # let report = Scenario::parse(toml, Format::Toml, "x.toml")?
+    /// #     .with_options(SimulationOptions::new(1).trials(1_000)).assess()?;
+    /// let var99 = report.inherent().quantile_at(0.99).expect("VaR 99% is in every report");
+    /// assert_eq!(var99.p, 0.99);
+    /// assert!(report.inherent().quantile_at(0.42).is_none());
+    /// # }
+    /// # Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn quantile_at(&self, p: f64) -> Option<&Quantile> {
+        self.quantiles
+            .iter()
+            .find(|q| (q.p - p).abs() <= LEVEL_TOLERANCE)
+    }
+
+    /// The tail mean (TVaR) at level `p`, one of [`TAIL_MEAN_LEVELS`]; `None` for a level the
+    /// report does not carry. Levels are matched to within 1e-9.
+    pub fn tail_mean_at(&self, p: f64) -> Option<&TailMean> {
+        self.tail_mean
+            .iter()
+            .find(|t| (t.p - p).abs() <= LEVEL_TOLERANCE)
+    }
+}
+
+/// The losses of the short loss exceedance table ([`LossSummary::lec_grid`]): round losses 1, 2,
+/// 5 × 10^k from the lower of the two arms' 10% quantiles (or the smallest positive inherent
+/// loss) to the inherent VaR 99.9%, thinned to the powers of ten beyond [`LEC_GRID_POINTS`], and
+/// to every n-th power of ten if there are still more.
+fn lec_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<f64> {
+    let positive = inherent.losses().iter().copied().find(|&x| x > 0.0);
+    let (Some(smallest), Ok(low_i), Ok(low_r), Ok(top)) = (
+        positive,
+        inherent.quantile(0.1),
+        residual.quantile(0.1),
+        inherent.quantile(0.999),
+    ) else {
+        return Vec::new();
+    };
+    let lo = low_i.min(low_r).max(smallest);
+    let mut grid = Vec::new();
+    let mut decade = 10f64.powf(lo.log10().floor());
+    while decade <= top && grid.len() < 100 {
+        for m in [1.0, 2.0, 5.0] {
+            let x = m * decade;
+            if x >= lo && x <= top {
+                grid.push(x);
+            }
+        }
+        decade *= 10.0;
+    }
+    if grid.len() > LEC_GRID_POINTS {
+        grid.retain(|&x| (x / 10f64.powf(x.log10().floor()) - 1.0).abs() < 1e-9);
+    }
+    if grid.len() > LEC_GRID_POINTS {
+        // More decades than rows (astronomically heavy tails): every second, third, ... one.
+        let stride = grid.len().div_ceil(LEC_GRID_POINTS);
+        grid = grid.into_iter().step_by(stride).collect();
+    }
+    grid
 }
 
 impl Assessment {
     /// The report of `analysis`, the control analysis of `model`, named `name`, with amounts in
     /// `currency`, the exceedance probabilities at `thresholds` and the check against
-    /// `tolerance`. [`Assessment::new`] takes these from a [`Scenario`](crate::Scenario).
+    /// `tolerance`. `Assessment::new` takes these from a `Scenario` (the `scenario` feature).
     ///
     /// # Errors
     /// - [`Error::InvalidId`] if a risk or control of `analysis` is not in `model` (the analysis
     ///   is of another model);
-    /// - [`Error::InvalidParameter`] naming the key (such as `inherent.std_dev`) if a figure is
+    /// - [`Error::NonFiniteFigure`] naming the key (such as `inherent.std_dev`) if a figure is
     ///   not finite: the sum of squared annual losses overflows `f64` only for astronomically
     ///   heavy tails (annual losses above about 1e154), which a cap on the magnitudes prevents;
     /// - a threshold that is NaN, as [`LossDistribution::exceedance_probability`].
@@ -212,10 +328,12 @@ impl Assessment {
             let report = analysis.tolerance(curve);
             AssessedTolerance {
                 met: report.residual.met,
+                verdict: report.residual.verdict,
                 points: report.residual.points,
                 inherent: report.inherent,
             }
         });
+        let grid = lec_grid(analysis.inherent(), analysis.residual());
         let assessment = Assessment {
             format_version: 1,
             scenario: name.to_string(),
@@ -223,14 +341,14 @@ impl Assessment {
             trials: analysis.trials(),
             seed: analysis.seed(),
             finance: *analysis.finance(),
-            inherent: LossSummary::new(analysis.inherent(), thresholds)?,
-            residual: LossSummary::new(analysis.residual(), thresholds)?,
+            inherent: LossSummary::new(analysis.inherent(), thresholds, &grid)?,
+            residual: LossSummary::new(analysis.residual(), thresholds, &grid)?,
             total_reduction: analysis.total_reduction(),
             risks,
             functions: analysis.functions().to_vec(),
             controls,
             tolerance,
-            analysis,
+            analysis: Some(analysis),
         };
         assessment.check_finite()?;
         Ok(assessment)
@@ -239,14 +357,13 @@ impl Assessment {
     /// Refuses a report with a NaN or an infinity, which JSON cannot carry (serde_json would
     /// write `null`).
     fn check_finite(&self) -> Result<()> {
-        fn finite(name: &'static str, value: f64) -> Result<()> {
+        fn check(name: &'static str, value: f64) -> Result<()> {
             if value.is_finite() {
                 Ok(())
             } else {
                 Err(Error::NonFiniteFigure { key: name, value })
             }
         }
-        let check = finite;
         check("total_reduction", self.total_reduction)?;
         for (losses, inherent) in [(&self.inherent, true), (&self.residual, false)] {
             // The key with its arm, as a static name for the error.
@@ -261,14 +378,19 @@ impl Assessment {
             }
             check(key!("expected_annual_loss"), losses.expected_annual_loss)?;
             check(key!("standard_error"), losses.standard_error)?;
+            for x in losses.expected_annual_loss_ci95 {
+                check(key!("expected_annual_loss_ci95"), x)?;
+            }
             check(key!("std_dev"), losses.std_dev)?;
             check(key!("probability_of_loss"), losses.probability_of_loss)?;
             for q in &losses.quantiles {
+                check(key!("quantiles[].p"), q.p)?;
                 check(key!("quantiles[].loss"), q.loss)?;
                 check(key!("quantiles[].ci95"), q.ci95[0])?;
                 check(key!("quantiles[].ci95"), q.ci95[1])?;
             }
             for t in &losses.tail_mean {
+                check(key!("tail_mean[].p"), t.p)?;
                 check(key!("tail_mean[].loss"), t.loss)?;
             }
             for e in &losses.exceedance {
@@ -278,6 +400,10 @@ impl Assessment {
             for e in &losses.curve {
                 check(key!("curve[].loss"), e.loss)?;
                 check(key!("curve[].probability"), e.probability)?;
+            }
+            for e in &losses.lec_grid {
+                check(key!("lec_grid[].loss"), e.loss)?;
+                check(key!("lec_grid[].probability"), e.probability)?;
             }
         }
         for r in &self.risks {
@@ -308,6 +434,8 @@ impl Assessment {
         }
         if let Some(t) = &self.tolerance {
             for p in t.points.iter().chain(&t.inherent.points) {
+                check("tolerance.points[].loss", p.loss)?;
+                check("tolerance.points[].limit", p.limit)?;
                 check("tolerance.points[].probability", p.probability)?;
                 check("tolerance.points[].margin", p.margin)?;
                 check("tolerance.points[].ci95", p.ci95[0])?;
@@ -383,9 +511,33 @@ impl Assessment {
         self.tolerance.as_ref()
     }
 
-    /// The control analysis behind the report (its distributions hold every simulated year).
+    /// The control analysis behind the report, whose distributions hold every simulated year;
+    /// `None` when the report was deserialised (the JSON does not carry the simulated years) or
+    /// its analysis was taken out with [`take_analysis`](Self::take_analysis).
+    pub fn try_analysis(&self) -> Option<&ControlAnalysis> {
+        self.analysis.as_ref()
+    }
+
+    /// The control analysis behind the report, whose distributions hold every simulated year.
+    /// A report fresh from `Scenario::assess` or
+    /// [`from_analysis`](Self::from_analysis) always has it; where a report may have been
+    /// loaded from JSON, use [`try_analysis`](Self::try_analysis).
+    ///
+    /// # Panics
+    /// If the report has no analysis: it was deserialised, or its analysis was taken out with
+    /// [`take_analysis`](Self::take_analysis).
     pub fn analysis(&self) -> &ControlAnalysis {
-        &self.analysis
+        self.analysis.as_ref().expect(
+            "the report has no control analysis (it was deserialised or the analysis was \
+             taken): use Assessment::try_analysis",
+        )
+    }
+
+    /// Takes the control analysis out of the report, leaving `None`: the report keeps every
+    /// figure and frees the simulated years (16 bytes a year, and 16 more when the trials were
+    /// recorded). The report then equals the one deserialised from its JSON.
+    pub fn take_analysis(&mut self) -> Option<ControlAnalysis> {
+        self.analysis.take()
     }
 }
 
@@ -403,27 +555,128 @@ fn tolerance_or_empty<S: serde::Serializer>(
     tolerance: &Option<AssessedTolerance>,
     serializer: S,
 ) -> std::result::Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct NoPoints {
-        met: bool,
-        points: [TolerancePoint; 0],
-    }
-    #[derive(Serialize)]
-    struct NoCurve {
-        met: bool,
-        points: [TolerancePoint; 0],
-        inherent: NoPoints,
-    }
     match tolerance {
         Some(t) => t.serialize(serializer),
-        None => NoCurve {
+        None => AssessedTolerance {
             met: true,
-            points: [],
-            inherent: NoPoints {
+            verdict: ToleranceVerdict::Met,
+            points: Vec::new(),
+            inherent: ToleranceCheck {
                 met: true,
-                points: [],
+                verdict: ToleranceVerdict::Met,
+                points: Vec::new(),
             },
         }
         .serialize(serializer),
+    }
+}
+
+/// The serialised report, read back before [`Assessment`]'s checks.
+#[derive(Deserialize)]
+struct Stored {
+    format_version: u32,
+    scenario: String,
+    currency: String,
+    trials: usize,
+    seed: u64,
+    #[serde(deserialize_with = "finance_from_parts")]
+    finance: Finance,
+    inherent: LossSummary,
+    residual: LossSummary,
+    total_reduction: f64,
+    risks: Vec<RiskEffect>,
+    functions: Vec<FunctionShare>,
+    controls: Vec<ControlValue>,
+    tolerance: AssessedTolerance,
+}
+
+impl TryFrom<Stored> for Assessment {
+    type Error = Error;
+
+    /// The stored report, checked as [`Assessment::from_analysis`] checks a new one: every figure
+    /// finite. A tolerance without points is the report of a scenario without a tolerance curve
+    /// (a curve has at least one point).
+    fn try_from(s: Stored) -> Result<Assessment> {
+        let tolerance = (!(s.tolerance.points.is_empty()
+            && s.tolerance.inherent.points.is_empty()))
+        .then_some(s.tolerance);
+        let assessment = Assessment {
+            format_version: s.format_version,
+            scenario: s.scenario,
+            currency: s.currency,
+            trials: s.trials,
+            seed: s.seed,
+            finance: s.finance,
+            inherent: s.inherent,
+            residual: s.residual,
+            total_reduction: s.total_reduction,
+            risks: s.risks,
+            functions: s.functions,
+            controls: s.controls,
+            tolerance,
+            analysis: None,
+        };
+        assessment.check_finite()?;
+        Ok(assessment)
+    }
+}
+
+/// `{horizon_years, discount_rate}` through [`Finance::new`]'s checks.
+fn finance_from_parts<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Finance, D::Error> {
+    #[derive(Deserialize)]
+    struct Parts {
+        horizon_years: u32,
+        discount_rate: f64,
+    }
+    let parts = Parts::deserialize(deserializer)?;
+    Finance::new(parts.horizon_years, parts.discount_rate).map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(xs: Vec<f64>) -> LossDistribution {
+        LossDistribution::from_losses(xs).unwrap()
+    }
+
+    #[test]
+    fn the_eal_interval_never_goes_below_zero() {
+        // One loss in 1,000 years: EAL 1, SE about 1, so EAL - 1.96 SE < 0.
+        let mut xs = vec![0.0; 999];
+        xs.push(1000.0);
+        let s = LossSummary::new(&dist(xs), &[], &[]).unwrap();
+        assert_eq!(s.expected_annual_loss, 1.0);
+        assert_eq!(s.expected_annual_loss_ci95[0], 0.0);
+        assert_eq!(
+            s.expected_annual_loss_ci95[1],
+            1.0 + stats::Z975 * s.standard_error
+        );
+    }
+
+    #[test]
+    fn the_lec_grid_is_round_and_short() {
+        // Losses 1..=10^6: the grid runs from the 10% quantile (100,000) to VaR 99.9% (999,000).
+        let inherent = dist((1..=1_000_000).map(f64::from).collect());
+        let residual = dist((1..=1_000_000).map(|x| f64::from(x) / 2.0).collect());
+        assert_eq!(lec_grid(&inherent, &inherent), [1e5, 2e5, 5e5]);
+        // The residual's lower 10% quantile (50,000) starts it.
+        assert_eq!(lec_grid(&inherent, &residual), [5e4, 1e5, 2e5, 5e5]);
+        // Twelve decades and more: the powers of ten only.
+        let wide = dist(
+            (0..=1000)
+                .map(|k| 10f64.powf(f64::from(k) / 50.0))
+                .collect(),
+        );
+        let grid = lec_grid(&wide, &wide);
+        assert!(grid.len() <= LEC_GRID_POINTS, "{grid:?}");
+        assert!(
+            grid.iter()
+                .all(|x| (x.log10() - x.log10().round()).abs() < 1e-9)
+        );
+        // No year with a loss: no grid.
+        assert!(lec_grid(&dist(vec![0.0; 10]), &dist(vec![0.0; 10])).is_empty());
     }
 }

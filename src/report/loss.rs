@@ -1,6 +1,6 @@
 //! What a simulation returns: annual-loss distributions and their statistics.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::monitor::{Monitor, Unwatched};
 use crate::engine::simulate::{self, RiskEstimate, SimulationOptions, sort_losses};
@@ -33,7 +33,7 @@ pub struct LossDistribution {
 }
 
 /// A quantile (value at risk) with its distribution-free 95% confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Quantile {
     /// The probability level, in [0, 1].
     pub p: f64,
@@ -48,13 +48,42 @@ pub struct Quantile {
     pub ci95_full_coverage: bool,
 }
 
+/// Below this many simulated years above a loss, an exceedance probability is a low count: see
+/// [`ExceedancePoint::is_low_count`].
+pub const LOW_COUNT_YEARS: usize = 20;
+
 /// One point of a loss exceedance curve.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExceedancePoint {
     /// An annual loss.
     pub loss: f64,
     /// The share of simulated years whose loss is strictly greater than `loss`.
     pub probability: f64,
+    /// The number of simulated years whose loss is strictly greater than `loss`: `probability`
+    /// times the trial count, the evidence behind the probability.
+    pub years: usize,
+}
+
+impl ExceedancePoint {
+    /// Whether the probability rests on fewer than [`LOW_COUNT_YEARS`] simulated years (and at
+    /// least one): a frequency such as "1 in 3,333 years" read from 6 years is mostly noise, and
+    /// a reader should be told how many years it comes from. No year at all is not a low count
+    /// but no evidence: the loss was never simulated.
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::LossDistribution;
+    /// let d = LossDistribution::from_losses((0..1000).map(f64::from).collect())?;
+    /// let p = d.exceedance_point(990.0)?;
+    /// assert_eq!((p.years, p.probability), (9, 0.009));
+    /// assert!(p.is_low_count());
+    /// assert!(!d.exceedance_point(500.0)?.is_low_count());
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn is_low_count(&self) -> bool {
+        self.years > 0 && self.years < LOW_COUNT_YEARS
+    }
 }
 
 impl LossDistribution {
@@ -262,10 +291,19 @@ impl LossDistribution {
     /// [`Error::InvalidParameter`] if `loss` is NaN.
     #[doc(alias = "LEC")]
     pub fn exceedance_probability(&self, loss: f64) -> Result<f64> {
+        Ok(self.exceedance_point(loss)?.probability)
+    }
+
+    /// P̂(L > loss) with the number of simulated years behind it, as one point of the loss
+    /// exceedance curve.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if `loss` is NaN.
+    pub fn exceedance_point(&self, loss: f64) -> Result<ExceedancePoint> {
         if loss.is_nan() {
             return Err(Error::invalid("loss", loss, "a number"));
         }
-        Ok(self.tail_share(loss))
+        Ok(self.point(loss))
     }
 
     /// The loss exceedance curve at `points` losses spaced evenly on a log scale from the smallest
@@ -296,10 +334,7 @@ impl LossDistribution {
         }
         let first_positive = self.sorted.partition_point(|&x| x <= 0.0);
         if first_positive == self.sorted.len() {
-            return Ok(vec![ExceedancePoint {
-                loss: 0.0,
-                probability: 0.0,
-            }]);
+            return Ok(vec![self.point(0.0)]);
         }
         let (lo, hi) = (self.sorted[first_positive], self.max());
         if lo == hi {
@@ -320,17 +355,24 @@ impl LossDistribution {
             .collect())
     }
 
+    /// The point at `loss` (not NaN).
     fn point(&self, loss: f64) -> ExceedancePoint {
+        let years = self.count_above(loss);
         ExceedancePoint {
             loss,
-            probability: self.tail_share(loss),
+            probability: years as f64 / self.sorted.len() as f64,
+            years,
         }
+    }
+
+    /// The number of losses strictly greater than `x` (x not NaN).
+    fn count_above(&self, x: f64) -> usize {
+        self.sorted.len() - self.sorted.partition_point(|&v| v <= x)
     }
 
     /// Share of losses strictly greater than `x` (x not NaN).
     fn tail_share(&self, x: f64) -> f64 {
-        let at_or_below = self.sorted.partition_point(|&v| v <= x);
-        (self.sorted.len() - at_or_below) as f64 / self.sorted.len() as f64
+        self.count_above(x) as f64 / self.sorted.len() as f64
     }
 }
 
@@ -469,14 +511,16 @@ mod tests {
             dist(&[0.0, 0.0]).exceedance_curve(5).unwrap(),
             vec![ExceedancePoint {
                 loss: 0.0,
-                probability: 0.0
+                probability: 0.0,
+                years: 0,
             }]
         );
         assert_eq!(
             dist(&[0.0, 7.0]).exceedance_curve(5).unwrap(),
             vec![ExceedancePoint {
                 loss: 7.0,
-                probability: 0.0
+                probability: 0.0,
+                years: 0,
             }]
         );
     }
@@ -495,7 +539,7 @@ mod tests {
 }
 
 /// The expected annual loss of one risk, streamed during the simulation (no per-trial storage).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RiskLoss {
     /// The risk's id.
