@@ -28,7 +28,7 @@ use crate::scenario::spec::{
 pub(super) fn parse_json(text: &str, file: &str) -> Result<ScenarioSpec> {
     let mut de = serde_json::Deserializer::from_str(text);
     let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
+        let path = path_text(e.path());
         json_error(file, path, e.into_inner())
     })?;
     de.end().map_err(|e| json_error(file, String::new(), e))?;
@@ -51,7 +51,7 @@ pub(super) fn parse_toml(text: &str, file: &str) -> Result<ScenarioSpec> {
     let de =
         toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, String::new(), e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+        let path = path_text(e.path());
         toml_error(file, text, path, e.into_inner())
     })
 }
@@ -69,9 +69,30 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A path as scenario errors write it, `risks[0].frequency.poisson` (empty for the root).
+///
+/// A segment serde_path_to_error could not name (`Segment::Unknown`: a key that failed to
+/// parse, as at a JSON syntax error inside an object) is left out, not written `?`: the path then
+/// ends at the table or list that holds the bad text, which the line and column pinpoint.
+fn path_text(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
 fn syntax(file: &str, path: String, location: Option<(usize, usize)>, message: String) -> Error {
-    // serde_path_to_error writes "." for the root.
-    let path = if path == "." { String::new() } else { path };
     Error::ScenarioSyntax {
         file: file.to_string(),
         path,
@@ -91,6 +112,27 @@ pub(super) struct Fail {
 }
 
 impl Fail {
+    /// With the hint that a value in (1, 100] where a fraction in [0, 1] belongs is probably a
+    /// percentage: `efficacy = 50` meant 0.5. For errors about a fraction only.
+    fn or_percentage(self) -> Fail {
+        let value = match *self.error {
+            Error::InvalidParameter { value, .. } => value,
+            Error::ModeOutOfRange { mode, .. } => mode,
+            Error::InvalidCurvePoint { probability, .. } => probability,
+            _ => return self,
+        };
+        if !(value > 1.0 && value <= 100.0) {
+            return self;
+        }
+        Fail {
+            path: self.path,
+            error: Box::new(Error::LooksLikePercentage {
+                error: self.error,
+                value,
+            }),
+        }
+    }
+
     pub(super) fn in_file(self, file: &str) -> Error {
         Error::InvalidScenario {
             file: file.to_string(),
@@ -159,7 +201,15 @@ pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
     }
     let finance = match &spec.finance {
         Some(f) => Finance::new(f.horizon_years.unwrap_or(1), f.discount_rate.unwrap_or(0.0))
-            .map_err(at_field("finance", &["horizon_years", "discount_rate"]))?,
+            .map_err(at_field("finance", &["horizon_years", "discount_rate"]))
+            .map_err(|fail| {
+                // A rate of 8% a year written 8 is accepted (rates up to 10 are); 12 is not.
+                if fail.path.ends_with("discount_rate") {
+                    fail.or_percentage()
+                } else {
+                    fail
+                }
+            })?,
         None => Finance::default(),
     };
     check_thresholds(&spec.thresholds).map_err(|(i, e)| at(format_args!("thresholds[{i}]"))(e))?;
@@ -168,7 +218,9 @@ pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
     } else {
         let points = spec.tolerance.iter().map(|p| (p.loss, p.probability));
         Some(ToleranceCurve::new(points).map_err(|e| match e {
-            Error::InvalidCurvePoint { index, .. } => at(format_args!("tolerance[{index}]"))(e),
+            Error::InvalidCurvePoint { index, .. } => {
+                at(format_args!("tolerance[{index}]"))(e).or_percentage()
+            }
             e => at("tolerance")(e),
         })?)
     };
@@ -268,14 +320,28 @@ fn risk(spec: &RiskSpec, path: &str) -> Built<Risk> {
             magnitude(m, &format!("{path}.magnitude"))?,
         ),
         (None, None, Some(fair)) => fair_factors(fair, &format!("{path}.fair"))?,
-        (_, _, Some(_)) => {
-            return Err(rule(
-                path,
-                "either `fair` or `frequency` and `magnitude`, not both",
-            ));
+        (f, m, fair) => {
+            // What was given, among the cases left (both forms at once, or neither complete).
+            let rule_given = match (f.is_some(), m.is_some(), fair.is_some()) {
+                (true, false, false) => {
+                    "a `magnitude` with the `frequency` (or `fair` instead of both), got `frequency` only"
+                }
+                (false, true, false) => {
+                    "a `frequency` with the `magnitude` (or `fair` instead of both), got `magnitude` only"
+                }
+                (false, false, _) => {
+                    "either `frequency` and `magnitude`, or `fair`, got none of them"
+                }
+                (true, true, _) => "either `frequency` and `magnitude`, or `fair`, got all three",
+                (true, false, true) => {
+                    "either `frequency` and `magnitude`, or `fair`, got `frequency` and `fair`"
+                }
+                (false, true, true) => {
+                    "either `frequency` and `magnitude`, or `fair`, got `magnitude` and `fair`"
+                }
+            };
+            return Err(rule(path, rule_given));
         }
-        (None, _, None) => return Err(rule(path, "a `frequency` (or the `fair` factors)")),
-        (Some(_), None, None) => return Err(rule(path, "a `magnitude` (or the `fair` factors)")),
     };
     let mut risk =
         Risk::new(spec.id.as_str(), frequency, magnitude).map_err(at(format_args!("{path}.id")))?;
@@ -299,11 +365,13 @@ fn frequency(spec: &FrequencySpec, path: &str) -> Built<Frequency> {
                 (None, Some([low, high])) => {
                     Frequency::poisson_ci90(low, high).map_err(at(format_args!("{path}.ci90")))
                 }
-                _ => Err(rule(path, "exactly one of `rate` and `ci90`")),
+                (Some(_), Some(_)) => Err(rule(path, "exactly one of `rate` and `ci90`, got both")),
+                (None, None) => Err(rule(path, "exactly one of `rate` and `ci90`, got neither")),
             }
         }
         FrequencySpec::Bernoulli(b) => Frequency::bernoulli(b.probability)
-            .map_err(at(format_args!("{path}.bernoulli.probability"))),
+            .map_err(at(format_args!("{path}.bernoulli.probability")))
+            .map_err(Fail::or_percentage),
         FrequencySpec::NegativeBinomial(nb) => Frequency::negative_binomial(nb.mean, nb.variance)
             .map_err(at_field(
                 format_args!("{path}.negative_binomial"),
@@ -327,7 +395,27 @@ fn magnitude(spec: &MagnitudeSpec, path: &str) -> Built<Magnitude> {
                 (None, Some(mu), Some(sigma)) => {
                     Magnitude::lognormal(mu, sigma).map_err(at_field(&path, &["mu", "sigma"]))
                 }
-                _ => Err(rule(&path, "either `ci90`, or both `mu` and `sigma`")),
+                (ci90, mu, sigma) => {
+                    let rule_given = match (ci90.is_some(), mu.is_some(), sigma.is_some()) {
+                        (false, false, false) => {
+                            "either `ci90`, or both `mu` and `sigma`, got none of them"
+                        }
+                        (false, true, false) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `mu` only"
+                        }
+                        (false, false, true) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `sigma` only"
+                        }
+                        (true, true, false) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `ci90` and `mu`"
+                        }
+                        (true, false, true) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `ci90` and `sigma`"
+                        }
+                        _ => "either `ci90`, or both `mu` and `sigma`, got all three",
+                    };
+                    Err(rule(&path, rule_given))
+                }
             }?;
             (loss, l.cap, path)
         }
@@ -392,9 +480,11 @@ fn magnitude(spec: &MagnitudeSpec, path: &str) -> Built<Magnitude> {
     }
 }
 
+/// A fraction in [0, 1]: an efficacy or a vulnerability. A value in (1, 100] gets the hint that
+/// it looks like a percentage.
 fn fraction(spec: &FractionSpec, path: &str) -> Built<Efficacy> {
     const RANGE: &[&str] = &["min", "mode", "max"];
-    match spec {
+    let efficacy = match spec {
         FractionSpec::Fixed(v) => Efficacy::fixed(*v).map_err(at(path)),
         FractionSpec::Uncertain(UncertainFractionSpec::Pert(r)) => {
             Efficacy::pert(r.min, r.mode, r.max).map_err(at_field(format!("{path}.pert"), RANGE))
@@ -406,7 +496,8 @@ fn fraction(spec: &FractionSpec, path: &str) -> Built<Efficacy> {
         FractionSpec::Uncertain(UncertainFractionSpec::Uniform(r)) => {
             Efficacy::uniform(r.min, r.max).map_err(at_field(format!("{path}.uniform"), RANGE))
         }
-    }
+    };
+    efficacy.map_err(Fail::or_percentage)
 }
 
 /// The Open FAIR factors as the compound model: loss events are the threat events thinned by
@@ -429,7 +520,15 @@ fn fair_factors(spec: &FairSpec, path: &str) -> Built<(Frequency, Magnitude)> {
             let slm = magnitude(&secondary.loss, &format!("{path}.loss"))?;
             primary
                 .with_secondary(secondary.probability, slm)
-                .map_err(at_field(path, &["probability"]))?
+                .map_err(at_field(&path, &["probability"]))
+                // Not the refusals of a mean loss (named `primary` or `secondary`).
+                .map_err(|fail| {
+                    if fail.path.ends_with(".probability") {
+                        fail.or_percentage()
+                    } else {
+                        fail
+                    }
+                })?
         }
     };
     Ok((lef, loss))
@@ -495,7 +594,8 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
         if let Some(share) = t.coinsurance {
             transfer = transfer
                 .with_coinsurance(share)
-                .map_err(at_field(&p, TERMS))?;
+                .map_err(at_field(&p, TERMS))
+                .map_err(Fail::or_percentage)?;
         }
         control = control.with_transfer(transfer).map_err(at(p))?;
     }
