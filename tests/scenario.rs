@@ -771,6 +771,12 @@ fn bad_inputs() -> Vec<Bad> {
         ),
         bad(
             "ci90 = [0.5, 3.0]",
+            "ci90 = 0.5",
+            "risks[1].frequency.poisson.ci90",
+            "invalid type: floating point `0.5`, expected two numbers, [low, high]",
+        ),
+        bad(
+            "ci90 = [0.5, 3.0]",
             "ci90 = [0.5, \"3\"]",
             "risks[1].frequency.poisson.ci90[1]",
             "invalid type: string",

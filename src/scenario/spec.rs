@@ -730,14 +730,34 @@ impl<'de> Deserialize<'de> for FractionSpec {
 /// A `[low, high]` pair: exactly two numbers. (The toml crate would read the first two of a
 /// longer array into `[f64; 2]` and drop the rest silently.)
 fn interval<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<[f64; 2]>, D::Error> {
-    let values = Vec::<f64>::deserialize(deserializer)?;
-    match values[..] {
-        [low, high] => Ok(Some([low, high])),
-        _ => Err(de::Error::invalid_length(
-            values.len(),
-            &"two numbers, [low, high]",
-        )),
+    struct IntervalVisitor;
+
+    impl<'de> Visitor<'de> for IntervalVisitor {
+        type Value = [f64; 2];
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("two numbers, [low, high]")
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<[f64; 2], A::Error> {
+            // Counts what is beyond the pair without keeping it.
+            let mut pair = [0.0; 2];
+            let mut count = 0usize;
+            while let Some(value) = seq.next_element::<f64>()? {
+                if let Some(slot) = pair.get_mut(count) {
+                    *slot = value;
+                }
+                count += 1;
+            }
+            if count == 2 {
+                Ok(pair)
+            } else {
+                Err(de::Error::invalid_length(count, &self))
+            }
+        }
     }
+
+    deserializer.deserialize_seq(IntervalVisitor).map(Some)
 }
 
 #[cfg(test)]
