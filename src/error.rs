@@ -269,6 +269,21 @@ pub enum Error {
         /// The rule.
         rule: &'static str,
     },
+    /// A number that looks like a percentage where a fraction in [0, 1] belongs (`50` for `0.5`):
+    /// the error of the constructor that refused it, with the fraction probably meant. Scenario
+    /// files give this hint inside [`Error::InvalidScenario`], whose
+    /// [`source_error`](Error::source_error) is still the constructor's error.
+    #[error(
+        "{error}; {} looks like a percentage: write {}",
+        Num(*value),
+        percent_as_fraction(*value)
+    )]
+    LooksLikePercentage {
+        /// The constructor's error, naming the parameter and the rule.
+        error: Box<Error>,
+        /// The value as given, in (1, 100].
+        value: f64,
+    },
     /// A currency code that is not three upper-case letters.
     #[error(
         "invalid currency {code:?} (expected an ISO 4217 code: three upper-case letters, e.g. USD)"
@@ -363,10 +378,14 @@ impl Error {
     }
 
     /// The constructor's error behind a scenario error ([`Error::InvalidScenario`]): the value
-    /// and the rule it breaks, to match on.
+    /// and the rule it breaks, to match on (without the hint of an
+    /// [`Error::LooksLikePercentage`]).
     pub fn source_error(&self) -> Option<&Error> {
         match self {
-            Error::InvalidScenario { source, .. } => Some(source),
+            Error::InvalidScenario { source, .. } => match &**source {
+                Error::LooksLikePercentage { error, .. } => Some(error),
+                source => Some(source),
+            },
             _ => None,
         }
     }
@@ -392,6 +411,35 @@ impl std::fmt::Display for Num {
         } else {
             write!(f, "{}", self.0)
         }
+    }
+}
+
+/// `percent` / 100 as written by hand: the decimal point moved two places, so that 33.3 gives
+/// `0.333`, not the nearest `f64` to 0.333 (`0.33299999999999996`).
+pub(crate) fn percent_as_fraction(percent: f64) -> String {
+    if !percent.is_finite() {
+        return Num(percent / 100.0).to_string();
+    }
+    // `Display` of a finite `f64` never uses an exponent: a sign, digits, at most one point.
+    let text = percent.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, decimals) = digits.split_once('.').unwrap_or((digits, ""));
+    let whole = whole.trim_start_matches('0');
+    let (whole, moved) = if whole.len() > 2 {
+        whole.split_at(whole.len() - 2)
+    } else {
+        ("", whole)
+    };
+    let decimals = format!("{moved:0>2}{decimals}");
+    let decimals = decimals.trim_end_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    if decimals.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{decimals}")
     }
 }
 
@@ -482,6 +530,47 @@ mod tests {
         assert_eq!(missing.io_error_kind(), Some(std::io::ErrorKind::NotFound));
         assert_eq!(missing.path(), None);
         assert_eq!(bad.file(), None);
+    }
+
+    #[test]
+    fn percentages_are_moved_two_places() {
+        for (percent, fraction) in [
+            (50.0, "0.5"),
+            (100.0, "1"),
+            (7.0, "0.07"),
+            (12.5, "0.125"),
+            (33.3, "0.333"),
+            (1.5, "0.015"),
+            (99.99, "0.9999"),
+            (1.0000001, "0.010000001"),
+            (250.0, "2.5"),
+            (12345.6, "123.456"),
+            (-40.0, "-0.4"),
+            (0.0, "0"),
+        ] {
+            assert_eq!(percent_as_fraction(percent), fraction, "{percent}");
+        }
+        assert_eq!(percent_as_fraction(f64::INFINITY), "inf");
+        let e = Error::LooksLikePercentage {
+            error: Box::new(Error::invalid("efficacy", 50.0, "a fraction in [0, 1]")),
+            value: 50.0,
+        };
+        assert_eq!(
+            e.to_string(),
+            "invalid efficacy: 50 (expected a fraction in [0, 1]); 50 looks like a percentage: write 0.5"
+        );
+        let located = Error::InvalidScenario {
+            file: String::new(),
+            path: "controls[0].efficacy".into(),
+            source: Box::new(e),
+        };
+        assert!(matches!(
+            located.source_error(),
+            Some(Error::InvalidParameter {
+                name: "efficacy",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -221,13 +221,13 @@ fn csf11_categories_map_as_nist_links_them() {
         ("ID.BE", Some("GV.OC")),
         ("ID.GV", None),
         ("ID.RA", Some("ID.RA")),
-        ("ID.RM", Some("GV.RM")),
-        ("ID.SC", Some("GV.SC")),
-        ("PR.AC", Some("PR.AA")),
+        ("ID.RM", None), // GV.RM, but ID.RM-1 also went to GV.RR-03
+        ("ID.SC", None), // GV.SC, GV.OC-02, GV.RM-05, ID.RA-10, ID.IM-02
+        ("PR.AC", None), // PR.AA, but PR.AC-5 went to PR.IR-01
         ("PR.AT", Some("PR.AT")),
         ("PR.DS", Some("PR.DS")),
         ("PR.IP", None),
-        ("PR.MA", Some("ID.AM-08")),
+        ("PR.MA", None), // ID.AM-08 and PR.PS-02/03
         ("PR.PT", None),
         ("DE.AE", Some("DE.AE")),
         ("DE.CM", Some("DE.CM")),
@@ -262,9 +262,71 @@ fn csf11_categories_map_as_nist_links_them() {
     assert!(unmappable_reason("ID.GV").contains("GOVERN function"));
     assert!(unmappable_reason("PR.PT").contains("PR.PS-01/04"));
     assert!(unmappable_reason("DE.DP").contains("DE.AE-06"));
-    // Retained categories are simply the CSF 2.0 category; PR.MA is a subcategory tag.
-    assert!(matches!(tag("PR.MA"), CsfTag::Subcategory(_)));
-    assert_eq!(tag("ID.RM").function(), Function::Govern);
+    assert_eq!(
+        CsfTag::parse("PR.AC").unwrap_err().to_string(),
+        "CSF 1.1 id \"PR.AC\" has no single CSF 2.0 successor: withdrawn; its subcategories went \
+         to PR.AA-01/02/03/05/06, except PR.AC-5 and part of PR.AC-3, which went to PR.IR-01: tag \
+         the CSF 2.0 id directly"
+    );
+    assert!(unmappable_reason("ID.RM").contains("GV.RR-03"));
+    assert!(unmappable_reason("ID.SC").contains("ID.RA-10"));
+    assert!(unmappable_reason("PR.MA").contains("ID.AM-08 and PR.PS-02/03"));
+    // Retained categories are simply the CSF 2.0 category; RS.RP is a subcategory tag.
+    assert!(matches!(tag("RS.RP"), CsfTag::Subcategory(_)));
+    assert_eq!(tag("ID.BE").function(), Function::Govern);
+}
+
+/// The CSF 2.0 ids a reason names (`PR.AA-01/02` as PR.AA-01 and PR.AA-02), with the categories
+/// they lie in; CSF 1.1 ids such as `PR.AC-5` are left out.
+fn named_categories(reason: &str) -> HashSet<Category> {
+    reason
+        .split(|c: char| !(c.is_ascii_alphanumeric() || ".-/".contains(c)))
+        .filter_map(|token| Category::parse(token.get(..5)?).ok())
+        .collect()
+}
+
+/// Over every CSF 1.1 category, through the public parser only: a withdrawn category maps to a
+/// CSF 2.0 tag only when every one of its subcategories leads into that tag's category;
+/// otherwise it is refused, and the refusal names every category its subcategories went to.
+#[test]
+fn a_csf11_category_maps_only_where_all_its_subcategories_go() {
+    for (id, count) in CSF11 {
+        if let Ok(c) = Category::parse(id) {
+            // Kept in 2.0: the id is a CSF 2.0 id.
+            assert_eq!(tag(id), CsfTag::Category(c));
+            continue;
+        }
+        let mut successors = HashSet::new();
+        for n in 1..=count {
+            let sub = format!("{id}-{n}");
+            match CsfTag::parse(&sub) {
+                Ok(t) => {
+                    successors.insert(t.category());
+                }
+                Err(Error::UnmappableCsf11 { reason, .. }) => {
+                    let named = named_categories(reason);
+                    assert!(named.len() > 1, "{sub}: {reason}");
+                    successors.extend(named);
+                }
+                Err(e) => panic!("{sub}: {e}"),
+            }
+        }
+        match CsfTag::parse(id) {
+            Ok(t) => assert_eq!(
+                successors,
+                HashSet::from([t.category()]),
+                "{id} maps to {t}, but its subcategories went to {successors:?}"
+            ),
+            Err(Error::UnmappableCsf11 { reason, .. }) => {
+                assert!(
+                    successors.len() > 1,
+                    "{id}: refused, but all went to {successors:?}"
+                );
+                assert_eq!(named_categories(reason), successors, "{id}: {reason}");
+            }
+            Err(e) => panic!("{id}: {e}"),
+        }
+    }
 }
 
 #[test]
@@ -526,10 +588,10 @@ fn serde_round_trips_and_revalidates() {
     }
     // A scenario's tag list may use CSF 1.1 ids; they come back as CSF 2.0.
     let tags: Vec<CsfTag> =
-        serde_json::from_str(r#"["pr.ac", "PR.IP-4", "de.cm-1", "PR.AA-5"]"#).unwrap();
+        serde_json::from_str(r#"["id.be", "PR.IP-4", "de.cm-1", "PR.AA-5"]"#).unwrap();
     assert_eq!(
         serde_json::to_string(&tags).unwrap(),
-        r#"["PR.AA","PR.DS-11","DE.CM","PR.AA-05"]"#
+        r#"["GV.OC","PR.DS-11","DE.CM","PR.AA-05"]"#
     );
 }
 

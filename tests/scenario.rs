@@ -274,6 +274,10 @@ const RANSOM_LOSS: &str = "magnitude = { lognormal = { ci90 = [200_000.0, 8_000_
 const RANSOM_FREQ: &str = "frequency = { poisson = { rate = 0.25 } }";
 const BEC_LOSS: &str =
     "magnitude = { pert = { min = 10_000.0, mode = 60_000.0, max = 900_000.0 } }";
+const FAIR: &str = "fair = { threat_event_frequency = { poisson = { rate = 4.0 } }, \
+    vulnerability = 0.25, primary_loss = { fixed = { value = 1.0 } } }";
+const FAIR_BOTH_NAMES: &str = "fair = { threat_event_frequency = { poisson = { rate = 4.0 } }, \
+    vulnerability = 0.25, susceptibility = 0.25, primary_loss = { fixed = { value = 1.0 } } }";
 
 fn bad_inputs() -> Vec<Bad> {
     vec![
@@ -470,6 +474,82 @@ fn bad_inputs() -> Vec<Bad> {
             "currency",
             "euro",
         ),
+        // A percentage where a fraction belongs: the rule, and a hint.
+        bad(
+            "efficacy = 0.4",
+            "efficacy = 40",
+            "controls[1].efficacy",
+            "invalid efficacy: 40 (expected a fraction in [0, 1]); 40 looks like a percentage: \
+             write 0.4",
+        ),
+        bad(
+            "min = 0.3, mode = 0.5, max = 0.7",
+            "min = 30, mode = 50, max = 70",
+            "controls[0].efficacy.pert.min",
+            "invalid efficacy min: 30 (expected a fraction in [0, 1]); 30 looks like a percentage: \
+             write 0.3",
+        ),
+        bad(
+            "min = 0.3, mode = 0.5, max = 0.7",
+            "min = 0.3, mode = 50, max = 0.7",
+            "controls[0].efficacy.pert.mode",
+            "50 looks like a percentage: write 0.5",
+        ),
+        bad(
+            "efficacy = 0.4",
+            "efficacy = \"40%\"",
+            "controls[1].efficacy",
+            "expected a number in [0, 1] (write 40% as 0.4)",
+        ),
+        bad(
+            "aggregate_limit = 3_000_000.0",
+            "aggregate_limit = 3_000_000.0, coinsurance = 20",
+            "controls[2].transfer.coinsurance",
+            "invalid coinsurance: 20 (expected a share in [0, 1]); 20 looks like a percentage: \
+             write 0.2",
+        ),
+        bad(
+            RANSOM_FREQ,
+            "frequency = { bernoulli = { probability = 12.5 } }",
+            "risks[0].frequency.bernoulli.probability",
+            "12.5 looks like a percentage: write 0.125",
+        ),
+        bad(
+            "probability = 0.2 }",
+            "probability = 20 }",
+            "tolerance[0]",
+            "expected a probability in [0, 1]; 20 looks like a percentage: write 0.2",
+        ),
+        bad(
+            "discount_rate = 0.08",
+            "discount_rate = 12",
+            "finance.discount_rate",
+            "(expected a rate per year in [-0.99, 10]); 12 looks like a percentage: write 0.12",
+        ),
+        bad(
+            concat!(
+                "frequency = { poisson = { rate = 0.25 } }\n",
+                "magnitude = { lognormal = { ci90 = [200_000.0, 8_000_000.0] } }"
+            ),
+            "fair = { threat_event_frequency = { poisson = { rate = 4.0 } }, vulnerability = 25, \
+             primary_loss = { fixed = { value = 1.0 } }, \
+             secondary = { probability = 30, loss = { fixed = { value = 1.0 } } } }",
+            "risks[0].fair.vulnerability",
+            "invalid efficacy: 25 (expected a fraction in [0, 1]); 25 looks like a percentage: \
+             write 0.25",
+        ),
+        bad(
+            concat!(
+                "frequency = { poisson = { rate = 0.25 } }\n",
+                "magnitude = { lognormal = { ci90 = [200_000.0, 8_000_000.0] } }"
+            ),
+            "fair = { threat_event_frequency = { poisson = { rate = 4.0 } }, vulnerability = 0.25, \
+             primary_loss = { fixed = { value = 1.0 } }, \
+             secondary = { probability = 30, loss = { fixed = { value = 1.0 } } } }",
+            "risks[0].fair.secondary.probability",
+            "invalid probability: 30 (expected a probability in [0, 1]); 30 looks like a \
+             percentage: write 0.3",
+        ),
         // Ids, references and CSF rules.
         bad(
             "id = \"bec\"",
@@ -546,8 +626,96 @@ fn bad_inputs() -> Vec<Bad> {
             "risks[0].magnitude.lognormal",
             "either `ci90`",
         ),
+        bad(
+            "rate = 0.25",
+            "",
+            "risks[0].frequency.poisson",
+            "exactly one of `rate` and `ci90`, got neither",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { lognormal = { mu = 12.0 } }",
+            "risks[0].magnitude.lognormal",
+            "either `ci90`, or both `mu` and `sigma`, got `mu` only",
+        ),
         bad(RANSOM_FREQ, "", "risks[0]", "a `frequency`"),
         bad(RANSOM_LOSS, "", "risks[0]", "a `magnitude`"),
+        bad(
+            RANSOM_FREQ,
+            "frequency = { poisson = { rate = 0.25 }, bernoulli = { probability = 0.2 } }",
+            "risks[0].frequency",
+            "expected exactly one frequency kind (`poisson`, `bernoulli`, `negative_binomial` or \
+             `fixed`), got `bernoulli` and `poisson`",
+        ),
+        bad(
+            RANSOM_FREQ,
+            "frequency = {}",
+            "risks[0].frequency",
+            "expected exactly one frequency kind (`poisson`, `bernoulli`, `negative_binomial` or \
+             `fixed`), got none",
+        ),
+        bad(
+            RANSOM_FREQ,
+            "frequency = 0.25",
+            "risks[0].frequency",
+            "invalid type: floating point `0.25`, expected a table (object) with exactly one \
+             frequency kind (`poisson`, `bernoulli`, `negative_binomial` or `fixed`)",
+        ),
+        bad(
+            RANSOM_FREQ,
+            "frequency = [0.1, 0.5]",
+            "risks[0].frequency",
+            "invalid type: sequence, expected a table (object) with exactly one frequency kind",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = { fixed = { value = 1.0 }, pert = { min = 1.0, mode = 2.0, max = 3.0 } }",
+            "risks[0].magnitude",
+            "expected exactly one magnitude kind (`lognormal`, `pert`, `triangular`, `uniform`, \
+             `gamma`, `pareto`, `fixed` or `empirical`), got `fixed` and `pert`",
+        ),
+        bad(
+            RANSOM_LOSS,
+            "magnitude = 1e6",
+            "risks[0].magnitude",
+            "expected a table (object) with exactly one magnitude kind",
+        ),
+        bad(
+            "efficacy = { pert = { min = 0.3, mode = 0.5, max = 0.7 } }",
+            "efficacy = { pert = { min = 0.3, mode = 0.5, max = 0.7 }, uniform = { min = 0.3, max = 0.7 } }",
+            "controls[0].efficacy",
+            "expected exactly one kind of uncertain fraction (`pert`, `uniform` or `triangular`), \
+             got `pert` and `uniform`",
+        ),
+        bad(
+            "efficacy = 0.4",
+            "efficacy = {}",
+            "controls[1].efficacy",
+            "expected exactly one kind of uncertain fraction (`pert`, `uniform` or `triangular`), \
+             got none",
+        ),
+        bad(
+            "efficacy = 0.4",
+            "efficacy = [0.4]",
+            "controls[1].efficacy",
+            "invalid type: sequence, expected a number in [0, 1], or a table (object) with exactly \
+             one kind of uncertain fraction (`pert`, `uniform` or `triangular`)",
+        ),
+        bad(
+            RANSOM_LOSS,
+            FAIR,
+            "risks[0]",
+            "expected either `frequency` and `magnitude`, or `fair`, got `frequency` and `fair`",
+        ),
+        bad(
+            concat!(
+                "frequency = { poisson = { rate = 0.25 } }\n",
+                "magnitude = { lognormal = { ci90 = [200_000.0, 8_000_000.0] } }"
+            ),
+            FAIR_BOTH_NAMES,
+            "risks[0].fair",
+            "expected exactly one of `vulnerability` and its synonym `susceptibility`, got both",
+        ),
         bad(
             RANSOM_LOSS,
             "mangitude = { fixed = { value = 1.0 } }",
@@ -603,6 +771,12 @@ fn bad_inputs() -> Vec<Bad> {
             "ci90 = [0.5]",
             "risks[1].frequency.poisson.ci90",
             "length 1",
+        ),
+        bad(
+            "ci90 = [0.5, 3.0]",
+            "ci90 = 0.5",
+            "risks[1].frequency.poisson.ci90",
+            "invalid type: floating point `0.5`, expected two numbers, [low, high]",
         ),
         bad(
             "ci90 = [0.5, 3.0]",
@@ -672,6 +846,27 @@ fn json_syntax_and_shape_errors_are_located() {
             (2, 62),
         ),
         ("{\"name\": \"x\", \"risks\": []} trailing", "", (1, 28)),
+        // A syntax error where a key belongs: the path ends at the object, never with `?`.
+        (
+            "{\"name\": \"x\", \"risks\": [{\"id\": \"a\", }]}",
+            "risks[0]",
+            (1, 37),
+        ),
+        (
+            "{\"name\": \"x\", \"risks\": [{\"id\": \"a\", 7: 1}]}",
+            "risks[0]",
+            (1, 37),
+        ),
+        (
+            "{\"name\": \"x\", \"simulation\": {\"seed\" 1}}",
+            "simulation",
+            (1, 37),
+        ),
+        (
+            "{\"name\": \"x\", \"risks\": [{\"id\": \"a\", \"frequency\": {\"poisson\": {\"rate\": 1}, \"fixed\": {\"count\": 1}}}]}",
+            "risks[0].frequency",
+            (1, 96),
+        ),
     ];
     for (text, path, (line, column)) in cases {
         let e = Scenario::parse(text, Format::Json, "s.json").unwrap_err();
@@ -696,6 +891,18 @@ fn json_syntax_and_shape_errors_are_located() {
     let e =
         Scenario::parse("{\"name\": \"x\", \"risks\": []}", Format::Json, "s.json").unwrap_err();
     assert_eq!(e.to_string(), "s.json: risks: expected at least one risk");
+    // Two kinds of one frequency: the message names the kinds and the two given.
+    let two = "{\"name\": \"x\", \"risks\": [{\"id\": \"a\", \"frequency\": {\"poisson\": \
+               {\"rate\": 0.3}, \"bernoulli\": {\"probability\": 0.2}}, \"magnitude\": \
+               {\"fixed\": {\"value\": 1}}}]}";
+    let e = Scenario::parse(two, Format::Json, "s.json").unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            ": risks[0].frequency: expected exactly one frequency kind (`poisson`, `bernoulli`, \
+             `negative_binomial` or `fixed`), got `bernoulli` and `poisson`"
+        ),
+        "{e}"
+    );
 }
 
 /// Two specs as JSON values, equal up to a relative 1e-12 in every number: a few parameters
@@ -1009,6 +1216,55 @@ fn odd_but_valid_text_is_read() {
     // An empty JSON file: located at line 1, column 1.
     let e = Scenario::parse("", Format::Json, "empty.json").unwrap_err();
     assert!(e.to_string().starts_with("empty.json:1:1: "), "{e}");
+}
+
+/// Only a value in (1, 100] where a fraction belongs gets the percentage hint; the typed error
+/// behind it is the constructor's, as without the hint.
+#[test]
+fn only_fractions_that_look_like_percentages_get_the_hint() {
+    let control = |efficacy: &str| example_toml().replace("efficacy = 0.4", efficacy);
+    for (efficacy, hinted) in [
+        ("efficacy = 50", true),
+        ("efficacy = 100", true),
+        ("efficacy = 1.5", true),
+        ("efficacy = 400", false),
+        ("efficacy = -50", false),
+        ("efficacy = { uniform = { min = 0.5, max = 0.2 } }", false),
+    ] {
+        let e = parse_toml(&control(efficacy)).unwrap_err();
+        assert_eq!(e.to_string().contains("percentage"), hinted, "{e}");
+        assert!(
+            e.to_string().contains("expected a fraction in [0, 1]") || !hinted,
+            "{e}"
+        );
+        assert!(
+            matches!(
+                e.source_error(),
+                Some(Error::InvalidParameter { .. } | Error::EmptyRange { .. })
+            ),
+            "{e:?}"
+        );
+    }
+    // Other numbers are not fractions, whatever their value.
+    for (find, replace) in [
+        ("rate = 0.25", "rate = 50.0"),
+        ("horizon_years = 3", "horizon_years = 0"),
+        ("upfront = 40_000.0", "upfront = -50.0"),
+    ] {
+        match parse_toml(&example_toml().replacen(find, replace, 1)) {
+            Ok(_) => {}
+            Err(e) => assert!(!e.to_string().contains("percentage"), "{e}"),
+        }
+    }
+    // The same in JSON.
+    let value: toml::Value = toml::from_str(&control("efficacy = 50")).unwrap();
+    let json = serde_json::to_string(&value).unwrap();
+    let e = Scenario::parse(&json, Format::Json, "s.json").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "s.json: controls[1].efficacy: invalid efficacy: 50 (expected a fraction in [0, 1]); 50 \
+         looks like a percentage: write 0.5"
+    );
 }
 
 /// The constructor's typed error stays inside the scenario error, for tools that handle kinds

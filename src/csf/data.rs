@@ -848,11 +848,12 @@ pub(super) static CSF11_CATEGORIES: [Csf11CategoryRow; 23] = [
         target: Target::Category(0),
         subcategories: (6, 11),
     },
-    // ID.GV Governance -> no single successor. withdrawn: incorporated_into GV function (GV.PO, GV.RR, GV.OC-03, GV.RM-04)
+    // ID.GV Governance -> no single successor. withdrawn: incorporated_into GV function (GV.PO, GV.RR, GV.OC-03, GV.RM-04);
+    // ID.GV-2 also links GV.OC-02.
     Csf11CategoryRow {
         id: "ID.GV",
         target: Target::Unmappable(
-            "withdrawn; incorporated into the whole GOVERN function (GV.PO, GV.RR, GV.OC-03, GV.RM-04): tag a GV category or subcategory directly",
+            "withdrawn; incorporated into the whole GOVERN function (GV.PO, GV.RR, GV.OC-02/03, GV.RM-04): tag a GV category or subcategory directly",
         ),
         subcategories: (11, 15),
     },
@@ -862,22 +863,31 @@ pub(super) static CSF11_CATEGORIES: [Csf11CategoryRow; 23] = [
         target: Target::Category(7),
         subcategories: (15, 21),
     },
-    // ID.RM Risk Management Strategy -> GV.RM. withdrawn: incorporated_into GV.RM
+    // ID.RM Risk Management Strategy -> no single successor. withdrawn: incorporated_into GV.RM,
+    // but ID.RM-1 also links GV.RR-03.
     Csf11CategoryRow {
         id: "ID.RM",
-        target: Target::Category(1),
+        target: Target::Unmappable(
+            "withdrawn; its subcategories went to GV.RM-01/02/04/06, except part of ID.RM-1, which went to GV.RR-03: tag the CSF 2.0 id directly",
+        ),
         subcategories: (21, 24),
     },
-    // ID.SC Supply Chain Risk Management -> GV.SC. withdrawn: incorporated_into GV.SC (also ID.RA-10, ID.IM-02)
+    // ID.SC Supply Chain Risk Management -> no single successor. withdrawn: incorporated_into GV.SC
+    // (also ID.RA-10, ID.IM-02); its subcategories also link GV.OC-02 and GV.RM-05.
     Csf11CategoryRow {
         id: "ID.SC",
-        target: Target::Category(5),
+        target: Target::Unmappable(
+            "withdrawn; its subcategories were split across GV.OC-02, GV.RM-05, GV.SC-01/03/04/05/06/07/08/09/10, ID.RA-10 and ID.IM-02: tag the CSF 2.0 id directly",
+        ),
         subcategories: (24, 29),
     },
-    // PR.AC Identity Management, Authentication and Access Control -> PR.AA. withdrawn: moved_to PR.AA (PR.AC-03/-05 partly to PR.IR-01)
+    // PR.AC Identity Management, Authentication and Access Control -> no single successor.
+    // withdrawn: moved_to PR.AA (PR.AC-03/-05 partly to PR.IR-01): PR.AC-5 went to PR.IR-01 alone.
     Csf11CategoryRow {
         id: "PR.AC",
-        target: Target::Category(9),
+        target: Target::Unmappable(
+            "withdrawn; its subcategories went to PR.AA-01/02/03/05/06, except PR.AC-5 and part of PR.AC-3, which went to PR.IR-01: tag the CSF 2.0 id directly",
+        ),
         subcategories: (29, 36),
     },
     // PR.AT Awareness and Training -> PR.AT. retained: Same ID in 2.0 (PR.AT-03..05 folded into PR.AT-01/02)
@@ -900,10 +910,13 @@ pub(super) static CSF11_CATEGORIES: [Csf11CategoryRow; 23] = [
         ),
         subcategories: (49, 61),
     },
-    // PR.MA Maintenance -> ID.AM-08. withdrawn: incorporated_into ID.AM-08 (subcategories also to PR.PS-02/03)
+    // PR.MA Maintenance -> no single successor. withdrawn: incorporated_into ID.AM-08 (subcategories
+    // also to PR.PS-02/03)
     Csf11CategoryRow {
         id: "PR.MA",
-        target: Target::Subcategory(37),
+        target: Target::Unmappable(
+            "withdrawn; its subcategories were split across ID.AM-08 and PR.PS-02/03: tag the CSF 2.0 id directly",
+        ),
         subcategories: (61, 63),
     },
     // PR.PT Protective Technology -> no single successor. withdrawn: no category-level target; subcategories to PR.PS-01/04, PR.DS-01, PR.AA-06, PR.IR-01/03
@@ -927,10 +940,11 @@ pub(super) static CSF11_CATEGORIES: [Csf11CategoryRow; 23] = [
         subcategories: (73, 81),
     },
     // DE.DP Detection Processes -> no single successor. withdrawn: no category-level target; subcategories to GV.RR-02, DE.AE, DE.AE-06, ID.IM-02/03
+    // (DE.DP-5 links the whole of ID.IM).
     Csf11CategoryRow {
         id: "DE.DP",
         target: Target::Unmappable(
-            "withdrawn; its subcategories were split across GV.RR-02, DE.AE, DE.AE-06 and ID.IM-02/03: tag the CSF 2.0 id directly",
+            "withdrawn; its subcategories were split across GV.RR-02, DE.AE, DE.AE-06, ID.IM and ID.IM-02/03: tag the CSF 2.0 id directly",
         ),
         subcategories: (81, 86),
     },
@@ -1454,4 +1468,129 @@ pub(super) static CSF11_SUBCATEGORIES: [Csf11SubcategoryRow; 108] = [
     Csf11SubcategoryRow {
         target: Target::Category(21),
     },
+];
+
+/// NIST's links from each CSF 1.1 subcategory (in `CSF11_SUBCATEGORIES` order) to CSF 2.0,
+/// from which the targets above were derived: the `moved_to` / `incorporated_into` links of the
+/// withdrawn elements of the OSCAL catalog (version 1.2.0); none for a subcategory the catalog
+/// does not withdraw. The tests derive every CSF 1.1 target from them again.
+#[cfg(test)]
+pub(super) static CSF11_SUBCATEGORY_LINKS: [(&str, &[&str]); 108] = [
+    ("ID.AM-01", &[]),
+    ("ID.AM-02", &[]),
+    ("ID.AM-03", &[]),
+    ("ID.AM-04", &[]),
+    ("ID.AM-05", &[]),
+    ("ID.AM-06", &["GV.RR-02", "GV.SC-02"]),
+    ("ID.BE-01", &["GV.OC-05"]),
+    ("ID.BE-02", &["GV.OC-01"]),
+    ("ID.BE-03", &["GV.OC-01"]),
+    ("ID.BE-04", &["GV.OC-04", "GV.OC-05"]),
+    ("ID.BE-05", &["GV.OC-04"]),
+    ("ID.GV-01", &["GV.PO", "GV.PO-01", "GV.PO-02"]),
+    ("ID.GV-02", &["GV.RR", "GV.OC-02", "GV.RR-02"]),
+    ("ID.GV-03", &["GV.OC-03"]),
+    ("ID.GV-04", &["GV.RM-04"]),
+    ("ID.RA-01", &[]),
+    ("ID.RA-02", &[]),
+    ("ID.RA-03", &[]),
+    ("ID.RA-04", &[]),
+    ("ID.RA-05", &[]),
+    ("ID.RA-06", &[]),
+    ("ID.RM-01", &["GV.RM-01", "GV.RM-06", "GV.RR-03"]),
+    ("ID.RM-02", &["GV.RM-02", "GV.RM-04"]),
+    ("ID.RM-03", &["GV.RM-02"]),
+    (
+        "ID.SC-01",
+        &["GV.RM-05", "GV.SC-01", "GV.SC-06", "GV.SC-09", "GV.SC-10"],
+    ),
+    (
+        "ID.SC-02",
+        &["GV.OC-02", "GV.SC-03", "GV.SC-04", "GV.SC-07", "ID.RA-10"],
+    ),
+    ("ID.SC-03", &["GV.SC-05"]),
+    ("ID.SC-04", &["GV.SC-07", "ID.RA-10"]),
+    ("ID.SC-05", &["GV.SC-08", "ID.IM-02"]),
+    ("PR.AC-01", &["PR.AA-01", "PR.AA-05"]),
+    ("PR.AC-02", &["PR.AA-06"]),
+    ("PR.AC-03", &["PR.AA-03", "PR.AA-05", "PR.IR-01"]),
+    ("PR.AC-04", &["PR.AA-05"]),
+    ("PR.AC-05", &["PR.IR-01"]),
+    ("PR.AC-06", &["PR.AA-02"]),
+    ("PR.AC-07", &["PR.AA-03"]),
+    ("PR.AT-01", &[]),
+    ("PR.AT-02", &[]),
+    ("PR.AT-03", &["PR.AT-01", "PR.AT-02"]),
+    ("PR.AT-04", &["PR.AT-02"]),
+    ("PR.AT-05", &["PR.AT-02"]),
+    ("PR.DS-01", &[]),
+    ("PR.DS-02", &[]),
+    ("PR.DS-03", &["ID.AM-08", "PR.PS-03"]),
+    ("PR.DS-04", &["PR.IR-04"]),
+    ("PR.DS-05", &["PR.DS-01", "PR.DS-02", "PR.DS-10"]),
+    ("PR.DS-06", &["PR.DS-01", "DE.CM-09"]),
+    ("PR.DS-07", &["PR.IR-01"]),
+    ("PR.DS-08", &["ID.RA-09", "DE.CM-09"]),
+    ("PR.IP-01", &["PR.PS-01"]),
+    ("PR.IP-02", &["ID.AM-08", "PR.PS-06"]),
+    ("PR.IP-03", &["ID.RA-07", "PR.PS-01"]),
+    ("PR.IP-04", &["PR.DS-11"]),
+    ("PR.IP-05", &["PR.IR-02"]),
+    ("PR.IP-06", &["ID.AM-08"]),
+    ("PR.IP-07", &["ID.IM", "ID.IM-03"]),
+    ("PR.IP-08", &["ID.IM-03"]),
+    ("PR.IP-09", &["ID.IM-04"]),
+    ("PR.IP-10", &["ID.IM-02", "ID.IM-04"]),
+    ("PR.IP-11", &["GV.RR-04"]),
+    ("PR.IP-12", &["ID.RA-01", "PR.PS-02"]),
+    ("PR.MA-01", &["ID.AM-08", "PR.PS-03"]),
+    ("PR.MA-02", &["ID.AM-08", "PR.PS-02"]),
+    ("PR.PT-01", &["PR.PS-04"]),
+    ("PR.PT-02", &["PR.DS-01", "PR.PS-01"]),
+    ("PR.PT-03", &["PR.PS-01"]),
+    ("PR.PT-04", &["PR.AA-06", "PR.IR-01"]),
+    ("PR.PT-05", &["PR.IR-03"]),
+    ("DE.AE-01", &["ID.AM-03"]),
+    ("DE.AE-02", &[]),
+    ("DE.AE-03", &[]),
+    ("DE.AE-04", &[]),
+    ("DE.AE-05", &["DE.AE-08"]),
+    ("DE.CM-01", &[]),
+    ("DE.CM-02", &[]),
+    ("DE.CM-03", &[]),
+    ("DE.CM-04", &["DE.CM-01", "DE.CM-09"]),
+    ("DE.CM-05", &["DE.CM-01", "DE.CM-09"]),
+    ("DE.CM-06", &[]),
+    (
+        "DE.CM-07",
+        &["DE.CM-01", "DE.CM-03", "DE.CM-06", "DE.CM-09"],
+    ),
+    ("DE.CM-08", &["ID.RA-01"]),
+    ("DE.DP-01", &["GV.RR-02"]),
+    ("DE.DP-02", &["DE.AE"]),
+    ("DE.DP-03", &["ID.IM-02"]),
+    ("DE.DP-04", &["DE.AE-06"]),
+    ("DE.DP-05", &["ID.IM", "ID.IM-03"]),
+    ("RS.RP-01", &["RS.MA-01"]),
+    ("RS.CO-01", &["PR.AT-01"]),
+    ("RS.CO-02", &[]),
+    ("RS.CO-03", &[]),
+    ("RS.CO-04", &["RS.MA-01", "RS.MA-04"]),
+    ("RS.CO-05", &["RS.CO-03"]),
+    ("RS.AN-01", &["RS.MA-02"]),
+    ("RS.AN-02", &["RS.MA-02", "RS.MA-03", "RS.MA-04"]),
+    ("RS.AN-03", &[]),
+    ("RS.AN-04", &["RS.MA-03"]),
+    ("RS.AN-05", &["ID.RA-08"]),
+    ("RS.MI-01", &[]),
+    ("RS.MI-02", &[]),
+    ("RS.MI-03", &["ID.RA-06"]),
+    ("RS.IM-01", &["ID.IM-03", "ID.IM-04"]),
+    ("RS.IM-02", &["ID.IM-03"]),
+    ("RC.RP-01", &[]),
+    ("RC.IM-01", &["ID.IM-03", "ID.IM-04"]),
+    ("RC.IM-02", &["ID.IM-03"]),
+    ("RC.CO-01", &["RC.CO-04"]),
+    ("RC.CO-02", &["RC.CO-04"]),
+    ("RC.CO-03", &[]),
 ];

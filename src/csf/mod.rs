@@ -34,9 +34,12 @@
 //! * a link to one 2.0 subcategory gives that subcategory (`PR.IP-4` -> `PR.DS-11`);
 //! * links that all stay inside one 2.0 category give that category (`PR.AC-1` -> `PR.AA`,
 //!   whose content went to `PR.AA-01` and `PR.AA-05`);
-//! * links into several categories, or a 1.1 category with no single successor (`ID.GV`,
-//!   `PR.IP`, `PR.PT`, `DE.DP`), give [`Error::UnmappableCsf11`] with the successors to tag
-//!   instead.
+//! * a withdrawn 1.1 category maps the same way, by the links of all its subcategories
+//!   (`ID.BE` -> `GV.OC`);
+//! * links into several categories give [`Error::UnmappableCsf11`] with the successors to tag
+//!   instead: for subcategories such as `PR.AC-3`, and for the categories `ID.GV`, `ID.RM`,
+//!   `ID.SC`, `PR.AC`, `PR.IP`, `PR.MA`, `PR.PT` and `DE.DP`. (NIST links `PR.AC` to `PR.AA`, but
+//!   `PR.AC-5` went to `PR.IR-01`: a bare `PR.AC` would drop it.)
 //!
 //! A 1.1 id is never mapped to the 2.0 subcategory that happens to share its number: eleven
 //! category ids survive into 2.0 (ID.AM, ID.RA, PR.AT, PR.DS, DE.AE, DE.CM, RS.CO, RS.AN, RS.MI,
@@ -591,9 +594,9 @@ impl<'de> Deserialize<'de> for Subcategory {
 /// ```
 /// use csfquant::{CsfTag, Function};
 ///
-/// let tag = CsfTag::parse("PR.AC")?; // CSF 1.1, moved to PR.AA
-/// assert_eq!(tag.id(), "PR.AA");
-/// assert_eq!(tag.function(), Function::Protect);
+/// let tag = CsfTag::parse("ID.BE")?; // CSF 1.1, incorporated into GV.OC
+/// assert_eq!(tag.id(), "GV.OC");
+/// assert_eq!(tag.function(), Function::Govern);
 /// assert!(tag.subcategory().is_none());
 /// Ok::<(), csfquant::Error>(())
 /// ```
@@ -637,10 +640,13 @@ impl CsfTag {
     /// where those links lead to one place:
     ///
     /// * **Categories.** A 1.1 category retained in 2.0 (`ID.AM`, `DE.CM`, ...) is the 2.0
-    ///   category. `ID.BE` -> `GV.OC`, `ID.RM` -> `GV.RM`, `ID.SC` -> `GV.SC`, `PR.AC` -> `PR.AA`,
-    ///   `RS.IM` -> `ID.IM` and `RC.IM` -> `ID.IM`. Two map to a subcategory: `RS.RP` ->
-    ///   `RS.MA-01` (its only subcategory, RS.RP-1, went there) and `PR.MA` -> `ID.AM-08`. `ID.GV` (folded into the whole GV
-    ///   function), `PR.IP`, `PR.PT` and `DE.DP` (split up) have no single successor.
+    ///   category. A withdrawn one maps only where the links of all its subcategories lead to one
+    ///   place: `ID.BE` -> `GV.OC`, `RS.IM` -> `ID.IM`, `RC.IM` -> `ID.IM`, and `RS.RP` ->
+    ///   `RS.MA-01` (its only subcategory, RS.RP-1, went there). The others have no single
+    ///   successor, even where NIST links the category itself to one: `ID.GV` (folded into the
+    ///   whole GV function), `ID.RM` (GV.RM, and GV.RR-03), `ID.SC` (GV.SC, GV.OC, GV.RM, ID.RA,
+    ///   ID.IM), `PR.AC` (PR.AA, and PR.IR-01 for PR.AC-5), `PR.MA` (ID.AM-08 and PR.PS),
+    ///   `PR.IP`, `PR.PT` and `DE.DP` (split up).
     /// * **Subcategories.** A 1.1 subcategory the catalog did not withdraw (e.g. `DE.CM-1`)
     ///   maps to its category, since the 2.0 subcategory with its number was reworded. A
     ///   withdrawn one follows its links: one 2.0 subcategory gives that subcategory (`RS.RP-1`
@@ -669,6 +675,7 @@ impl CsfTag {
     /// assert_eq!(CsfTag::parse("DE.CM-01")?.id(), "DE.CM-01"); // CSF 2.0 id
     /// assert_eq!(CsfTag::parse("PR.IP-4")?.id(), "PR.DS-11"); // moved_to
     /// assert!(matches!(CsfTag::parse("PR.IP"), Err(Error::UnmappableCsf11 { .. })));
+    /// assert!(matches!(CsfTag::parse("PR.AC"), Err(Error::UnmappableCsf11 { .. }))); // PR.AC-5 -> PR.IR-01
     /// assert!(matches!(CsfTag::parse("PR.ZZ"), Err(Error::UnknownCsfId { .. })));
     /// Ok::<(), csfquant::Error>(())
     /// ```
@@ -740,7 +747,7 @@ impl CsfTag {
     /// ```
     /// use csfquant::{CsfTag, Function};
     ///
-    /// assert_eq!(CsfTag::parse("ID.RM")?.function(), Function::Govern); // CSF 1.1 ID.RM -> GV.RM
+    /// assert_eq!(CsfTag::parse("RS.IM")?.function(), Function::Identify); // CSF 1.1 RS.IM -> ID.IM
     /// Ok::<(), csfquant::Error>(())
     /// ```
     pub fn function(self) -> Function {
@@ -971,6 +978,9 @@ impl<T: FromStr<Err = Error>> Visitor<'_> for ParseVisitor<T> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use std::collections::BTreeSet;
+
+    use super::data::CSF11_SUBCATEGORY_LINKS;
     use super::*;
 
     fn reason(e: Error) -> &'static str {
@@ -1157,6 +1167,193 @@ mod tests {
                     let expected = Resolved::Csf11Subcategory(usize::from(start + n - 1));
                     assert_eq!(resolve(&id), Ok(expected), "{id}");
                 }
+            }
+        }
+    }
+
+    /// The CSF 2.0 ids a reason names, with `PR.AA-01/02` read as PR.AA-01 and PR.AA-02; CSF 1.1
+    /// ids such as `PR.AC-5` are left out.
+    fn named_ids(reason: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let tokens = reason.split(|c: char| !(c.is_ascii_alphanumeric() || ".-/".contains(c)));
+        for token in tokens {
+            let Some(head) = token.get(..5) else { continue };
+            if !CATEGORIES.iter().any(|c| c.id == head) {
+                continue;
+            }
+            match token[5..].strip_prefix('-') {
+                None if token.len() == 5 => {
+                    out.insert(head.to_string());
+                }
+                None => panic!("{token:?} in {reason:?}"),
+                Some(numbers) => {
+                    for n in numbers.split('/') {
+                        assert_eq!(n.len(), 2, "{token:?} in {reason:?}");
+                        out.insert(format!("{head}-{n}"));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The id of a CSF 2.0 category or subcategory target, or None for an unmappable one.
+    fn target_id(target: &Target) -> Option<&'static str> {
+        match *target {
+            Target::Category(c) => Some(CATEGORIES[usize::from(c)].id),
+            Target::Subcategory(s) => Some(SUBCATEGORIES[usize::from(s)].id),
+            Target::Unmappable(_) => None,
+        }
+    }
+
+    /// Where a set of CSF 2.0 successors leads: the one successor, else the one category they
+    /// all lie in, else nowhere (None).
+    fn single_place(successors: &BTreeSet<&'static str>) -> Option<String> {
+        let categories: BTreeSet<&str> = successors.iter().map(|id| &id[..5]).collect();
+        match (successors.len(), categories.len()) {
+            (1, _) => successors.first().map(|id| id.to_string()),
+            (_, 1) => categories.first().map(|c| c.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Every successor is named in `reason`, by its id or its category's, and the reason names
+    /// nothing else.
+    fn assert_names_successors(id: &str, reason: &str, successors: &BTreeSet<&'static str>) {
+        let named = named_ids(reason);
+        for s in successors {
+            assert!(
+                named.contains(*s) || named.contains(&s[..5]),
+                "{id}: {reason:?} does not name {s}"
+            );
+        }
+        for n in &named {
+            assert!(
+                successors.iter().any(|s| s == n || s[..5] == *n),
+                "{id}: {reason:?} names {n}, which is not a successor"
+            );
+        }
+    }
+
+    #[test]
+    fn every_csf11_subcategory_maps_where_its_links_lead() {
+        assert_eq!(CSF11_SUBCATEGORY_LINKS.len(), CSF11_SUBCATEGORIES.len());
+        for row in &CSF11_CATEGORIES {
+            let (start, end) = row.subcategories;
+            for j in usize::from(start)..usize::from(end) {
+                let (id, links) = CSF11_SUBCATEGORY_LINKS[j];
+                assert_eq!(id, format!("{}-{:02}", row.id, j - usize::from(start) + 1));
+                let target = &CSF11_SUBCATEGORIES[j].target;
+                if links.is_empty() {
+                    // Not withdrawn: the category, which exists in 2.0.
+                    assert_eq!(target_id(target), Some(row.id), "{id}");
+                    continue;
+                }
+                let successors: BTreeSet<&str> = links.iter().copied().collect();
+                for s in &successors {
+                    let known = CATEGORIES.iter().any(|c| c.id == *s)
+                        || SUBCATEGORIES.iter().any(|c| c.id == *s);
+                    assert!(known, "{id} links {s}, not a CSF 2.0 id");
+                }
+                match (single_place(&successors), target) {
+                    (None, Target::Unmappable(reason)) => {
+                        assert_names_successors(id, reason, &successors);
+                        // Subcategory reasons list the links as they are.
+                        let named: BTreeSet<String> = named_ids(reason);
+                        let links: BTreeSet<String> = links.iter().map(|l| l.to_string()).collect();
+                        assert_eq!(named, links, "{id}: {reason}");
+                    }
+                    (place, target) => assert_eq!(place.as_deref(), target_id(target), "{id}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_csf11_category_maps_only_where_all_its_subcategories_lead_to_one_place() {
+        for (k, row) in CSF11_CATEGORIES.iter().enumerate() {
+            if let Some(c) = ALL_CATEGORIES.iter().find(|c| c.id() == row.id) {
+                // A category kept in 2.0: its id is a 2.0 id, read as the 2.0 category (its
+                // withdrawn subcategories keep their own mapping).
+                assert_eq!(resolve(row.id), Ok(Resolved::Category(*c)));
+                assert_eq!(target_id(&row.target), Some(row.id));
+                continue;
+            }
+            assert_eq!(resolve(row.id), Ok(Resolved::Csf11Category(k)));
+            let (start, end) = row.subcategories;
+            let mut successors = BTreeSet::new();
+            for (id, links) in &CSF11_SUBCATEGORY_LINKS[usize::from(start)..usize::from(end)] {
+                // A category that 2.0 withdrew has no subcategory that 2.0 kept.
+                assert!(!links.is_empty(), "{id}");
+                successors.extend(links.iter().copied());
+            }
+            let parsed = CsfTag::parse(row.id);
+            match (single_place(&successors), &row.target) {
+                (None, Target::Unmappable(reason)) => {
+                    assert_names_successors(row.id, reason, &successors);
+                    assert!(
+                        matches!(&parsed, Err(Error::UnmappableCsf11 { reason: r, .. }) if r == reason),
+                        "{}: {parsed:?}",
+                        row.id
+                    );
+                }
+                (Some(place), target) => {
+                    assert_eq!(Some(place.as_str()), target_id(target), "{}", row.id);
+                    assert_eq!(parsed.map(CsfTag::id), Ok(place.as_str()), "{}", row.id);
+                }
+                (None, target) => panic!(
+                    "{} maps to {:?}, but its subcategories went to {successors:?}",
+                    row.id,
+                    target_id(target)
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn csf11_categories_agree_with_nist_category_links() {
+        // csf11_categories.json (from the OSCAL catalog): id, status, NIST's category-level
+        // target (`None` where NIST gives none; `GV` is the whole function).
+        const NIST: [(&str, &str, Option<&str>); 23] = [
+            ("ID.AM", "retained", Some("ID.AM")),
+            ("ID.BE", "withdrawn", Some("GV.OC")),
+            ("ID.GV", "withdrawn", Some("GV")),
+            ("ID.RA", "retained", Some("ID.RA")),
+            ("ID.RM", "withdrawn", Some("GV.RM")),
+            ("ID.SC", "withdrawn", Some("GV.SC")),
+            ("PR.AC", "withdrawn", Some("PR.AA")),
+            ("PR.AT", "retained", Some("PR.AT")),
+            ("PR.DS", "retained", Some("PR.DS")),
+            ("PR.IP", "withdrawn", None),
+            ("PR.MA", "withdrawn", Some("ID.AM-08")),
+            ("PR.PT", "withdrawn", None),
+            ("DE.AE", "retained", Some("DE.AE")),
+            ("DE.CM", "retained", Some("DE.CM")),
+            ("DE.DP", "withdrawn", None),
+            ("RS.RP", "withdrawn", Some("RS.MA")),
+            ("RS.CO", "retained", Some("RS.CO")),
+            ("RS.AN", "retained", Some("RS.AN")),
+            ("RS.MI", "retained", Some("RS.MI")),
+            ("RS.IM", "withdrawn", Some("ID.IM")),
+            ("RC.RP", "retained", Some("RC.RP")),
+            ("RC.IM", "withdrawn", Some("ID.IM")),
+            ("RC.CO", "retained", Some("RC.CO")),
+        ];
+        for ((id, status, nist), row) in NIST.iter().zip(&CSF11_CATEGORIES) {
+            assert_eq!(*id, row.id);
+            let is_csf2 = CATEGORIES.iter().any(|c| c.id == *id);
+            assert_eq!(*status == "retained", is_csf2, "{id}");
+            match (target_id(&row.target), &row.target, nist) {
+                // Mapped: where NIST's category link points, or inside it.
+                (Some(ours), _, Some(theirs)) => assert!(ours.starts_with(theirs), "{id}"),
+                (Some(ours), _, None) => panic!("{id} maps to {ours}; NIST gives no target"),
+                // Refused: the reason names NIST's target (or the whole GOVERN function).
+                (None, Target::Unmappable(reason), Some(theirs)) => assert!(
+                    *theirs == "GV" && reason.contains("GOVERN")
+                        || named_ids(reason).iter().any(|n| n.starts_with(theirs)),
+                    "{id}: {reason}"
+                ),
+                (None, _, _) => {}
             }
         }
     }

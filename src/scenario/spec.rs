@@ -14,6 +14,7 @@
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A whole scenario file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,7 +102,7 @@ pub struct RiskSpec {
 }
 
 /// Events per year: exactly one kind.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FrequencySpec {
@@ -158,7 +159,7 @@ pub struct FixedCountSpec {
 }
 
 /// Loss per event: exactly one kind, each with an optional `cap`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MagnitudeSpec {
@@ -298,12 +299,11 @@ pub struct EmpiricalSpec {
 
 /// `fair`: the Open FAIR factors of a risk.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "FairFields")]
 pub struct FairSpec {
     /// Threat events per year (TEF).
     pub threat_event_frequency: FrequencySpec,
     /// The probability that a threat event becomes a loss event (`susceptibility` is a synonym).
-    #[serde(alias = "susceptibility")]
     pub vulnerability: FractionSpec,
     /// The primary loss of each loss event.
     pub primary_loss: MagnitudeSpec,
@@ -396,7 +396,7 @@ pub enum FractionSpec {
 }
 
 /// An uncertain fraction: exactly one kind.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UncertainFractionSpec {
@@ -430,6 +430,253 @@ pub struct RangeSpec {
     pub max: f64,
 }
 
+/// `fair` as written: the vulnerability under either of its names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FairFields {
+    threat_event_frequency: FrequencySpec,
+    #[serde(default)]
+    vulnerability: Option<FractionSpec>,
+    #[serde(default)]
+    susceptibility: Option<FractionSpec>,
+    primary_loss: MagnitudeSpec,
+    #[serde(default)]
+    secondary: Option<SecondarySpec>,
+}
+
+impl TryFrom<FairFields> for FairSpec {
+    type Error = &'static str;
+
+    fn try_from(fields: FairFields) -> Result<FairSpec, &'static str> {
+        let vulnerability = match (fields.vulnerability, fields.susceptibility) {
+            (Some(v), None) | (None, Some(v)) => v,
+            (Some(_), Some(_)) => {
+                return Err(
+                    "expected exactly one of `vulnerability` and its synonym `susceptibility`, got both",
+                );
+            }
+            (None, None) => {
+                return Err("missing field `vulnerability` (or its synonym `susceptibility`)");
+            }
+        };
+        Ok(FairSpec {
+            threat_event_frequency: fields.threat_event_frequency,
+            vulnerability,
+            primary_loss: fields.primary_loss,
+            secondary: fields.secondary,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exactly one of several kinds.
+//
+// The kinds are read by hand, not derived: for a derived enum the format writes the message
+// ("wanted exactly 1 element, more than 1 element" from toml, "expected value" from serde_json,
+// and, for an efficacy's table, toml silently took the first of two kinds), which names neither
+// the kinds there are nor the ones given.
+
+/// The kinds of a value that is exactly one of several, each a key holding its parameters.
+struct Kinds {
+    /// What one kind is, in messages: `frequency kind`.
+    noun: &'static str,
+    /// The keys, in the order SCENARIO.md lists them.
+    keys: &'static [&'static str],
+    /// Whether an unknown kind is reported at its own key (`efficacy.beta`) rather than at the
+    /// value that holds it (`frequency`), as format version 1 has always located them.
+    unknown_at_key: bool,
+}
+
+impl fmt::Display for Kinds {
+    /// ``exactly one frequency kind (`poisson`, `bernoulli`, `negative_binomial` or `fixed`)``
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exactly one {} ({})", self.noun, Listed(self.keys, "or"))
+    }
+}
+
+/// Keys in backticks, the last two joined by a word: `` `a`, `b` and `c` ``.
+struct Listed<'a, S>(&'a [S], &'static str);
+
+impl<S: AsRef<str>> fmt::Display for Listed<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let last = self.0.len().saturating_sub(1);
+        for (i, key) in self.0.iter().enumerate() {
+            if i > 0 && i == last {
+                write!(f, " {} ", self.1)?;
+            } else if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{}`", key.as_ref())?;
+        }
+        Ok(())
+    }
+}
+
+/// A spec that is exactly one of several kinds, written as a table (object) with one key.
+trait OneKind: Sized {
+    const KINDS: Kinds;
+
+    /// Reads the parameters of kind `key` as the map's next value.
+    fn read<'de, A: MapAccess<'de>>(key: &str, map: &mut A) -> Result<Self, A::Error>;
+}
+
+/// Reads a table (object) that must hold exactly one of `T`'s kinds: with none, several, or an
+/// unknown one, the error names the kinds there are and the keys given.
+fn one_kind<'de, T: OneKind, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Error> {
+    let kinds = &T::KINDS;
+    let first = if kinds.unknown_at_key {
+        map.next_key_seed(KindKey(kinds.keys))?
+    } else {
+        map.next_key::<String>()?
+    };
+    let Some(first) = first else {
+        return Err(de::Error::custom(format_args!(
+            "expected {kinds}, got none"
+        )));
+    };
+    let value = T::read(&first, &mut map)?;
+    let mut given = vec![first];
+    while let Some(key) = map.next_key::<String>()? {
+        map.next_value::<de::IgnoredAny>()?;
+        given.push(key);
+    }
+    if given.len() > 1 {
+        // In a fixed order: toml hands the keys over sorted, serde_json as written.
+        given.sort();
+        return Err(de::Error::custom(format_args!(
+            "expected {kinds}, got {}",
+            Listed(&given, "and")
+        )));
+    }
+    Ok(value)
+}
+
+/// Reads a kind's key, refusing an unknown one (located at the key).
+struct KindKey(&'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for KindKey {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KindKey {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "one of {}", Listed(self.0, "or"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        if self.0.contains(&v) {
+            Ok(v.to_owned())
+        } else {
+            Err(E::unknown_variant(v, self.0))
+        }
+    }
+}
+
+/// Deserializes a [`OneKind`] from a table (object); any other value is refused with the kinds.
+struct KindVisitor<T>(PhantomData<T>);
+
+impl<'de, T: OneKind> Visitor<'de> for KindVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a table (object) with {}", T::KINDS)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        one_kind(map)
+    }
+}
+
+impl OneKind for FrequencySpec {
+    const KINDS: Kinds = Kinds {
+        noun: "frequency kind",
+        keys: &["poisson", "bernoulli", "negative_binomial", "fixed"],
+        unknown_at_key: false,
+    };
+
+    fn read<'de, A: MapAccess<'de>>(key: &str, map: &mut A) -> Result<Self, A::Error> {
+        match key {
+            "poisson" => map.next_value().map(FrequencySpec::Poisson),
+            "bernoulli" => map.next_value().map(FrequencySpec::Bernoulli),
+            "negative_binomial" => map.next_value().map(FrequencySpec::NegativeBinomial),
+            "fixed" => map.next_value().map(FrequencySpec::Fixed),
+            other => Err(de::Error::unknown_variant(other, Self::KINDS.keys)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FrequencySpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KindVisitor(PhantomData))
+    }
+}
+
+impl OneKind for MagnitudeSpec {
+    const KINDS: Kinds = Kinds {
+        noun: "magnitude kind",
+        keys: &[
+            "lognormal",
+            "pert",
+            "triangular",
+            "uniform",
+            "gamma",
+            "pareto",
+            "fixed",
+            "empirical",
+        ],
+        unknown_at_key: false,
+    };
+
+    fn read<'de, A: MapAccess<'de>>(key: &str, map: &mut A) -> Result<Self, A::Error> {
+        match key {
+            "lognormal" => map.next_value().map(MagnitudeSpec::Lognormal),
+            "pert" => map.next_value().map(MagnitudeSpec::Pert),
+            "triangular" => map.next_value().map(MagnitudeSpec::Triangular),
+            "uniform" => map.next_value().map(MagnitudeSpec::Uniform),
+            "gamma" => map.next_value().map(MagnitudeSpec::Gamma),
+            "pareto" => map.next_value().map(MagnitudeSpec::Pareto),
+            "fixed" => map.next_value().map(MagnitudeSpec::Fixed),
+            "empirical" => map.next_value().map(MagnitudeSpec::Empirical),
+            other => Err(de::Error::unknown_variant(other, Self::KINDS.keys)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MagnitudeSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KindVisitor(PhantomData))
+    }
+}
+
+impl OneKind for UncertainFractionSpec {
+    const KINDS: Kinds = Kinds {
+        noun: "kind of uncertain fraction",
+        keys: &["pert", "uniform", "triangular"],
+        unknown_at_key: true,
+    };
+
+    fn read<'de, A: MapAccess<'de>>(key: &str, map: &mut A) -> Result<Self, A::Error> {
+        match key {
+            "pert" => map.next_value().map(UncertainFractionSpec::Pert),
+            "uniform" => map.next_value().map(UncertainFractionSpec::Uniform),
+            "triangular" => map.next_value().map(UncertainFractionSpec::Triangular),
+            other => Err(de::Error::unknown_variant(other, Self::KINDS.keys)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UncertainFractionSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KindVisitor(PhantomData))
+    }
+}
+
 /// A number, or a table/object naming the kind. Written by hand instead of
 /// `#[serde(untagged)]`, whose errors lose the path and say only "did not match any variant".
 impl<'de> Deserialize<'de> for FractionSpec {
@@ -440,7 +687,11 @@ impl<'de> Deserialize<'de> for FractionSpec {
             type Value = FractionSpec;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number in [0, 1], or one of `pert`, `uniform`, `triangular`")
+                write!(
+                    f,
+                    "a number in [0, 1], or a table (object) with {}",
+                    UncertainFractionSpec::KINDS
+                )
             }
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<FractionSpec, E> {
@@ -455,9 +706,20 @@ impl<'de> Deserialize<'de> for FractionSpec {
                 Ok(FractionSpec::Fixed(v as f64))
             }
 
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FractionSpec, E> {
+                // "50%": say how to write it.
+                let percent = v.trim().strip_suffix('%').map(str::trim_end);
+                match percent.and_then(|p| p.parse::<f64>().ok().map(|x| (p, x))) {
+                    Some((p, x)) if x.is_finite() => Err(E::custom(format_args!(
+                        "invalid type: string {v:?}, expected a number in [0, 1] (write {p}% as {})",
+                        crate::error::percent_as_fraction(x)
+                    ))),
+                    _ => Err(E::invalid_type(de::Unexpected::Str(v), &self)),
+                }
+            }
+
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FractionSpec, A::Error> {
-                UncertainFractionSpec::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(FractionSpec::Uncertain)
+                one_kind(map).map(FractionSpec::Uncertain)
             }
         }
 
@@ -468,12 +730,147 @@ impl<'de> Deserialize<'de> for FractionSpec {
 /// A `[low, high]` pair: exactly two numbers. (The toml crate would read the first two of a
 /// longer array into `[f64; 2]` and drop the rest silently.)
 fn interval<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<[f64; 2]>, D::Error> {
-    let values = Vec::<f64>::deserialize(deserializer)?;
-    match values[..] {
-        [low, high] => Ok(Some([low, high])),
-        _ => Err(de::Error::invalid_length(
-            values.len(),
-            &"two numbers, [low, high]",
-        )),
+    struct IntervalVisitor;
+
+    impl<'de> Visitor<'de> for IntervalVisitor {
+        type Value = [f64; 2];
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("two numbers, [low, high]")
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<[f64; 2], A::Error> {
+            // Counts what is beyond the pair without keeping it.
+            let mut pair = [0.0; 2];
+            let mut count = 0usize;
+            while let Some(value) = seq.next_element::<f64>()? {
+                if let Some(slot) = pair.get_mut(count) {
+                    *slot = value;
+                }
+                count += 1;
+            }
+            if count == 2 {
+                Ok(pair)
+            } else {
+                Err(de::Error::invalid_length(count, &self))
+            }
+        }
+    }
+
+    deserializer.deserialize_seq(IntervalVisitor).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The first key of `value` serialized as JSON: the kind it was written as.
+    fn kind<T: Serialize>(value: &T) -> String {
+        let json = serde_json::to_value(value).unwrap();
+        json.as_object().unwrap().keys().next().unwrap().clone()
+    }
+
+    #[test]
+    fn the_kinds_read_are_the_kinds_written() {
+        let range = RangeWithModeSpec {
+            min: 0.1,
+            mode: 0.2,
+            max: 0.3,
+        };
+        let frequencies = [
+            FrequencySpec::Poisson(PoissonSpec {
+                rate: Some(1.0),
+                ci90: None,
+            }),
+            FrequencySpec::Bernoulli(BernoulliSpec { probability: 0.1 }),
+            FrequencySpec::NegativeBinomial(NegativeBinomialSpec {
+                mean: 1.0,
+                variance: 2.0,
+            }),
+            FrequencySpec::Fixed(FixedCountSpec { count: 1 }),
+        ];
+        let written: Vec<String> = frequencies.iter().map(kind).collect();
+        assert_eq!(written, FrequencySpec::KINDS.keys);
+        let magnitudes = [
+            MagnitudeSpec::Lognormal(LognormalSpec {
+                ci90: Some([1.0, 2.0]),
+                mu: None,
+                sigma: None,
+                cap: None,
+            }),
+            MagnitudeSpec::Pert(PertSpec {
+                min: 1.0,
+                mode: 2.0,
+                max: 3.0,
+                lambda: None,
+                cap: None,
+            }),
+            MagnitudeSpec::Triangular(TriangularSpec {
+                min: 1.0,
+                mode: 2.0,
+                max: 3.0,
+                cap: None,
+            }),
+            MagnitudeSpec::Uniform(UniformSpec {
+                min: 1.0,
+                max: 2.0,
+                cap: None,
+            }),
+            MagnitudeSpec::Gamma(GammaSpec {
+                shape: 1.0,
+                scale: 1.0,
+                cap: None,
+            }),
+            MagnitudeSpec::Pareto(ParetoSpec {
+                scale: 1.0,
+                shape: 2.0,
+                cap: None,
+            }),
+            MagnitudeSpec::Fixed(FixedLossSpec {
+                value: 1.0,
+                cap: None,
+            }),
+            MagnitudeSpec::Empirical(EmpiricalSpec {
+                losses: vec![1.0],
+                cap: None,
+            }),
+        ];
+        let written: Vec<String> = magnitudes.iter().map(kind).collect();
+        assert_eq!(written, MagnitudeSpec::KINDS.keys);
+        let fractions = [
+            UncertainFractionSpec::Pert(range.clone()),
+            UncertainFractionSpec::Uniform(RangeSpec { min: 0.1, max: 0.3 }),
+            UncertainFractionSpec::Triangular(range),
+        ];
+        let written: Vec<String> = fractions.iter().map(kind).collect();
+        assert_eq!(written, UncertainFractionSpec::KINDS.keys);
+        // And each reads back as written.
+        for f in &frequencies {
+            let back: FrequencySpec =
+                serde_json::from_value(serde_json::to_value(f).unwrap()).unwrap();
+            assert_eq!(&back, f);
+        }
+        for m in &magnitudes {
+            let back: MagnitudeSpec =
+                serde_json::from_value(serde_json::to_value(m).unwrap()).unwrap();
+            assert_eq!(&back, m);
+        }
+        for u in &fractions {
+            let back: FractionSpec =
+                serde_json::from_value(serde_json::to_value(u).unwrap()).unwrap();
+            assert_eq!(back, FractionSpec::Uncertain(u.clone()));
+        }
+    }
+
+    #[test]
+    fn lists_join_the_last_two_with_a_word() {
+        assert_eq!(Listed(&["a"], "or").to_string(), "`a`");
+        assert_eq!(Listed(&["a", "b"], "and").to_string(), "`a` and `b`");
+        assert_eq!(
+            Listed(&["a", "b", "c"], "or").to_string(),
+            "`a`, `b` or `c`"
+        );
+        assert_eq!(Listed::<&str>(&[], "or").to_string(), "");
     }
 }

@@ -1,0 +1,609 @@
+//! Reading a scenario: text -> [`ScenarioSpec`] (serde, shape only) -> validated [`Scenario`]
+//! through the public constructors, every failure located by the path of the value that caused it.
+
+use std::collections::HashSet;
+use std::fmt::Display;
+
+use crate::csf::Function;
+use crate::engine::simulate::SimulationOptions;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::control::Control;
+use crate::model::efficacy::Efficacy;
+use crate::model::finance::{Cost, Finance};
+use crate::model::frequency::Frequency;
+use crate::model::magnitude::Magnitude;
+use crate::model::risk::Risk;
+use crate::model::tolerance::ToleranceCurve;
+use crate::model::transfer::Transfer;
+use crate::scenario::Scenario;
+use crate::scenario::spec::{
+    ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, RiskSpec, ScenarioSpec,
+    UncertainFractionSpec,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Text -> spec.
+
+pub(super) fn parse_json(text: &str, file: &str) -> Result<ScenarioSpec> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = path_text(e.path());
+        json_error(file, path, e.into_inner())
+    })?;
+    de.end().map_err(|e| json_error(file, String::new(), e))?;
+    Ok(spec)
+}
+
+fn json_error(file: &str, path: String, e: serde_json::Error) -> Error {
+    // serde_json counts columns from 1, but reports 0 before the first character of a line.
+    let location = (e.line() > 0).then(|| (e.line(), e.column().max(1)));
+    // serde_json appends " at line L column C" to its messages; the location is kept apart.
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) if location.is_some() => message[..i].to_string(),
+        _ => message,
+    };
+    syntax(file, path, location, message)
+}
+
+pub(super) fn parse_toml(text: &str, file: &str) -> Result<ScenarioSpec> {
+    let de =
+        toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, String::new(), e))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = path_text(e.path());
+        toml_error(file, text, path, e.into_inner())
+    })
+}
+
+fn toml_error(file: &str, text: &str, path: String, e: toml::de::Error) -> Error {
+    let location = e.span().map(|span| line_column(text, span.start));
+    syntax(file, path, location, e.message().trim().to_string())
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A path as scenario errors write it, `risks[0].frequency.poisson` (empty for the root).
+///
+/// A segment serde_path_to_error could not name (`Segment::Unknown`: a key that failed to
+/// parse, as at a JSON syntax error inside an object) is left out, not written `?`: the path then
+/// ends at the table or list that holds the bad text, which the line and column pinpoint.
+fn path_text(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn syntax(file: &str, path: String, location: Option<(usize, usize)>, message: String) -> Error {
+    Error::ScenarioSyntax {
+        file: file.to_string(),
+        path,
+        line: location.map(|l| l.0),
+        column: location.map(|l| l.1),
+        message,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spec -> model.
+
+/// A rule broken at `path`, before the file name is known.
+pub(super) struct Fail {
+    path: String,
+    error: Box<Error>,
+}
+
+impl Fail {
+    /// With the hint that a value in (1, 100] where a fraction in [0, 1] belongs is probably a
+    /// percentage: `efficacy = 50` meant 0.5. For errors about a fraction only.
+    fn or_percentage(self) -> Fail {
+        let value = match *self.error {
+            Error::InvalidParameter { value, .. } => value,
+            Error::ModeOutOfRange { mode, .. } => mode,
+            Error::InvalidCurvePoint { probability, .. } => probability,
+            _ => return self,
+        };
+        if !(value > 1.0 && value <= 100.0) {
+            return self;
+        }
+        Fail {
+            path: self.path,
+            error: Box::new(Error::LooksLikePercentage {
+                error: self.error,
+                value,
+            }),
+        }
+    }
+
+    pub(super) fn in_file(self, file: &str) -> Error {
+        Error::InvalidScenario {
+            file: file.to_string(),
+            path: self.path,
+            source: self.error,
+        }
+    }
+}
+
+type Built<T> = std::result::Result<T, Fail>;
+
+/// Locates an error at `path`.
+fn at(path: impl Display) -> impl FnOnce(Error) -> Fail {
+    move |error| Fail {
+        path: path.to_string(),
+        error: Box::new(error),
+    }
+}
+
+/// Locates an error at `path`, or at `path.field` when the error names one of `fields` (a
+/// constructor's error names its parameter, which is the spec's key).
+fn at_field(path: impl Display, fields: &'static [&'static str]) -> impl FnOnce(Error) -> Fail {
+    move |error| {
+        let named = match &error {
+            Error::InvalidParameter { name, .. } | Error::EmptyRange { name, .. } => {
+                // "efficacy min" -> "min"; "min/max" -> "max" (the bound that must move).
+                let last = name.rsplit([' ', '/']).next().unwrap_or(name);
+                fields.iter().find(|f| **f == last).copied()
+            }
+            Error::ModeOutOfRange { .. } => fields.iter().find(|f| **f == "mode").copied(),
+            _ => None,
+        };
+        let path = match named {
+            Some(field) => format!("{path}.{field}"),
+            None => path.to_string(),
+        };
+        Fail {
+            path,
+            error: Box::new(error),
+        }
+    }
+}
+
+/// A rule of the file format itself (not of a constructor).
+fn rule(path: impl Display, rule: &'static str) -> Fail {
+    Fail {
+        path: path.to_string(),
+        error: Box::new(Error::ScenarioRule { rule }),
+    }
+}
+
+pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
+    let currency = match &spec.currency {
+        Some(c) => check_currency(c).map_err(at("currency"))?,
+        None => Scenario::DEFAULT_CURRENCY.to_string(),
+    };
+    let mut options = SimulationOptions::new(0);
+    if let Some(sim) = &spec.simulation {
+        if let Some(seed) = sim.seed {
+            options = SimulationOptions::new(seed);
+        }
+        if let Some(trials) = sim.trials {
+            options = options.trials(trials);
+            options.validate().map_err(at("simulation.trials"))?;
+        }
+    }
+    let finance = match &spec.finance {
+        Some(f) => Finance::new(f.horizon_years.unwrap_or(1), f.discount_rate.unwrap_or(0.0))
+            .map_err(at_field("finance", &["horizon_years", "discount_rate"]))
+            .map_err(|fail| {
+                // A rate of 8% a year written 8 is accepted (rates up to 10 are); 12 is not.
+                if fail.path.ends_with("discount_rate") {
+                    fail.or_percentage()
+                } else {
+                    fail
+                }
+            })?,
+        None => Finance::default(),
+    };
+    check_thresholds(&spec.thresholds).map_err(|(i, e)| at(format_args!("thresholds[{i}]"))(e))?;
+    let tolerance = if spec.tolerance.is_empty() {
+        None
+    } else {
+        let points = spec.tolerance.iter().map(|p| (p.loss, p.probability));
+        Some(ToleranceCurve::new(points).map_err(|e| match e {
+            Error::InvalidCurvePoint { index, .. } => {
+                at(format_args!("tolerance[{index}]"))(e).or_percentage()
+            }
+            e => at("tolerance")(e),
+        })?)
+    };
+
+    if spec.risks.is_empty() {
+        return Err(rule("risks", "at least one risk"));
+    }
+    let risks = spec
+        .risks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| risk(r, &format!("risks[{i}]")))
+        .collect::<Built<Vec<Risk>>>()?;
+    // The model checks what involves several entries (unique ids, known risk ids); its errors
+    // name the ids, which locate the entries.
+    let model = Model::new(risks).map_err(|e| locate(e, spec, "risks"))?;
+    let controls = spec
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| control(c, &format!("controls[{i}]")))
+        .collect::<Built<Vec<Control>>>()?;
+    let model = model
+        .with_controls(controls)
+        .map_err(|e| locate(e, spec, "controls"))?;
+
+    Ok(Scenario {
+        name: spec.name.clone(),
+        currency,
+        options,
+        finance,
+        thresholds: spec.thresholds.clone(),
+        tolerance,
+        model,
+    })
+}
+
+/// Locates an error of `Model` (which names ids, not positions) in the spec; `otherwise` for
+/// one about the whole list (too many controls, say).
+fn locate(error: Error, spec: &ScenarioSpec, otherwise: &str) -> Fail {
+    // The first entry whose id repeats an earlier one's, as the model finds it.
+    fn repeated<'a>(ids: impl Iterator<Item = &'a str>) -> Option<usize> {
+        let mut seen = HashSet::new();
+        ids.enumerate()
+            .find(|(_, id)| !seen.insert(*id))
+            .map(|(i, _)| i)
+    }
+    let path = match &error {
+        Error::DuplicateId { kind, .. } if *kind == "risk id" => {
+            repeated(spec.risks.iter().map(|r| r.id.as_str())).map(|i| format!("risks[{i}].id"))
+        }
+        Error::DuplicateId { .. } => repeated(spec.controls.iter().map(|c| c.id.as_str()))
+            .map(|i| format!("controls[{i}].id")),
+        Error::UnknownRisk { control, risk } => {
+            spec.controls.iter().enumerate().find_map(|(i, c)| {
+                let ids = c.applies_to.as_ref().filter(|_| c.id == *control)?;
+                let j = ids.iter().position(|id| id == risk)?;
+                Some(format!("controls[{i}].applies_to[{j}]"))
+            })
+        }
+        _ => None,
+    };
+    at(path.unwrap_or_else(|| otherwise.to_string()))(error)
+}
+
+pub(super) fn check_currency(code: &str) -> Result<String> {
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code.to_string())
+    } else {
+        Err(Error::InvalidCurrency {
+            code: code.chars().take(16).collect(),
+        })
+    }
+}
+
+/// Checks every threshold; on failure, the index of the first bad one.
+pub(super) fn check_thresholds(thresholds: &[f64]) -> std::result::Result<(), (usize, Error)> {
+    if thresholds.len() > Scenario::MAX_THRESHOLDS {
+        return Err((
+            Scenario::MAX_THRESHOLDS,
+            Error::TooManyThresholds {
+                count: thresholds.len(),
+                max: Scenario::MAX_THRESHOLDS,
+            },
+        ));
+    }
+    for (i, &x) in thresholds.iter().enumerate() {
+        crate::check::non_negative("threshold", x).map_err(|e| (i, e))?;
+    }
+    Ok(())
+}
+
+fn risk(spec: &RiskSpec, path: &str) -> Built<Risk> {
+    let (frequency, magnitude) = match (&spec.frequency, &spec.magnitude, &spec.fair) {
+        (Some(f), Some(m), None) => (
+            frequency(f, &format!("{path}.frequency"))?,
+            magnitude(m, &format!("{path}.magnitude"))?,
+        ),
+        (None, None, Some(fair)) => fair_factors(fair, &format!("{path}.fair"))?,
+        (f, m, fair) => {
+            // What was given, among the cases left (both forms at once, or neither complete).
+            let rule_given = match (f.is_some(), m.is_some(), fair.is_some()) {
+                (true, false, false) => {
+                    "a `magnitude` with the `frequency` (or `fair` instead of both), got `frequency` only"
+                }
+                (false, true, false) => {
+                    "a `frequency` with the `magnitude` (or `fair` instead of both), got `magnitude` only"
+                }
+                (false, false, _) => {
+                    "either `frequency` and `magnitude`, or `fair`, got none of them"
+                }
+                (true, true, _) => "either `frequency` and `magnitude`, or `fair`, got all three",
+                (true, false, true) => {
+                    "either `frequency` and `magnitude`, or `fair`, got `frequency` and `fair`"
+                }
+                (false, true, true) => {
+                    "either `frequency` and `magnitude`, or `fair`, got `magnitude` and `fair`"
+                }
+            };
+            return Err(rule(path, rule_given));
+        }
+    };
+    let mut risk =
+        Risk::new(spec.id.as_str(), frequency, magnitude).map_err(at(format_args!("{path}.id")))?;
+    if let Some(name) = &spec.name {
+        risk = risk.with_name(name.as_str());
+    }
+    for (j, tag) in spec.csf.iter().enumerate() {
+        risk = risk
+            .with_csf([tag])
+            .map_err(at(format_args!("{path}.csf[{j}]")))?;
+    }
+    Ok(risk)
+}
+
+fn frequency(spec: &FrequencySpec, path: &str) -> Built<Frequency> {
+    match spec {
+        FrequencySpec::Poisson(p) => {
+            let path = format!("{path}.poisson");
+            match (p.rate, p.ci90) {
+                (Some(rate), None) => Frequency::poisson(rate).map_err(at_field(path, &["rate"])),
+                (None, Some([low, high])) => {
+                    Frequency::poisson_ci90(low, high).map_err(at(format_args!("{path}.ci90")))
+                }
+                (Some(_), Some(_)) => Err(rule(path, "exactly one of `rate` and `ci90`, got both")),
+                (None, None) => Err(rule(path, "exactly one of `rate` and `ci90`, got neither")),
+            }
+        }
+        FrequencySpec::Bernoulli(b) => Frequency::bernoulli(b.probability)
+            .map_err(at(format_args!("{path}.bernoulli.probability")))
+            .map_err(Fail::or_percentage),
+        FrequencySpec::NegativeBinomial(nb) => Frequency::negative_binomial(nb.mean, nb.variance)
+            .map_err(at_field(
+                format_args!("{path}.negative_binomial"),
+                &["mean", "variance"],
+            )),
+        FrequencySpec::Fixed(f) => {
+            Frequency::fixed(f.count).map_err(at(format_args!("{path}.fixed.count")))
+        }
+    }
+}
+
+fn magnitude(spec: &MagnitudeSpec, path: &str) -> Built<Magnitude> {
+    const RANGE: &[&str] = &["min", "mode", "max", "lambda"];
+    let (loss, cap, path) = match spec {
+        MagnitudeSpec::Lognormal(l) => {
+            let path = format!("{path}.lognormal");
+            let loss = match (l.ci90, l.mu, l.sigma) {
+                (Some([low, high]), None, None) => {
+                    Magnitude::lognormal_ci90(low, high).map_err(at(format_args!("{path}.ci90")))
+                }
+                (None, Some(mu), Some(sigma)) => {
+                    Magnitude::lognormal(mu, sigma).map_err(at_field(&path, &["mu", "sigma"]))
+                }
+                (ci90, mu, sigma) => {
+                    let rule_given = match (ci90.is_some(), mu.is_some(), sigma.is_some()) {
+                        (false, false, false) => {
+                            "either `ci90`, or both `mu` and `sigma`, got none of them"
+                        }
+                        (false, true, false) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `mu` only"
+                        }
+                        (false, false, true) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `sigma` only"
+                        }
+                        (true, true, false) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `ci90` and `mu`"
+                        }
+                        (true, false, true) => {
+                            "either `ci90`, or both `mu` and `sigma`, got `ci90` and `sigma`"
+                        }
+                        _ => "either `ci90`, or both `mu` and `sigma`, got all three",
+                    };
+                    Err(rule(&path, rule_given))
+                }
+            }?;
+            (loss, l.cap, path)
+        }
+        MagnitudeSpec::Pert(p) => {
+            let path = format!("{path}.pert");
+            let loss = match p.lambda {
+                None => Magnitude::pert(p.min, p.mode, p.max),
+                Some(lambda) => Magnitude::pert_with_lambda(p.min, p.mode, p.max, lambda),
+            }
+            .map_err(at_field(&path, RANGE))?;
+            (loss, p.cap, path)
+        }
+        MagnitudeSpec::Triangular(t) => {
+            let path = format!("{path}.triangular");
+            let loss =
+                Magnitude::triangular(t.min, t.mode, t.max).map_err(at_field(&path, RANGE))?;
+            (loss, t.cap, path)
+        }
+        MagnitudeSpec::Uniform(u) => {
+            let path = format!("{path}.uniform");
+            let loss = Magnitude::uniform(u.min, u.max).map_err(at_field(&path, RANGE))?;
+            (loss, u.cap, path)
+        }
+        MagnitudeSpec::Gamma(g) => {
+            let path = format!("{path}.gamma");
+            let loss =
+                Magnitude::gamma(g.shape, g.scale).map_err(at_field(&path, &["shape", "scale"]))?;
+            (loss, g.cap, path)
+        }
+        MagnitudeSpec::Pareto(p) => {
+            let path = format!("{path}.pareto");
+            let fields = &["shape", "scale", "cap"];
+            // An infinite-mean Pareto is only valid capped: build it with its cap at once.
+            let loss = match p.cap {
+                Some(cap) => Magnitude::pareto_capped(p.scale, p.shape, cap),
+                None if p.shape > 0.0 && p.shape <= 1.0 => {
+                    return Err(rule(
+                        format_args!("{path}.cap"),
+                        "a `cap` when `shape` <= 1 (the mean loss is infinite otherwise)",
+                    ));
+                }
+                None => Magnitude::pareto(p.scale, p.shape),
+            }
+            .map_err(at_field(&path, fields))?;
+            (loss, None, path)
+        }
+        MagnitudeSpec::Fixed(f) => {
+            let path = format!("{path}.fixed");
+            let loss = Magnitude::fixed(f.value).map_err(at(format_args!("{path}.value")))?;
+            (loss, f.cap, path)
+        }
+        MagnitudeSpec::Empirical(e) => {
+            let path = format!("{path}.empirical");
+            let loss =
+                Magnitude::empirical(&e.losses).map_err(at(format_args!("{path}.losses")))?;
+            (loss, e.cap, path)
+        }
+    };
+    match cap {
+        Some(cap) => loss.with_cap(cap).map_err(at(format_args!("{path}.cap"))),
+        None => Ok(loss),
+    }
+}
+
+/// A fraction in [0, 1]: an efficacy or a vulnerability. A value in (1, 100] gets the hint that
+/// it looks like a percentage.
+fn fraction(spec: &FractionSpec, path: &str) -> Built<Efficacy> {
+    const RANGE: &[&str] = &["min", "mode", "max"];
+    let efficacy = match spec {
+        FractionSpec::Fixed(v) => Efficacy::fixed(*v).map_err(at(path)),
+        FractionSpec::Uncertain(UncertainFractionSpec::Pert(r)) => {
+            Efficacy::pert(r.min, r.mode, r.max).map_err(at_field(format!("{path}.pert"), RANGE))
+        }
+        FractionSpec::Uncertain(UncertainFractionSpec::Triangular(r)) => {
+            Efficacy::triangular(r.min, r.mode, r.max)
+                .map_err(at_field(format!("{path}.triangular"), RANGE))
+        }
+        FractionSpec::Uncertain(UncertainFractionSpec::Uniform(r)) => {
+            Efficacy::uniform(r.min, r.max).map_err(at_field(format!("{path}.uniform"), RANGE))
+        }
+    };
+    efficacy.map_err(Fail::or_percentage)
+}
+
+/// The Open FAIR factors as the compound model: loss events are the threat events thinned by
+/// the vulnerability; each loss event costs the primary loss plus, with its probability, the
+/// secondary loss.
+fn fair_factors(spec: &FairSpec, path: &str) -> Built<(Frequency, Magnitude)> {
+    let tef = frequency(
+        &spec.threat_event_frequency,
+        &format!("{path}.threat_event_frequency"),
+    )?;
+    let vulnerability = fraction(&spec.vulnerability, &format!("{path}.vulnerability"))?;
+    let lef = tef
+        .thinned(vulnerability)
+        .map_err(at(format_args!("{path}.vulnerability")))?;
+    let primary = magnitude(&spec.primary_loss, &format!("{path}.primary_loss"))?;
+    let loss = match &spec.secondary {
+        None => primary,
+        Some(secondary) => {
+            let path = format!("{path}.secondary");
+            let slm = magnitude(&secondary.loss, &format!("{path}.loss"))?;
+            primary
+                .with_secondary(secondary.probability, slm)
+                .map_err(at_field(&path, &["probability"]))
+                // Not the refusals of a mean loss (named `primary` or `secondary`).
+                .map_err(|fail| {
+                    if fail.path.ends_with(".probability") {
+                        fail.or_percentage()
+                    } else {
+                        fail
+                    }
+                })?
+        }
+    };
+    Ok((lef, loss))
+}
+
+fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
+    let function = Function::parse(&spec.function).map_err(at(format_args!("{path}.function")))?;
+    let mut control =
+        Control::new(spec.id.as_str(), function).map_err(at(format_args!("{path}.id")))?;
+    if let Some(name) = &spec.name {
+        control = control.with_name(name.as_str());
+    }
+    if let Some(category) = &spec.category {
+        control = control
+            .with_category(category)
+            .map_err(at(format_args!("{path}.category")))?;
+    }
+    if let Some(cost) = &spec.cost {
+        let cost = Cost::new(cost.upfront.unwrap_or(0.0), cost.annual.unwrap_or(0.0)).map_err(
+            at_field(format_args!("{path}.cost"), &["upfront", "annual"]),
+        )?;
+        control = control.with_cost(cost);
+    }
+    if let Some(ids) = &spec.applies_to {
+        if ids.is_empty() {
+            return Err(rule(
+                format_args!("{path}.applies_to"),
+                "at least one risk id (omit the key for every risk)",
+            ));
+        }
+        control = control.applies_to(ids);
+    }
+    if let Some(e) = &spec.efficacy {
+        let p = format!("{path}.efficacy");
+        let e = fraction(e, &p)?;
+        control = control.with_efficacy(e).map_err(at(p))?;
+    }
+    if let Some(e) = &spec.frequency_efficacy {
+        let p = format!("{path}.frequency_efficacy");
+        let e = fraction(e, &p)?;
+        control = control.with_frequency_efficacy(e).map_err(at(p))?;
+    }
+    if let Some(e) = &spec.magnitude_efficacy {
+        let p = format!("{path}.magnitude_efficacy");
+        let e = fraction(e, &p)?;
+        control = control.with_magnitude_efficacy(e).map_err(at(p))?;
+    }
+    if let Some(t) = &spec.transfer {
+        let p = format!("{path}.transfer");
+        const TERMS: &[&str] = &[
+            "deductible",
+            "occurrence_limit",
+            "aggregate_limit",
+            "coinsurance",
+        ];
+        let mut transfer =
+            Transfer::new(t.deductible, t.occurrence_limit).map_err(at_field(&p, TERMS))?;
+        if let Some(limit) = t.aggregate_limit {
+            transfer = transfer
+                .with_aggregate_limit(limit)
+                .map_err(at_field(&p, TERMS))?;
+        }
+        if let Some(share) = t.coinsurance {
+            transfer = transfer
+                .with_coinsurance(share)
+                .map_err(at_field(&p, TERMS))
+                .map_err(Fail::or_percentage)?;
+        }
+        control = control.with_transfer(transfer).map_err(at(p))?;
+    }
+    if !control.has_effect() {
+        return Err(rule(
+            path,
+            "at least one effect: `efficacy`, `frequency_efficacy`, `magnitude_efficacy` or `transfer`",
+        ));
+    }
+    Ok(control)
+}
