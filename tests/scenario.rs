@@ -38,7 +38,7 @@ fn parse_toml(text: &str) -> csfquant::Result<Scenario> {
 fn runs(scenario: Scenario) {
     let scenario = scenario.with_options(SimulationOptions::new(1).trials(2_000));
     let report = scenario.assess().unwrap();
-    let a = report.analysis();
+    let a = report.analysis().unwrap();
     assert!(a.inherent().expected_annual_loss() > 0.0);
     assert!(a.residual().expected_annual_loss() <= a.inherent().expected_annual_loss());
 }

@@ -51,7 +51,7 @@ pub const LEC_GRID_POINTS: usize = 12;
 /// A report deserialises (serde `Deserialize`), so a tool can store the JSON and load it again
 /// (keys it does not know, from a later version, are ignored). What comes back is the report
 /// without its [`ControlAnalysis`]: the simulated years are not in the JSON, so
-/// [`try_analysis`](Self::try_analysis) is `None` and `write_csv` writes no
+/// [`analysis`](Self::analysis) is `None` and `write_csv` writes no
 /// `trials.csv`. Everything else, the [text report](Self::text) included, works the same. Two
 /// reports are equal when their figures are equal and both have the same analysis or none:
 /// take the analysis out ([`take_analysis`](Self::take_analysis)) to compare a report with the
@@ -511,26 +511,12 @@ impl Assessment {
         self.tolerance.as_ref()
     }
 
-    /// The control analysis behind the report, whose distributions hold every simulated year;
-    /// `None` when the report was deserialised (the JSON does not carry the simulated years) or
-    /// its analysis was taken out with [`take_analysis`](Self::take_analysis).
-    pub fn try_analysis(&self) -> Option<&ControlAnalysis> {
-        self.analysis.as_ref()
-    }
-
     /// The control analysis behind the report, whose distributions hold every simulated year.
-    /// A report fresh from `Scenario::assess` or
-    /// [`from_analysis`](Self::from_analysis) always has it; where a report may have been
-    /// loaded from JSON, use [`try_analysis`](Self::try_analysis).
-    ///
-    /// # Panics
-    /// If the report has no analysis: it was deserialised, or its analysis was taken out with
-    /// [`take_analysis`](Self::take_analysis).
-    pub fn analysis(&self) -> &ControlAnalysis {
-        self.analysis.as_ref().expect(
-            "the report has no control analysis (it was deserialised or the analysis was \
-             taken): use Assessment::try_analysis",
-        )
+    /// A report fresh from `Scenario::assess` or [`from_analysis`](Self::from_analysis) has
+    /// it; it is `None` when the report was deserialised (the JSON does not carry the simulated
+    /// years) or its analysis was taken out with [`take_analysis`](Self::take_analysis).
+    pub fn analysis(&self) -> Option<&ControlAnalysis> {
+        self.analysis.as_ref()
     }
 
     /// Takes the control analysis out of the report, leaving `None`: the report keeps every

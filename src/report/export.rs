@@ -79,7 +79,7 @@ impl Assessment {
         file("controls.csv", &|path| controls.write(path))?;
         file("risks.csv", &|path| risks.write(path))?;
         file("functions.csv", &|path| functions.write(path))?;
-        if let Some((inherent, residual)) = self.try_analysis().and_then(|a| a.trial_losses()) {
+        if let Some((inherent, residual)) = self.analysis().and_then(|a| a.trial_losses()) {
             file("trials.csv", &|path| write_trials(path, inherent, residual))?;
         }
         Ok(written)

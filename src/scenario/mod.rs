@@ -71,7 +71,7 @@ impl Format {
 /// assert_eq!(scenario.currency(), "USD");
 /// assert_eq!(scenario.options().trial_count(), 2000);
 /// let report = scenario.assess()?;
-/// assert!(report.analysis().inherent().expected_annual_loss() > 0.0);
+/// assert!(report.analysis().expect("fresh from assess").inherent().expected_annual_loss() > 0.0);
 ///
 /// // Every error names the file, the path of the bad value and the rule it breaks.
 /// let bad = text.replace("rate = 0.25", "rate = -1");
