@@ -313,15 +313,18 @@ impl Assessment {
         tolerance: Option<&ToleranceCurve>,
         analysis: ControlAnalysis,
     ) -> Result<Assessment> {
-        // The analysis must be of this model: its ids name the model's risks and controls.
-        for r in analysis.risks() {
-            model.risk(&r.id).ok_or_else(|| foreign("risk id", &r.id))?;
-        }
-        for c in analysis.controls() {
-            model
-                .control(&c.id)
-                .ok_or_else(|| foreign("control id", &c.id))?;
-        }
+        // The analysis must be of this model: it lists the model's risks and controls in the
+        // model's order (compared by position: a lookup by id would cost n^2 for n risks).
+        same_ids(
+            "risk id",
+            analysis.risks().iter().map(|r| r.id.as_str()),
+            model.risks().iter().map(|r| r.id()),
+        )?;
+        same_ids(
+            "control id",
+            analysis.controls().iter().map(|c| c.id.as_str()),
+            model.controls().iter().map(|c| c.id()),
+        )?;
         let risks = analysis.risks().to_vec();
         let controls = analysis.controls().to_vec();
         let tolerance = tolerance.map(|curve| {
@@ -524,6 +527,22 @@ impl Assessment {
     /// recorded). The report then equals the one deserialised from its JSON.
     pub fn take_analysis(&mut self) -> Option<ControlAnalysis> {
         self.analysis.take()
+    }
+}
+
+/// Refuses an analysis whose ids are not the model's, in the model's order, naming the first id
+/// that differs (the analysis' own, or the model's that the analysis lacks).
+fn same_ids<'a>(
+    kind: &'static str,
+    mut analysis: impl Iterator<Item = &'a str>,
+    mut model: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    loop {
+        match (analysis.next(), model.next()) {
+            (None, None) => return Ok(()),
+            (Some(given), Some(expected)) if given == expected => {}
+            (Some(id), _) | (None, Some(id)) => return Err(foreign(kind, id)),
+        }
     }
 }
 
