@@ -49,6 +49,7 @@ pub(crate) fn run(
     simulate::check_work(
         plan.expected_draws_per_year + arms_plan.expected_draws_per_year(risks),
         trials,
+        2 * risks.len() + controls.len(),
     )?;
     // Two loss vectors, and two more for the copies in trial order if they are recorded: all
     // reserved before the run, so that running out of memory costs no simulation time.
