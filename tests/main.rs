@@ -15,6 +15,8 @@ mod monitor;
 mod properties;
 mod reference;
 #[cfg(feature = "scenario")]
+mod roundtrip;
+#[cfg(feature = "scenario")]
 mod scenario;
 #[cfg(feature = "scenario")]
 mod text_report;

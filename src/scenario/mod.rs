@@ -163,16 +163,37 @@ impl Scenario {
 
     /// The scenario in the file format, ready to serialize with serde_json or toml.
     ///
-    /// Parsing it again gives an equivalent scenario (the thread setting and
-    /// [`SimulationOptions::record_trials`] are not part of the format). Distributions are written in one canonical
-    /// form: a lognormal as `mu` and `sigma`, an uncertain Poisson rate as its 90% interval
-    /// recomputed from the log-space parameters (its last digits may move), a FAIR risk with a
-    /// known vulnerability as the equivalent frequency, efficacies on their explicit levers.
+    /// Parsing it again (from JSON or TOML text, or with [`from_spec`](Self::from_spec)) gives
+    /// an **equal** scenario, every parameter bit for bit (the thread setting and
+    /// [`SimulationOptions::record_trials`] are not part of the format), with one exception: a
+    /// negative binomial thinned by a known vulnerability (FAIR threat events `negative_binomial`
+    /// with a fixed vulnerability) keeps the shape `r` of its threat events, for which the format
+    /// has no key. It is written as its mean and variance, which read back bit for bit, and the
+    /// reader recomputes `r` from them: `r` agrees to the rounding of the variance, and
+    /// [`Frequency::probability_of_event`](crate::Frequency::probability_of_event) within a
+    /// relative 1e-12 (the writer checks it), but a simulation with the same seed may draw other
+    /// counts. The file written from the scenario read back is the same file.
+    ///
+    /// Distributions are written in one canonical form: a lognormal loss and an uncertain Poisson
+    /// rate as their log-space `mu` and `sigma` (for the rate, `poisson = { mu, sigma }` is an
+    /// extension key of the format; a 90% interval recomputed from them would move the last
+    /// digits, and for extreme parameters be refused when read), a lognormal with no spread
+    /// (`sigma` 0, from a `ci90` whose bounds have the same logarithm) as two such bounds, a FAIR
+    /// risk with a known vulnerability as the equivalent frequency, a binomial or thinned
+    /// frequency and a primary plus secondary loss as FAIR factors, efficacies on their explicit
+    /// levers.
+    ///
+    /// Each risk is read back as it is written, by the reader itself, and compared with the
+    /// original, so a risk that would be refused or read differently is an error, never a file.
     ///
     /// # Errors
     /// [`Error::Unwritable`] for a risk built in Rust that the format cannot express: a
-    /// threat-event count thinned twice with one vulnerability uncertain, or a cap on a primary
-    /// plus secondary loss.
+    /// threat-event count thinned twice with one vulnerability uncertain, a cap on a primary
+    /// plus secondary loss, an uncertain rate with no spread thinned to a median no 90% interval
+    /// gives, or a negative binomial thinned so far that the rounding of its variance swallows
+    /// its overdispersion (e.g. mean 1, variance 1 + 1e-10, thinned by 1e-10).
+    /// [`Error::NoTrials`] or [`Error::TooManyTrials`] for a trial count set with
+    /// [`with_options`](Self::with_options) that the format refuses (as running it would).
     pub fn to_spec(&self) -> Result<ScenarioSpec> {
         crate::scenario::write::write(self)
     }

@@ -18,8 +18,8 @@ use crate::model::tolerance::ToleranceCurve;
 use crate::model::transfer::Transfer;
 use crate::scenario::Scenario;
 use crate::scenario::spec::{
-    ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, RiskSpec, ScenarioSpec,
-    UncertainFractionSpec,
+    ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, PoissonSpec, RiskSpec,
+    ScenarioSpec, UncertainFractionSpec,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +360,9 @@ fn frequency(spec: &FrequencySpec, path: &str) -> Built<Frequency> {
     match spec {
         FrequencySpec::Poisson(p) => {
             let path = format!("{path}.poisson");
+            if p.mu.is_some() || p.sigma.is_some() {
+                return poisson_mu_sigma(p, &path);
+            }
             match (p.rate, p.ci90) {
                 (Some(rate), None) => Frequency::poisson(rate).map_err(at_field(path, &["rate"])),
                 (None, Some([low, high])) => {
@@ -380,6 +383,28 @@ fn frequency(spec: &FrequencySpec, path: &str) -> Built<Frequency> {
         FrequencySpec::Fixed(f) => {
             Frequency::fixed(f.count).map_err(at(format_args!("{path}.fixed.count")))
         }
+    }
+}
+
+/// `poisson = { mu, sigma }` (extension): an uncertain rate `Λ = e^(μ + σZ)` by its log-space
+/// parameters, the form the writer uses because it reads back bit for bit (an interval
+/// recomputed from them does not). The rules are those of `ci90` on the parameters themselves:
+/// `sigma > 0`, the same tail rule, and a mean rate of at most `Frequency::MAX_RATE`.
+fn poisson_mu_sigma(p: &PoissonSpec, path: &str) -> Built<Frequency> {
+    match (p.rate, p.ci90, p.mu, p.sigma) {
+        (None, None, Some(mu), Some(sigma)) => {
+            Frequency::poisson_lognormal(mu, sigma).map_err(at_field(path, &["mu", "sigma"]))
+        }
+        (None, None, Some(_), None) => Err(rule(path, "both `mu` and `sigma`, got `mu` only")),
+        (None, None, None, _) => Err(rule(path, "both `mu` and `sigma`, got `sigma` only")),
+        (Some(_), _, _, _) => Err(rule(
+            path,
+            "exactly one of `rate`, `ci90` and the pair `mu`, `sigma`, got `rate` and `mu`/`sigma`",
+        )),
+        (None, Some(_), _, _) => Err(rule(
+            path,
+            "exactly one of `rate`, `ci90` and the pair `mu`, `sigma`, got `ci90` and `mu`/`sigma`",
+        )),
     }
 }
 

@@ -106,7 +106,8 @@ pub struct RiskSpec {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FrequencySpec {
-    /// `poisson`: a fixed `rate`, or a lognormal rate from `ci90` drawn each trial.
+    /// `poisson`: a fixed `rate`, or a lognormal rate drawn each trial, from `ci90` or from
+    /// `mu` and `sigma`.
     Poisson(PoissonSpec),
     /// `bernoulli`: at most one event a year.
     Bernoulli(BernoulliSpec),
@@ -116,7 +117,7 @@ pub enum FrequencySpec {
     Fixed(FixedCountSpec),
 }
 
-/// `poisson`: exactly one of `rate` and `ci90`.
+/// `poisson`: exactly one of `rate`, `ci90` and the pair `mu`, `sigma`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoissonSpec {
@@ -130,6 +131,13 @@ pub struct PoissonSpec {
         deserialize_with = "interval"
     )]
     pub ci90: Option<[f64; 2]>,
+    /// Log-space location μ of an uncertain rate `Λ = e^(μ + σZ)`, with `sigma` (extension: the
+    /// form [`Scenario::to_spec`](crate::Scenario::to_spec) writes, since it reads back exactly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mu: Option<f64>,
+    /// Log-space scale σ > 0 of an uncertain rate, with `mu` (extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<f64>,
 }
 
 /// `bernoulli`.
@@ -782,6 +790,8 @@ mod tests {
             FrequencySpec::Poisson(PoissonSpec {
                 rate: Some(1.0),
                 ci90: None,
+                mu: None,
+                sigma: None,
             }),
             FrequencySpec::Bernoulli(BernoulliSpec { probability: 0.1 }),
             FrequencySpec::NegativeBinomial(NegativeBinomialSpec {

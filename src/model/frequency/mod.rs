@@ -193,6 +193,20 @@ impl Frequency {
         PoissonLognormal::from_ci90(low, high).map(Frequency::from_law)
     }
 
+    /// Poisson events with an uncertain rate `Λ = e^{μ+σZ}` given by its log-space parameters:
+    /// the model of [`poisson_ci90`](Self::poisson_ci90), whose interval is
+    /// `[e^{μ−zσ}, e^{μ+zσ}]`. Crate-private: the scenario reader's `mu`, `sigma` form, which
+    /// the writer uses because it keeps the parameters bit for bit (an interval recomputed from
+    /// them does not).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `mu` unless it is finite and the mean `e^{μ+σ²/2}` is
+    /// at most [`MAX_RATE`](Self::MAX_RATE); named `sigma` unless it is a finite number `> 0`
+    /// within the tail rule of [`poisson_ci90`](Self::poisson_ci90).
+    pub(crate) fn poisson_lognormal(mu: f64, sigma: f64) -> Result<Self> {
+        PoissonLognormal::from_mu_sigma(mu, sigma).map(Frequency::from_law)
+    }
+
     /// At most one event a year: `N = 1` with probability `probability`, else 0.
     ///
     /// Mean p, variance p(1 − p), `P(N >= 1) = p`. Use it for events that cannot repeat within a

@@ -56,6 +56,37 @@ impl PoissonLognormal {
         Ok(Law::PoissonLognormal(PoissonLognormal { mu, sigma }))
     }
 
+    /// Λ = e^{μ+σZ} from its log-space parameters, for the scenario reader (the `mu`, `sigma`
+    /// form the writer uses, since it keeps the parameters exactly). The rules are those that
+    /// every uncertain rate [`from_ci90`](Self::from_ci90) builds (and every thinning of one)
+    /// meets: `μ` finite, `σ` finite and `> 0`, the same [`TAIL_Z`] condition, and a mean
+    /// `E[Λ] = e^{μ+σ²/2}` of at most `MAX_RATE` (which `high <= MAX_RATE` implies there).
+    pub(super) fn from_mu_sigma(mu: f64, sigma: f64) -> Result<Law> {
+        if !mu.is_finite() {
+            return Err(Error::invalid("mu", mu, "a finite number (log-space)"));
+        }
+        let sigma = positive("sigma", sigma)?;
+        if !((RATE_CLAMP.ln() - mu) / sigma - sigma >= TAIL_Z) {
+            return Err(Error::invalid(
+                "sigma",
+                sigma,
+                "a smaller sigma (or mu): the lognormal rate may put at most 1e-9 of its mean \
+                 above 1e8 events a year (see Frequency::poisson_ci90)",
+            ));
+        }
+        let rate = PoissonLognormal { mu, sigma };
+        // Finite: the tail condition bounds μ + σ²/2 by ln(1e8).
+        if !(rate.mean() <= super::Frequency::MAX_RATE) {
+            return Err(Error::invalid(
+                "mu",
+                mu,
+                "a smaller mu: the mean rate e^(mu + sigma^2 / 2) may be at most 1e6 events a \
+                 year (Frequency::MAX_RATE)",
+            ));
+        }
+        Ok(Law::PoissonLognormal(rate))
+    }
+
     /// μ, the mean of ln Λ, for the scenario writer.
     pub(crate) fn mu(&self) -> f64 {
         self.mu
