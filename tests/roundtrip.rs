@@ -853,7 +853,9 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    // 256 cases each keep this under a few seconds (a case reads every risk back twice, and a
+    // capped composite's moments take a quadrature); the helper session that wrote this ran 2,048.
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Every scenario is written and read back equal (or within the documented precision) from
     /// JSON and from TOML text, or refused with a documented reason; never refused when read.
@@ -881,7 +883,7 @@ fn the_generated_risks_reach_every_outcome() {
     let mut runner = TestRunner::deterministic();
     let risks = (any_frequency(), any_magnitude());
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for _ in 0..4096 {
+    for _ in 0..1024 {
         let (frequency, magnitude) = risks.new_tree(&mut runner).unwrap().current();
         let scenario = one(frequency, magnitude);
         let outcome = round_trip(&scenario);
@@ -904,14 +906,14 @@ fn the_generated_risks_reach_every_outcome() {
         }
     }
     for (what, least) in [
-        ("Equal", 3000),
-        ("Close", 20),
-        ("Unwritable", 100),
-        ("poisson rate", 500),
-        ("poisson mu", 200),
-        ("poisson ci90", 50),
+        ("Equal", 750),
+        ("Close", 5),
+        ("Unwritable", 25),
+        ("poisson rate", 125),
+        ("poisson mu", 50),
+        ("poisson ci90", 12),
     ] {
         let got = seen.get(what).copied().unwrap_or(0);
-        assert!(got >= least, "{what}: {got} of 4096 ({seen:?})");
+        assert!(got >= least, "{what}: {got} of 1024 ({seen:?})");
     }
 }
