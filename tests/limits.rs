@@ -609,4 +609,26 @@ fn the_errors_of_assess_name_their_place() {
     let (path, source) = located(&e);
     assert_eq!(path, "risks[1]", "{e}");
     assert!(matches!(source, Error::NonFiniteLoss), "{e}");
+    // A figure of one control that overflows: that control. (An upfront cost of a millionth,
+    // annualised over 100 years at -99% a year, is about 1e-206; the loss removed, 5e109.)
+    let rosi = "name = \"x\"\nfinance = { horizon_years = 100, discount_rate = -0.99 }\n\
+        [[risks]]\nid = \"r\"\nfrequency = { fixed = { count = 1 } }\n\
+        magnitude = { fixed = { value = 1e110 } }\n\
+        [[risks]]\nid = \"small\"\nfrequency = { fixed = { count = 1 } }\n\
+        magnitude = { fixed = { value = 1.0 } }\n\
+        [[controls]]\nid = \"free\"\nfunction = \"recover\"\nefficacy = 0.1\n\
+        applies_to = [\"small\"]\n\
+        [[controls]]\nid = \"cheap\"\nfunction = \"recover\"\nefficacy = 0.5\n\
+        applies_to = [\"r\"]\ncost = { upfront = 1e-6 }\n";
+    let e = toml(rosi)
+        .unwrap()
+        .with_options(SimulationOptions::new(1).trials(100))
+        .assess()
+        .unwrap_err();
+    let (path, source) = located(&e);
+    assert_eq!(path, "controls[1]", "{e}");
+    assert!(
+        matches!(source, Error::NonFiniteFigure { key, .. } if key.starts_with("controls[]")),
+        "{e}"
+    );
 }
