@@ -3,7 +3,10 @@
 //! These types carry the *shape* of a scenario only: which keys exist, how they nest, which
 //! values are numbers. They hold no rule (a negative rate deserializes fine); every rule is
 //! checked when [`Scenario`](crate::Scenario) turns a spec into a [`Model`](crate::Model)
-//! through the same validated constructors the Rust API uses. Unknown keys are refused here.
+//! through the same validated constructors the Rust API uses. Unknown keys are refused here,
+//! and so are a struct written as a list of its values (`"pert": [10, 20, 30]` says nothing of
+//! which is the mode) and a list longer than its limit (see
+//! [`Scenario::parse`](crate::Scenario::parse)), as soon as reading passes the limit.
 //!
 //! Tools that generate scenarios can build these types and serialize them with serde_json or
 //! toml; [`Scenario::to_spec`](crate::Scenario::to_spec) writes a model back in this form. The
