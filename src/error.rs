@@ -74,7 +74,7 @@ pub enum Error {
         name: &'static str,
     },
     /// An identifier is malformed.
-    #[error("invalid {kind} {id:?} (expected {expected})")]
+    #[error("invalid {kind} {} (expected {expected})", Quoted(id))]
     InvalidId {
         /// What kind of identifier, e.g. `risk id`.
         kind: &'static str,
@@ -84,7 +84,7 @@ pub enum Error {
         expected: &'static str,
     },
     /// Two items share an identifier that must be unique.
-    #[error("duplicate {kind} {id:?} (ids must be unique)")]
+    #[error("duplicate {kind} {} (ids must be unique)", Quoted(id))]
     DuplicateId {
         /// What kind of identifier, e.g. `risk id`.
         kind: &'static str,
@@ -92,7 +92,7 @@ pub enum Error {
         id: String,
     },
     /// A string is not a NIST CSF 2.0 (or mappable CSF 1.1) identifier.
-    #[error("unknown CSF id {id:?} ({reason})")]
+    #[error("unknown CSF id {} ({reason})", Quoted(id))]
     UnknownCsfId {
         /// The identifier that was given.
         id: String,
@@ -101,7 +101,7 @@ pub enum Error {
     },
     /// A CSF 1.1 identifier whose NIST links do not lead to a single CSF 2.0 category or
     /// subcategory.
-    #[error("CSF 1.1 id {id:?} has no single CSF 2.0 successor: {reason}")]
+    #[error("CSF 1.1 id {} has no single CSF 2.0 successor: {reason}", Quoted(id))]
     UnmappableCsf11 {
         /// The CSF 1.1 identifier that was given.
         id: String,
@@ -109,7 +109,10 @@ pub enum Error {
         reason: &'static str,
     },
     /// A control's category belongs to another CSF function than the control's.
-    #[error("control {control:?}: category {category} belongs to {actual}, not {function}")]
+    #[error(
+        "control {}: category {category} belongs to {actual}, not {function}",
+        Quoted(control)
+    )]
     CategoryOutsideFunction {
         /// The control's id.
         control: String,
@@ -123,7 +126,8 @@ pub enum Error {
     /// The shorthand efficacy was given to a Govern or Identify control, which has no natural
     /// lever.
     #[error(
-        "control {control:?}: the shorthand efficacy has no natural lever in {function} (give a frequency or magnitude efficacy)"
+        "control {}: the shorthand efficacy has no natural lever in {function} (give a frequency or magnitude efficacy)",
+        Quoted(control)
     )]
     NoNaturalLever {
         /// The control's id.
@@ -133,7 +137,7 @@ pub enum Error {
     },
     /// One effect of a control was given twice (e.g. the shorthand efficacy of a Protect control
     /// and a frequency efficacy).
-    #[error("control {control:?}: {effect} is given twice")]
+    #[error("control {}: {effect} is given twice", Quoted(control))]
     DuplicateEffect {
         /// The control's id.
         control: String,
@@ -142,14 +146,19 @@ pub enum Error {
     },
     /// A control without any effect.
     #[error(
-        "control {control:?} has no effect (give an efficacy, a frequency or magnitude efficacy, or a transfer)"
+        "control {} has no effect (give an efficacy, a frequency or magnitude efficacy, or a transfer)",
+        Quoted(control)
     )]
     NoEffect {
         /// The control's id.
         control: String,
     },
     /// A control applies to a risk id that is not in the model.
-    #[error("control {control:?}: applies_to names unknown risk {risk:?}")]
+    #[error(
+        "control {}: applies_to names unknown risk {}",
+        Quoted(control),
+        Quoted(risk)
+    )]
     UnknownRisk {
         /// The control's id.
         control: String,
@@ -158,7 +167,8 @@ pub enum Error {
     },
     /// A control's list of risks is given but empty.
     #[error(
-        "control {control:?}: applies_to is empty (omit it to apply the control to every risk)"
+        "control {}: applies_to is empty (omit it to apply the control to every risk)",
+        Quoted(control)
     )]
     AppliesToNothing {
         /// The control's id.
@@ -167,7 +177,9 @@ pub enum Error {
     /// Two control ids give the same random stream (their 64-bit hashes collide), so the two
     /// controls would not act independently.
     #[error(
-        "controls {first:?} and {second:?} would share a random stream (their ids' 64-bit hashes collide): rename one"
+        "controls {} and {} would share a random stream (their ids' 64-bit hashes collide): rename one",
+        Quoted(first),
+        Quoted(second)
     )]
     StreamCollision {
         /// The first control's id.
@@ -286,7 +298,8 @@ pub enum Error {
     },
     /// A currency code that is not three upper-case letters.
     #[error(
-        "invalid currency {code:?} (expected an ISO 4217 code: three upper-case letters, e.g. USD)"
+        "invalid currency {} (expected an ISO 4217 code: three upper-case letters, e.g. USD)",
+        Quoted(code)
     )]
     InvalidCurrency {
         /// The code that was given.
@@ -304,7 +317,7 @@ pub enum Error {
         value: f64,
     },
     /// A model part that the scenario file format cannot express.
-    #[error("risk {risk:?} cannot be written as a scenario file: {reason}")]
+    #[error("risk {} cannot be written as a scenario file: {reason}", Quoted(risk))]
     Unwritable {
         /// The risk's id.
         risk: String,
@@ -322,6 +335,31 @@ pub enum Error {
         /// The largest accepted number.
         max: usize,
     },
+    /// A list in a scenario is longer than the format allows. It is refused while it is read,
+    /// so its length is not known: only that it goes on past `max`.
+    #[error("too many {list}: the list is longer than the limit of {max}")]
+    TooManyEntries {
+        /// What the list holds, e.g. `tolerance points`.
+        list: &'static str,
+        /// The most entries accepted.
+        max: usize,
+    },
+    /// A scenario file or text longer than its format accepts
+    /// ([`Scenario::MAX_JSON_BYTES`](crate::Scenario::MAX_JSON_BYTES),
+    /// [`Scenario::MAX_TOML_BYTES`](crate::Scenario::MAX_TOML_BYTES)), refused before it is
+    /// read (or parsed).
+    #[error("{}", too_large(file, *bytes, *max, limit))]
+    InputTooLarge {
+        /// The file, as given (empty for text without a file).
+        file: String,
+        /// Its size in bytes, when known (a file whose reported size is small but that goes on
+        /// past the limit, such as a pipe, is only known to be longer).
+        bytes: Option<u64>,
+        /// The largest accepted size in bytes.
+        max: u64,
+        /// The constant that sets it, e.g. `Scenario::MAX_TOML_BYTES`.
+        limit: &'static str,
+    },
 }
 
 impl Error {
@@ -336,12 +374,17 @@ impl Error {
     /// assert!(e.is_input() && !e.is_limit());
     /// ```
     pub fn is_input(&self) -> bool {
-        !matches!(self, Error::OutOfMemory { .. } | Error::Cancelled)
+        !matches!(
+            self.source_error().unwrap_or(self),
+            Error::OutOfMemory { .. } | Error::Cancelled
+        )
     }
 
-    /// Whether a limit of the engine refused the request, the input being otherwise valid:
-    /// too many trials, controls, transfers or thresholds, too much work, or not enough memory.
-    /// The engine's limits are in the crate documentation.
+    /// Whether a limit of the engine or of the scenario format refused the request, the input
+    /// being otherwise valid: too many trials, controls, transfers or thresholds, too much work,
+    /// not enough memory, a scenario list longer than the format allows or a scenario file
+    /// larger than its format accepts ([`Scenario::MAX_JSON_BYTES`](crate::Scenario::MAX_JSON_BYTES)). The
+    /// engine's limits are in the crate documentation.
     pub fn is_limit(&self) -> bool {
         matches!(
             self,
@@ -350,6 +393,8 @@ impl Error {
                 | Error::TooManyControls { .. }
                 | Error::TooManyTransfers { .. }
                 | Error::TooManyThresholds { .. }
+                | Error::TooManyEntries { .. }
+                | Error::InputTooLarge { .. }
                 | Error::OutOfMemory { .. }
         ) || self.source_error().is_some_and(Error::is_limit)
     }
@@ -360,6 +405,7 @@ impl Error {
             Error::ReadScenario { file, .. }
             | Error::ScenarioSyntax { file, .. }
             | Error::InvalidScenario { file, .. }
+            | Error::InputTooLarge { file, .. }
                 if !file.is_empty() =>
             {
                 Some(file)
@@ -441,6 +487,87 @@ pub(crate) fn percent_as_fraction(percent: f64) -> String {
     } else {
         format!("{sign}{whole}.{decimals}")
     }
+}
+
+/// The most characters of the input an error message quotes: a key, an id, a string value.
+/// Longer ones are cut to this length, the last character an ellipsis (`…`), so that a message
+/// stays one readable line whatever the input holds.
+pub(crate) const MAX_QUOTED_CHARS: usize = 64;
+
+/// `text` as an error message or a scenario path quotes it: whole up to [`MAX_QUOTED_CHARS`]
+/// characters, otherwise its first characters and an ellipsis. Every message that quotes the
+/// input goes through this one function (through [`Quoted`] and [`shorten_strings`]), and so do
+/// the keys of scenario paths.
+pub(crate) fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => {
+            let end = text
+                .char_indices()
+                .nth(MAX_QUOTED_CHARS - 1)
+                .map_or(text.len(), |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &text[..end]))
+        }
+    }
+}
+
+/// A piece of the input in a message: [`shorten`]ed, in double quotes with Rust's escapes.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", shorten(self.0))
+    }
+}
+
+/// A parser's message with every string value it quotes [`shorten`]ed: serde writes a string
+/// found where another type belongs as `string "..."`, with Rust's escapes, whatever its length.
+#[cfg(feature = "scenario")]
+pub(crate) fn shorten_strings(message: &str) -> String {
+    const MARK: &str = "string \"";
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(at) = rest.find(MARK) {
+        let start = at + MARK.len();
+        out.push_str(&rest[..start]);
+        let body = &rest[start..];
+        // The closing quote is the first one not escaped (Debug escapes `"` and `\`).
+        let mut escaped = false;
+        let end = body.char_indices().find_map(|(i, c)| match c {
+            _ if escaped => {
+                escaped = false;
+                None
+            }
+            '\\' => {
+                escaped = true;
+                None
+            }
+            '"' => Some(i),
+            _ => None,
+        });
+        let Some(end) = end else {
+            out.push_str(&shorten(body));
+            return out;
+        };
+        out.push_str(&shorten(&body[..end]));
+        rest = &body[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The message of [`Error::InputTooLarge`].
+fn too_large(file: &str, bytes: Option<u64>, max: u64, limit: &str) -> String {
+    let what = if file.is_empty() {
+        "the scenario".to_string()
+    } else {
+        format!("scenario {file}")
+    };
+    let size = match bytes {
+        Some(bytes) => format!("{bytes} bytes"),
+        None => format!("more than {max} bytes"),
+    };
+    format!("{what} is too large: {size} (expected at most {max} bytes, {limit})")
 }
 
 /// `file:line:column: path: message`, leaving out the parts that are unknown or empty.
@@ -571,6 +698,48 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn quotes_of_the_input_are_shortened() {
+        let long = "é".repeat(100);
+        let short = shorten(&long);
+        assert_eq!(short.chars().count(), MAX_QUOTED_CHARS);
+        assert!(short.ends_with('…') && short.starts_with("éé"));
+        assert_eq!(shorten("ransomware"), "ransomware");
+        let exact = "x".repeat(MAX_QUOTED_CHARS);
+        assert_eq!(shorten(&exact), exact.as_str());
+        let e = Error::UnknownRisk {
+            control: "mfa".into(),
+            risk: "r".repeat(3000),
+        };
+        let text = e.to_string();
+        assert!(text.len() < 150, "{text}");
+        assert!(
+            text.ends_with(&format!("\"{}…\"", "r".repeat(63))),
+            "{text}"
+        );
+    }
+
+    #[cfg(feature = "scenario")]
+    #[test]
+    fn parser_messages_quote_strings_shortened() {
+        let long = format!("a\\\"{}", "b".repeat(200));
+        let message = format!("invalid type: string {long:?}, expected f64; string \"ok\" too");
+        let short = shorten_strings(&message);
+        assert_eq!(
+            short,
+            format!(
+                "invalid type: string \"a\\\\\\\"{}…\", expected f64; string \"ok\" too",
+                "b".repeat(58)
+            )
+        );
+        // An unterminated string is shortened to the end.
+        assert_eq!(
+            shorten_strings(&format!("string \"{}", "c".repeat(100))),
+            format!("string \"{}…", "c".repeat(63))
+        );
+        assert_eq!(shorten_strings("no strings here"), "no strings here");
     }
 
     #[test]

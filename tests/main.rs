@@ -10,6 +10,8 @@ mod csf;
 mod determinism;
 mod frequency;
 mod layout;
+#[cfg(feature = "scenario")]
+mod limits;
 mod magnitude;
 mod monitor;
 mod properties;

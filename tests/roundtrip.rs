@@ -755,7 +755,9 @@ impl ControlRecipe {
                 .with_category(categories[k % categories.len()].id())
                 .unwrap();
         }
-        c = c.with_cost(Cost::new(self.cost.0, self.cost.1).unwrap());
+        // A cost is 0 or at least Cost::MIN_AMOUNT: the generator's tiny amounts become 0.
+        let cost = |x: f64| if x < Cost::MIN_AMOUNT { 0.0 } else { x };
+        c = c.with_cost(Cost::new(cost(self.cost.0), cost(self.cost.1)).unwrap());
         if let Some(ids) = &self.applies_to {
             c = c.applies_to(ids.iter().map(|i| risks[i % risks.len()].id().to_string()));
         }

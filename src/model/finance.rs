@@ -46,21 +46,43 @@ impl Cost {
 
     /// A cost of `upfront` once at the start (year 0) plus `annual` in each year `1..=T`.
     ///
+    /// Each amount is 0 or lies in [[`MIN_AMOUNT`](Self::MIN_AMOUNT),
+    /// [`MAX_AMOUNT`](Self::MAX_AMOUNT)]: a positive amount below a millionth of a currency unit
+    /// is refused, not rounded to 0. No real cost is that small (it is a slip, such as a cost in
+    /// millions written with the wrong exponent, or a generated value), and the ROSI divides the
+    /// loss removed by the annualised cost, so a cost of `5e-324` would make it overflow `f64`
+    /// for any loss. From a scenario file the error names the control's cost
+    /// (`controls[3].cost.annual`).
+    ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless `upfront` and `annual` are finite, `>= 0` and at most
-    /// [`MAX_AMOUNT`](Self::MAX_AMOUNT).
+    /// [`MAX_AMOUNT`](Self::MAX_AMOUNT), or for a positive amount below
+    /// [`MIN_AMOUNT`](Self::MIN_AMOUNT).
     ///
     /// # Example
     /// ```
     /// use csfquant::Cost;
     /// let e = Cost::new(1e5, f64::NAN).unwrap_err();
     /// assert_eq!(e.to_string(), "invalid annual: NaN (expected a finite number >= 0)");
+    /// let e = Cost::new(0.0, 5e-324).unwrap_err();
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "invalid annual: 5e-324 (expected 0 or an amount >= 1e-6, Cost::MIN_AMOUNT)"
+    /// );
+    /// assert!(Cost::new(0.0, 1e-6).is_ok());
     /// ```
     pub fn new(upfront: f64, annual: f64) -> Result<Cost> {
         let amount = |name, value| {
             let value = non_negative(name, value)?;
             if value > Self::MAX_AMOUNT {
                 return Err(Error::invalid(name, value, "an amount <= 1e15"));
+            }
+            if value > 0.0 && value < Self::MIN_AMOUNT {
+                return Err(Error::invalid(
+                    name,
+                    value,
+                    "0 or an amount >= 1e-6, Cost::MIN_AMOUNT",
+                ));
             }
             Ok(value)
         };
@@ -73,6 +95,14 @@ impl Cost {
     /// The largest accepted upfront or annual cost: far above any security budget, and small
     /// enough that annualised costs and NPVs stay finite at every accepted discount rate.
     pub const MAX_AMOUNT: f64 = 1e15;
+
+    /// The smallest accepted positive upfront or annual cost, a millionth of a currency unit: far
+    /// below any real cost, and large enough that a ROSI (loss removed / annualised cost) stays
+    /// finite for any loss removed below 1e300 at a discount rate >= 0, where the annualised cost
+    /// is at least `MIN_AMOUNT / 100`. (A negative rate makes the annuity factor of a long
+    /// horizon huge, about 1e200 at -0.99 over 100 years, and an annualised upfront cost that
+    /// much smaller.) A cost is 0 or at least this; see [`new`](Self::new).
+    pub const MIN_AMOUNT: f64 = 1e-6;
 
     /// The one-off cost in year 0.
     pub fn upfront(&self) -> f64 {
@@ -459,7 +489,11 @@ mod tests {
             None
         );
         assert!(Cost::new(f64::MAX, 0.0).is_err());
-        assert_eq!(one.irr(&Cost::new(1e-300, 0.0).unwrap(), f64::MAX), None);
+        assert!(Cost::new(1e-300, 0.0).is_err());
+        assert_eq!(
+            one.irr(&Cost::new(Cost::MIN_AMOUNT, 0.0).unwrap(), f64::MAX),
+            None
+        );
         // A huge return: the t = 1 term dominates, 1 + r ≈ net / upfront.
         let big = Finance::new(100, 0.0).unwrap();
         let r = big.irr(&Cost::new(1.0, 0.0).unwrap(), 1e6).unwrap();

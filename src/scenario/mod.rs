@@ -7,7 +7,9 @@
 
 use std::path::Path;
 
+mod assess;
 mod read;
+mod scan;
 pub mod spec;
 mod write;
 
@@ -18,6 +20,7 @@ use crate::model::finance::Finance;
 use crate::model::tolerance::ToleranceCurve;
 use crate::report::{Assessment, ControlAnalysis};
 use crate::scenario::read::{build, check_currency, check_thresholds, parse_json, parse_toml};
+use crate::scenario::read::{read_bounded, written_keys};
 use crate::scenario::spec::ScenarioSpec;
 
 /// The file formats a scenario can be written in.
@@ -31,6 +34,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The largest text of this format a scenario may be, in bytes, and the constant that says
+    /// so.
+    fn max_bytes(self) -> (u64, &'static str) {
+        match self {
+            Format::Json => (Scenario::MAX_JSON_BYTES, "Scenario::MAX_JSON_BYTES"),
+            Format::Toml => (Scenario::MAX_TOML_BYTES, "Scenario::MAX_TOML_BYTES"),
+        }
+    }
+
     /// The format a file name's extension says (case-insensitive), if any.
     ///
     /// # Example
@@ -100,6 +112,35 @@ impl Scenario {
     /// The most thresholds a scenario may list.
     pub const MAX_THRESHOLDS: usize = 1000;
 
+    /// The largest JSON scenario file or text accepted, in bytes (64 MiB): room for about
+    /// 500,000 risks. A larger one is refused before it is read, since parsing takes memory in
+    /// proportion to the text: up to about 3 times the text for JSON, read as a stream.
+    pub const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
+
+    /// The largest TOML scenario file or text accepted, in bytes (8 MiB): hundreds of times a
+    /// hand-written scenario. The TOML parser (the toml crate) keeps every token and a tree of
+    /// the whole document, up to about 50 times the text (a valid 6 MB TOML file of observed
+    /// losses takes about 180 MB), so TOML is held to less than JSON; a generated scenario of
+    /// tens of thousands of risks belongs in JSON.
+    pub const MAX_TOML_BYTES: u64 = 8 * 1024 * 1024;
+
+    /// The deepest nesting of tables (objects) and arrays a scenario file may have, the root
+    /// table counting as 1. The format itself needs 8 (`risks[0].fair.secondary.loss.lognormal.ci90`);
+    /// deeper text is refused, located, before it is parsed.
+    pub const MAX_DEPTH: usize = 32;
+
+    /// The most risks a scenario may list (a scenario this large is JSON: see
+    /// [`MAX_JSON_BYTES`](Self::MAX_JSON_BYTES)). Through the Rust API a [`Model`] takes any
+    /// number, within the engine's work limit.
+    pub const MAX_RISKS: usize = 500_000;
+
+    /// The most CSF ids a risk's `csf` may list (CSF 2.0 has 6 functions, 22 categories and
+    /// 106 subcategories).
+    pub const MAX_CSF_IDS: usize = 256;
+
+    /// The most observed losses an `empirical` magnitude may list.
+    pub const MAX_EMPIRICAL_LOSSES: usize = 100_000;
+
     /// A scenario around a model built in Rust, with the file format's defaults: currency USD,
     /// 100,000 trials, seed 0, a one-year horizon at a zero rate, no thresholds, no tolerance.
     pub fn new(name: impl Into<String>, model: Model) -> Scenario {
@@ -116,9 +157,15 @@ impl Scenario {
 
     /// Reads a scenario file; the extension (`.json` or `.toml`) chooses the format.
     ///
+    /// A file larger than its format accepts ([`MAX_JSON_BYTES`](Self::MAX_JSON_BYTES),
+    /// [`MAX_TOML_BYTES`](Self::MAX_TOML_BYTES)) is refused before it is read: by its size on
+    /// disk, and by reading at most one byte more than the limit (a pipe or a device reports no
+    /// useful size).
+    ///
     /// # Errors
-    /// [`Error::ReadScenario`] if the file cannot be read or has another extension; otherwise as
-    /// [`parse`](Self::parse), with the file's path as given in messages.
+    /// [`Error::ReadScenario`] if the file cannot be read, is not UTF-8 or has another
+    /// extension; [`Error::InputTooLarge`] beyond the format's limit;
+    /// otherwise as [`parse`](Self::parse), with the file's path as given in messages.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
         let file = path.display().to_string();
@@ -127,30 +174,52 @@ impl Scenario {
             kind: None,
             reason: "unknown format (expected a .toml or .json file)".to_string(),
         })?;
-        let text = std::fs::read_to_string(path).map_err(|e| Error::ReadScenario {
-            file: file.clone(),
-            kind: Some(e.kind()),
-            reason: e.to_string(),
-        })?;
+        let text = read_bounded(path, &file, format)?;
         Scenario::parse(&text, format, &file)
     }
 
     /// Parses a scenario from text; `file` names it in error messages.
     ///
+    /// # Limits
+    /// The text is at most [`MAX_JSON_BYTES`](Self::MAX_JSON_BYTES) (JSON) or
+    /// [`MAX_TOML_BYTES`](Self::MAX_TOML_BYTES) (TOML) long and nests at most
+    /// [`MAX_DEPTH`](Self::MAX_DEPTH) deep; its lists hold at most
+    /// [`MAX_RISKS`](Self::MAX_RISKS) risks, [`Model::MAX_CONTROLS`] controls,
+    /// [`MAX_THRESHOLDS`](Self::MAX_THRESHOLDS) thresholds,
+    /// [`ToleranceCurve::MAX_POINTS`] tolerance points,
+    /// [`MAX_CSF_IDS`](Self::MAX_CSF_IDS) CSF ids per risk, [`MAX_RISKS`](Self::MAX_RISKS)
+    /// risk ids per `applies_to` and [`MAX_EMPIRICAL_LOSSES`](Self::MAX_EMPIRICAL_LOSSES)
+    /// observed losses per `empirical` magnitude. A list is refused as soon as reading passes
+    /// its limit, never stored whole (and in TOML, before the parser sees the text). Error
+    /// messages quote at most 64 characters of any key, id or string of the input.
+    ///
     /// # Errors
     /// [`Error::ScenarioSyntax`] for text that is not valid JSON/TOML or whose keys and value
-    /// types do not fit the format (an unknown or missing key, a string where a number belongs):
-    /// with the path, and the line and column where the parser knows them.
+    /// types do not fit the format (an unknown or missing key, a string where a number belongs,
+    /// a list of values where a table of named keys belongs, nesting deeper than
+    /// [`MAX_DEPTH`](Self::MAX_DEPTH)): with the path, and the line and column where the parser
+    /// knows them.
     /// [`Error::InvalidScenario`] for a value that breaks a rule (a negative rate, an unknown
-    /// risk id, a category of another function), with the path of the value.
+    /// risk id, a category of another function) or a list longer than its limit
+    /// ([`Error::TooManyEntries`]), with the path of the value.
+    /// [`Error::InputTooLarge`] for text longer than the format's limit.
     pub fn parse(text: &str, format: Format, file: &str) -> Result<Scenario> {
+        let (max, limit) = format.max_bytes();
+        if text.len() as u64 > max {
+            return Err(Error::InputTooLarge {
+                file: file.to_string(),
+                bytes: Some(text.len() as u64),
+                max,
+                limit,
+            });
+        }
         // Editors on Windows may start a UTF-8 file with a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let spec = match format {
             Format::Json => parse_json(text, file)?,
             Format::Toml => parse_toml(text, file)?,
         };
-        build(&spec).map_err(|fail| fail.in_file(file))
+        build(&spec).map_err(|fail| written_keys(fail, text, format).in_file(file))
     }
 
     /// Builds and validates a scenario from its spec.
@@ -278,10 +347,27 @@ impl Scenario {
     /// Runs the control analysis with the scenario's options and finance and builds the report.
     ///
     /// # Errors
-    /// As [`Model::analyze`].
+    /// As [`Model::analyze`] and [`Assessment::new`], located in the scenario where the cause
+    /// can be told: an error of the input comes as [`Error::InvalidScenario`] (with an empty
+    /// file name) whose [`source_error`](Error::source_error) is the engine's, at
+    /// - `risks[i]` for an annual loss that overflows ([`Error::NonFiniteLoss`]) when risk `i`
+    ///   has the largest expected annual loss and more than half of the total (the root, `""`,
+    ///   otherwise), and for too much work ([`Error::TooMuchWork`]) when risk `i`'s events are
+    ///   more than half of the expected draws (`simulation` otherwise);
+    /// - `simulation.trials` for a trial count the engine refuses;
+    /// - `risks[i]` or `controls[i]` for a non-finite figure of that risk or control in the
+    ///   report ([`Error::NonFiniteFigure`] naming a `risks[]` or `controls[]` key).
+    ///
+    /// A non-finite figure of the whole portfolio (such as `inherent.std_dev`) is returned as
+    /// [`Error::NonFiniteFigure`] itself, its key naming it; running out of memory and a
+    /// cancelled run are not located either (they are not mistakes in the scenario).
     pub fn assess(&self) -> Result<Assessment> {
-        let analysis = self.model.analyze(self.options, self.finance)?;
-        Assessment::new(self, analysis)
+        let analysis = self
+            .model
+            .analyze(self.options, self.finance)
+            .map_err(|e| assess::locate_run(self, e))?;
+        let owners = assess::FigureOwners::of(&analysis);
+        Assessment::new(self, analysis).map_err(|e| owners.locate(e))
     }
 }
 

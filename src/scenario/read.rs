@@ -3,10 +3,14 @@
 
 use std::collections::HashSet;
 use std::fmt::Display;
+use std::io::Read;
+use std::path::Path;
+
+use serde_path_to_error::Segment;
 
 use crate::csf::Function;
 use crate::engine::simulate::SimulationOptions;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shorten, shorten_strings};
 use crate::model::Model;
 use crate::model::control::Control;
 use crate::model::efficacy::Efficacy;
@@ -16,26 +20,66 @@ use crate::model::magnitude::Magnitude;
 use crate::model::risk::Risk;
 use crate::model::tolerance::ToleranceCurve;
 use crate::model::transfer::Transfer;
-use crate::scenario::Scenario;
+use crate::scenario::spec::{self, List};
 use crate::scenario::spec::{
     ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, PoissonSpec, RiskSpec,
     ScenarioSpec, UncertainFractionSpec,
 };
+use crate::scenario::{Format, Scenario, scan};
+
+// ---------------------------------------------------------------------------------------------
+// File -> text.
+
+/// Reads a scenario file of at most `format`'s limit of bytes, refusing a larger one by its size
+/// on disk before reading it, and by reading at most one byte past the limit (a pipe or a
+/// device reports no useful size).
+pub(super) fn read_bounded(path: &Path, file: &str, format: Format) -> Result<String> {
+    let (max, limit) = format.max_bytes();
+    let io = |e: std::io::Error| Error::ReadScenario {
+        file: file.to_string(),
+        kind: Some(e.kind()),
+        reason: e.to_string(),
+    };
+    let too_large = |bytes| Error::InputTooLarge {
+        file: file.to_string(),
+        bytes,
+        max,
+        limit,
+    };
+    let handle = std::fs::File::open(path).map_err(io)?;
+    let size = handle.metadata().map_err(io)?.len();
+    if size > max {
+        return Err(too_large(Some(size)));
+    }
+    // `size` fits in memory: it is at most the limit.
+    let mut bytes = Vec::with_capacity(size as usize);
+    handle.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(None));
+    }
+    // The same error as `std::fs::read_to_string`'s.
+    String::from_utf8(bytes).map_err(|_| Error::ReadScenario {
+        file: file.to_string(),
+        kind: Some(std::io::ErrorKind::InvalidData),
+        reason: "stream did not contain valid UTF-8".to_string(),
+    })
+}
 
 // ---------------------------------------------------------------------------------------------
 // Text -> spec.
 
 pub(super) fn parse_json(text: &str, file: &str) -> Result<ScenarioSpec> {
+    scan::json(text).map_err(|r| refused(file, text, r))?;
     let mut de = serde_json::Deserializer::from_str(text);
     let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = path_text(e.path());
-        json_error(file, path, e.into_inner())
+        let path: Vec<Segment> = e.path().iter().cloned().collect();
+        json_error(file, &path, e.into_inner())
     })?;
-    de.end().map_err(|e| json_error(file, String::new(), e))?;
+    de.end().map_err(|e| json_error(file, &[], e))?;
     Ok(spec)
 }
 
-fn json_error(file: &str, path: String, e: serde_json::Error) -> Error {
+fn json_error(file: &str, path: &[Segment], e: serde_json::Error) -> Error {
     // serde_json counts columns from 1, but reports 0 before the first character of a line.
     let location = (e.line() > 0).then(|| (e.line(), e.column().max(1)));
     // serde_json appends " at line L column C" to its messages; the location is kept apart.
@@ -48,17 +92,63 @@ fn json_error(file: &str, path: String, e: serde_json::Error) -> Error {
 }
 
 pub(super) fn parse_toml(text: &str, file: &str) -> Result<ScenarioSpec> {
-    let de =
-        toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, String::new(), e))?;
+    // Before the toml crate parses the text into memory (about 50 bytes a byte).
+    scan::toml(text).map_err(|r| refused(file, text, r))?;
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, &[], e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = path_text(e.path());
-        toml_error(file, text, path, e.into_inner())
+        let path: Vec<Segment> = e.path().iter().cloned().collect();
+        toml_error(file, text, &path, e.into_inner())
     })
 }
 
-fn toml_error(file: &str, text: &str, path: String, e: toml::de::Error) -> Error {
+fn toml_error(file: &str, text: &str, path: &[Segment], e: toml::de::Error) -> Error {
     let location = e.span().map(|span| line_column(text, span.start));
-    syntax(file, path, location, e.message().trim().to_string())
+    let message = e.message().trim();
+    // The parser says "duplicate key" and points at it: name it, and its path.
+    if let (Some(span), "duplicate key") = (e.span(), message) {
+        let key = text.get(span.clone()).unwrap_or("").trim();
+        let key = key
+            .strip_prefix(['"', '\''])
+            .and_then(|k| k.strip_suffix(['"', '\'']))
+            .unwrap_or(key);
+        let at = scan::toml_key_path(text, span.start).unwrap_or_default();
+        return Error::ScenarioSyntax {
+            file: file.to_string(),
+            path: at,
+            line: location.map(|l| l.0),
+            column: location.map(|l| l.1),
+            message: format!(
+                "duplicate key `{}` (a key is given once in a table)",
+                shorten(key)
+            ),
+        };
+    }
+    syntax(file, path, location, message.to_string())
+}
+
+/// The error for a text the scan refuses before it is parsed.
+fn refused(file: &str, text: &str, refusal: scan::Refusal) -> Error {
+    match refusal {
+        scan::Refusal::TooDeep { offset, path } => {
+            let (line, column) = line_column(text, offset);
+            Error::ScenarioSyntax {
+                file: file.to_string(),
+                path,
+                line: Some(line),
+                column: Some(column),
+                message: format!(
+                    "nested too deeply: more than {max} levels of tables (objects) and arrays \
+                     (expected at most {max}, Scenario::MAX_DEPTH)",
+                    max = Scenario::MAX_DEPTH
+                ),
+            }
+        }
+        scan::Refusal::TooLong { path, list } => Error::InvalidScenario {
+            file: file.to_string(),
+            path,
+            source: Box::new(list.too_long()),
+        },
+    }
 }
 
 /// The 1-based line and column (in characters) of a byte offset.
@@ -69,13 +159,13 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// A path as scenario errors write it, `risks[0].frequency.poisson` (empty for the root).
+/// A path as scenario errors write it, `risks[0].frequency.poisson` (empty for the root), each
+/// key [`shorten`]ed (an unknown key may be any length).
 ///
 /// A segment serde_path_to_error could not name (`Segment::Unknown`: a key that failed to
 /// parse, as at a JSON syntax error inside an object) is left out, not written `?`: the path then
 /// ends at the table or list that holds the bad text, which the line and column pinpoint.
-fn path_text(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
+fn path_text(path: &[Segment]) -> String {
     let mut out = String::new();
     for segment in path {
         match segment {
@@ -84,7 +174,7 @@ fn path_text(path: &serde_path_to_error::Path) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(key);
+                out.push_str(&shorten(key));
             }
             Segment::Unknown => {}
         }
@@ -92,14 +182,92 @@ fn path_text(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn syntax(file: &str, path: String, location: Option<(usize, usize)>, message: String) -> Error {
+/// A parser's error at `path`. A list that went on past its limit is
+/// [`Error::InvalidScenario`] with [`Error::TooManyEntries`] (the spec's visitor can only pass a
+/// message through serde); any other is [`Error::ScenarioSyntax`], its message quoting no more
+/// of the input than [`shorten`] allows: the keys of the path where it repeats them (an unknown
+/// key), and string values.
+fn syntax(
+    file: &str,
+    path: &[Segment],
+    location: Option<(usize, usize)>,
+    message: String,
+) -> Error {
+    if let Some(list) = spec::LISTS
+        .into_iter()
+        .find(|list| list.too_long().to_string() == message)
+    {
+        return Error::InvalidScenario {
+            file: file.to_string(),
+            path: path_text(path),
+            source: Box::new(list.too_long()),
+        };
+    }
+    let mut message = shorten_strings(&message);
+    for segment in path {
+        if let Segment::Map { key } = segment {
+            let short = shorten(key);
+            if short.len() < key.len() {
+                message = message.replace(key.as_str(), &short);
+            }
+        }
+    }
     Error::ScenarioSyntax {
         file: file.to_string(),
-        path,
+        path: path_text(path),
         line: location.map(|l| l.0),
         column: location.map(|l| l.1),
         message,
     }
+}
+
+/// `fail` as the user wrote it: a vulnerability given as `susceptibility` (its synonym) is
+/// named so, not by the key the spec keeps. Looks back at the text only for such an error.
+pub(super) fn written_keys(fail: Fail, text: &str, format: Format) -> Fail {
+    let Some((risk, rest)) = fail
+        .path
+        .strip_prefix("risks[")
+        .and_then(|p| p.split_once("].fair.vulnerability"))
+    else {
+        return fail;
+    };
+    let Ok(index) = risk.parse::<usize>() else {
+        return fail;
+    };
+    if !(rest.is_empty() || rest.starts_with('.')) || !wrote_susceptibility(text, format, index) {
+        return fail;
+    }
+    Fail {
+        path: format!("risks[{index}].fair.susceptibility{rest}"),
+        error: fail.error,
+    }
+}
+
+/// Whether risk `index`'s `fair` table of the text names its vulnerability `susceptibility`.
+fn wrote_susceptibility(text: &str, format: Format, index: usize) -> bool {
+    // Only the keys in question are kept; everything else is skipped.
+    #[derive(serde::Deserialize)]
+    struct Keys {
+        #[serde(default)]
+        risks: Vec<RiskKeys>,
+    }
+    #[derive(serde::Deserialize)]
+    struct RiskKeys {
+        #[serde(default)]
+        fair: Option<FairKeys>,
+    }
+    #[derive(serde::Deserialize)]
+    struct FairKeys {
+        #[serde(default)]
+        susceptibility: Option<serde::de::IgnoredAny>,
+    }
+    let keys: Option<Keys> = match format {
+        Format::Json => serde_json::from_str(text).ok(),
+        Format::Toml => toml::from_str(text).ok(),
+    };
+    keys.and_then(|k| k.risks.into_iter().nth(index))
+        .and_then(|r| r.fair)
+        .is_some_and(|f| f.susceptibility.is_some())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +352,20 @@ fn rule(path: impl Display, rule: &'static str) -> Fail {
     }
 }
 
+/// Refuses a list longer than its limit: a spec built in code, since reading stops a list at
+/// its limit.
+fn bounded_list<T>(entries: &[T], list: List, path: impl Display) -> Built<()> {
+    if entries.len() > list.max {
+        return Err(at(path)(list.too_long()));
+    }
+    Ok(())
+}
+
 pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
+    bounded_list(&spec.thresholds, spec::THRESHOLDS, "thresholds")?;
+    bounded_list(&spec.tolerance, spec::TOLERANCE, "tolerance")?;
+    bounded_list(&spec.risks, spec::RISKS, "risks")?;
+    bounded_list(&spec.controls, spec::CONTROLS, "controls")?;
     let currency = match &spec.currency {
         Some(c) => check_currency(c).map_err(at("currency"))?,
         None => Scenario::DEFAULT_CURRENCY.to_string(),
@@ -291,7 +472,7 @@ pub(super) fn check_currency(code: &str) -> Result<String> {
         Ok(code.to_string())
     } else {
         Err(Error::InvalidCurrency {
-            code: code.chars().take(16).collect(),
+            code: code.to_string(),
         })
     }
 }
@@ -314,6 +495,7 @@ pub(super) fn check_thresholds(thresholds: &[f64]) -> std::result::Result<(), (u
 }
 
 fn risk(spec: &RiskSpec, path: &str) -> Built<Risk> {
+    bounded_list(&spec.csf, spec::CSF_IDS, format_args!("{path}.csf"))?;
     let (frequency, magnitude) = match (&spec.frequency, &spec.magnitude, &spec.fair) {
         (Some(f), Some(m), None) => (
             frequency(f, &format!("{path}.frequency"))?,
@@ -494,6 +676,11 @@ fn magnitude(spec: &MagnitudeSpec, path: &str) -> Built<Magnitude> {
         }
         MagnitudeSpec::Empirical(e) => {
             let path = format!("{path}.empirical");
+            bounded_list(
+                &e.losses,
+                spec::OBSERVED_LOSSES,
+                format_args!("{path}.losses"),
+            )?;
             let loss =
                 Magnitude::empirical(&e.losses).map_err(at(format_args!("{path}.losses")))?;
             (loss, e.cap, path)
@@ -578,6 +765,7 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
         control = control.with_cost(cost);
     }
     if let Some(ids) = &spec.applies_to {
+        bounded_list(ids, spec::APPLIES_TO, format_args!("{path}.applies_to"))?;
         if ids.is_empty() {
             return Err(rule(
                 format_args!("{path}.applies_to"),

@@ -3,7 +3,10 @@
 //! These types carry the *shape* of a scenario only: which keys exist, how they nest, which
 //! values are numbers. They hold no rule (a negative rate deserializes fine); every rule is
 //! checked when [`Scenario`](crate::Scenario) turns a spec into a [`Model`](crate::Model)
-//! through the same validated constructors the Rust API uses. Unknown keys are refused here.
+//! through the same validated constructors the Rust API uses. Unknown keys are refused here,
+//! and so are a struct written as a list of its values (`"pert": [10, 20, 30]` says nothing of
+//! which is the mode) and a list longer than its limit (see
+//! [`Scenario::parse`](crate::Scenario::parse)), as soon as reading passes the limit.
 //!
 //! Tools that generate scenarios can build these types and serialize them with serde_json or
 //! toml; [`Scenario::to_spec`](crate::Scenario::to_spec) writes a model back in this form. The
@@ -11,94 +14,379 @@
 //! public fields for struct literals, so a new optional key is a breaking change of this module
 //! (a minor version while the crate is 0.x), never of the file format.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A whole scenario file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScenarioSpec {
-    /// The scenario's name, shown in the report.
-    pub name: String,
-    /// An ISO 4217 currency code for display; `USD` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Trials and seed; defaults when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub simulation: Option<SimulationSpec>,
-    /// Horizon and discount rate for the control values; defaults when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finance: Option<FinanceSpec>,
-    /// Losses at which the report gives `P(annual loss > x)`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub thresholds: Vec<f64>,
-    /// The risk tolerance curve.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tolerance: Vec<TolerancePointSpec>,
-    /// The risks (at least one).
-    pub risks: Vec<RiskSpec>,
-    /// The controls (none when absent).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub controls: Vec<ControlSpec>,
+use crate::error::{Error, Quoted, shorten};
+use crate::model::Model;
+use crate::model::tolerance::ToleranceCurve;
+use crate::scenario::Scenario;
+
+/// A struct of named keys, read only from a table (object): serde's derived `Deserialize` also
+/// accepts a struct as a list of its values in field order (`"pert": [10, 20, 30]`), in which a
+/// reader cannot tell `min` from `mode`. The struct's own fields are read by a derived twin
+/// (with `deny_unknown_fields`) from the table's entries; a list is refused with the keys to
+/// write.
+macro_rules! keyed {
+    (
+        $(#[$attr:meta])*
+        $vis:vis struct $name:ident {
+            $( $(#[$fattr:meta])* $fvis:vis $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$attr])*
+        $vis struct $name {
+            $( $(#[$fattr])* $fvis $field: $ty, )*
+        }
+        keyed!(@read $name { $( $(#[$fattr])* $field: $ty ),* });
+    };
+    // A struct that is only read: its field attributes (serde's) go to the twin alone.
+    (
+        @read_only
+        $(#[$attr:meta])*
+        $vis:vis struct $name:ident {
+            $( $(#[$fattr:meta])* $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$attr])*
+        $vis struct $name {
+            $( $field: $ty, )*
+        }
+        keyed!(@read $name { $( $(#[$fattr])* $field: $ty ),* });
+    };
+    (@read $name:ident { $( $(#[$fattr:meta])* $field:ident : $ty:ty ),* }) => {
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Fields {
+                    $( $(#[$fattr])* $field: $ty, )*
+                }
+                const KEYS: &[&str] = &[$(stringify!($field)),*];
+                let fields: Fields = keyed(deserializer, stringify!($name), KEYS)?;
+                Ok($name { $( $field: fields.$field, )* })
+            }
+        }
+    };
 }
 
-/// `simulation`: how many years to simulate and the seed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimulationSpec {
-    /// Simulated years; 100,000 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trials: Option<u64>,
-    /// The seed; 0 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
+/// Reads a `T` (the derived twin of a [`keyed!`] struct) from a table (object) only.
+fn keyed<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+    name: &'static str,
+    keys: &'static [&'static str],
+) -> Result<T, D::Error> {
+    struct KeyedVisitor<T> {
+        keys: &'static [&'static str],
+        target: PhantomData<T>,
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for KeyedVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "a table (object) with named keys among {}",
+                Listed(self.keys, "and")
+            )
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<T, A::Error> {
+            Err(de::Error::custom(format_args!(
+                "expected a table (object) with named keys among {}, got a list: write each \
+                 value with its key (a list does not say which value is which)",
+                Listed(self.keys, "and")
+            )))
+        }
+    }
+
+    deserializer.deserialize_struct(
+        name,
+        keys,
+        KeyedVisitor {
+            keys,
+            target: PhantomData,
+        },
+    )
 }
 
-/// `finance`: the horizon and discount rate of NPV and annualised costs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FinanceSpec {
-    /// Years; 1 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub horizon_years: Option<u32>,
-    /// Yearly rate; 0 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_rate: Option<f64>,
+// ---------------------------------------------------------------------------------------------
+// Lists of bounded length.
+
+/// A list of the format and the most entries it may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct List {
+    /// What it holds, in messages: `tolerance points`.
+    pub(crate) noun: &'static str,
+    /// The most entries.
+    pub(crate) max: usize,
 }
 
-/// One point of the tolerance curve: the largest acceptable `P(annual loss > loss)`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TolerancePointSpec {
-    /// The annual loss.
-    pub loss: f64,
-    /// The largest acceptable probability of exceeding it.
-    pub probability: f64,
+impl List {
+    /// The error for a list that goes on past `max`.
+    pub(crate) fn too_long(self) -> Error {
+        Error::TooManyEntries {
+            list: self.noun,
+            max: self.max,
+        }
+    }
 }
 
-/// A risk: either `frequency` and `magnitude`, or the Open FAIR factors `fair`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RiskSpec {
-    /// Unique among risks.
-    pub id: String,
-    /// A readable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// CSF 2.0 (or mappable CSF 1.1) category and subcategory ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub csf: Vec<String>,
-    /// Loss events per year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<FrequencySpec>,
-    /// Loss per event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub magnitude: Option<MagnitudeSpec>,
-    /// The Open FAIR factors, instead of `frequency` and `magnitude`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fair: Option<FairSpec>,
+/// `thresholds`.
+pub(crate) const THRESHOLDS: List = List {
+    noun: "thresholds",
+    max: Scenario::MAX_THRESHOLDS,
+};
+/// `tolerance`.
+pub(crate) const TOLERANCE: List = List {
+    noun: "tolerance points",
+    max: ToleranceCurve::MAX_POINTS,
+};
+/// `risks`.
+pub(crate) const RISKS: List = List {
+    noun: "risks",
+    max: Scenario::MAX_RISKS,
+};
+/// `controls`.
+pub(crate) const CONTROLS: List = List {
+    noun: "controls",
+    max: Model::MAX_CONTROLS,
+};
+/// A risk's `csf`.
+pub(crate) const CSF_IDS: List = List {
+    noun: "CSF ids",
+    max: Scenario::MAX_CSF_IDS,
+};
+/// A control's `applies_to`.
+pub(crate) const APPLIES_TO: List = List {
+    noun: "risk ids in applies_to",
+    max: Scenario::MAX_RISKS,
+};
+/// An empirical magnitude's `losses`.
+pub(crate) const OBSERVED_LOSSES: List = List {
+    noun: "observed losses",
+    max: Scenario::MAX_EMPIRICAL_LOSSES,
+};
+/// Every bounded list.
+pub(crate) const LISTS: [List; 7] = [
+    THRESHOLDS,
+    TOLERANCE,
+    RISKS,
+    CONTROLS,
+    CSF_IDS,
+    APPLIES_TO,
+    OBSERVED_LOSSES,
+];
+
+/// Reads a list, refusing it as soon as it goes on past `list.max` entries: the rest is never
+/// read into memory (serde_json reads it no further; the toml crate has parsed it already).
+fn bounded<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+    list: List,
+) -> Result<Vec<T>, D::Error> {
+    struct BoundedVisitor<T> {
+        list: List,
+        entry: PhantomData<T>,
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for BoundedVisitor<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of at most {} {}", self.list.max, self.list.noun)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            // The hint is the length of a list already parsed (toml), which may be huge.
+            let hint = seq.size_hint().unwrap_or(0).min(self.list.max).min(1024);
+            let mut out = Vec::with_capacity(hint);
+            while out.len() < self.list.max {
+                match seq.next_element()? {
+                    Some(entry) => out.push(entry),
+                    None => return Ok(out),
+                }
+            }
+            // One entry more is enough to know the list is too long, whatever it holds.
+            match seq.next_element::<de::IgnoredAny>()? {
+                None => Ok(out),
+                Some(_) => Err(de::Error::custom(self.list.too_long())),
+            }
+        }
+    }
+
+    deserializer.deserialize_seq(BoundedVisitor {
+        list,
+        entry: PhantomData,
+    })
+}
+
+fn thresholds<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    bounded(d, THRESHOLDS)
+}
+
+fn tolerance<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TolerancePointSpec>, D::Error> {
+    bounded(d, TOLERANCE)
+}
+
+fn risks<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RiskSpec>, D::Error> {
+    bounded(d, RISKS)
+}
+
+fn controls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ControlSpec>, D::Error> {
+    bounded(d, CONTROLS)
+}
+
+fn csf_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    bounded(d, CSF_IDS)
+}
+
+fn observed_losses<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    bounded(d, OBSERVED_LOSSES)
+}
+
+/// `applies_to`: a bounded list; JSON's `null` is an absent key, as for the other optional keys.
+fn applies_to<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct AppliesTo;
+
+    impl<'de> Visitor<'de> for AppliesTo {
+        type Value = Option<Vec<String>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of at most {} risk ids", APPLIES_TO.max)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            bounded(d, APPLIES_TO).map(Some)
+        }
+    }
+
+    d.deserialize_option(AppliesTo)
+}
+
+keyed! {
+    /// A whole scenario file.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ScenarioSpec {
+        /// The scenario's name, shown in the report.
+        pub name: String,
+        /// An ISO 4217 currency code for display; `USD` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub currency: Option<String>,
+        /// Trials and seed; defaults when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub simulation: Option<SimulationSpec>,
+        /// Horizon and discount rate for the control values; defaults when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub finance: Option<FinanceSpec>,
+        /// Losses at which the report gives `P(annual loss > x)` (at most
+        /// [`Scenario::MAX_THRESHOLDS`](crate::Scenario::MAX_THRESHOLDS)).
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "thresholds"
+        )]
+        pub thresholds: Vec<f64>,
+        /// The risk tolerance curve (at most
+        /// [`ToleranceCurve::MAX_POINTS`](crate::ToleranceCurve::MAX_POINTS) points).
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "tolerance"
+        )]
+        pub tolerance: Vec<TolerancePointSpec>,
+        /// The risks (at least one, at most [`Scenario::MAX_RISKS`](crate::Scenario::MAX_RISKS)).
+        #[serde(deserialize_with = "risks")]
+        pub risks: Vec<RiskSpec>,
+        /// The controls (none when absent, at most
+        /// [`Model::MAX_CONTROLS`](crate::Model::MAX_CONTROLS)).
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "controls"
+        )]
+        pub controls: Vec<ControlSpec>,
+    }
+}
+
+keyed! {
+    /// `simulation`: how many years to simulate and the seed.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct SimulationSpec {
+        /// Simulated years; 100,000 when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub trials: Option<u64>,
+        /// The seed; 0 when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub seed: Option<u64>,
+    }
+}
+
+keyed! {
+    /// `finance`: the horizon and discount rate of NPV and annualised costs.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct FinanceSpec {
+        /// Years; 1 when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub horizon_years: Option<u32>,
+        /// Yearly rate; 0 when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub discount_rate: Option<f64>,
+    }
+}
+
+keyed! {
+    /// One point of the tolerance curve: the largest acceptable `P(annual loss > loss)`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct TolerancePointSpec {
+        /// The annual loss.
+        pub loss: f64,
+        /// The largest acceptable probability of exceeding it.
+        pub probability: f64,
+    }
+}
+
+keyed! {
+    /// A risk: either `frequency` and `magnitude`, or the Open FAIR factors `fair`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct RiskSpec {
+        /// Unique among risks.
+        pub id: String,
+        /// A readable name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// CSF 2.0 (or mappable CSF 1.1) category and subcategory ids (at most
+        /// [`Scenario::MAX_CSF_IDS`](crate::Scenario::MAX_CSF_IDS)).
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "csf_ids"
+        )]
+        pub csf: Vec<String>,
+        /// Loss events per year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub frequency: Option<FrequencySpec>,
+        /// Loss per event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub magnitude: Option<MagnitudeSpec>,
+        /// The Open FAIR factors, instead of `frequency` and `magnitude`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fair: Option<FairSpec>,
+    }
 }
 
 /// Events per year: exactly one kind.
@@ -117,53 +405,58 @@ pub enum FrequencySpec {
     Fixed(FixedCountSpec),
 }
 
-/// `poisson`: exactly one of `rate`, `ci90` and the pair `mu`, `sigma`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PoissonSpec {
-    /// Events per year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate: Option<f64>,
-    /// A 90% interval for an uncertain rate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "interval"
-    )]
-    pub ci90: Option<[f64; 2]>,
-    /// Log-space location μ of an uncertain rate `Λ = e^(μ + σZ)`, with `sigma` (extension: the
-    /// form [`Scenario::to_spec`](crate::Scenario::to_spec) writes, since it reads back exactly).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mu: Option<f64>,
-    /// Log-space scale σ > 0 of an uncertain rate, with `mu` (extension).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sigma: Option<f64>,
+keyed! {
+    /// `poisson`: exactly one of `rate`, `ci90` and the pair `mu`, `sigma`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PoissonSpec {
+        /// Events per year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub rate: Option<f64>,
+        /// A 90% interval for an uncertain rate.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "interval"
+        )]
+        pub ci90: Option<[f64; 2]>,
+        /// Log-space location μ of an uncertain rate `Λ = e^(μ + σZ)`, with `sigma` (extension:
+        /// the form [`Scenario::to_spec`](crate::Scenario::to_spec) writes, since it reads back
+        /// exactly).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mu: Option<f64>,
+        /// Log-space scale σ > 0 of an uncertain rate, with `mu` (extension).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sigma: Option<f64>,
+    }
 }
 
-/// `bernoulli`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BernoulliSpec {
-    /// The probability of the one event in a year.
-    pub probability: f64,
+keyed! {
+    /// `bernoulli`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct BernoulliSpec {
+        /// The probability of the one event in a year.
+        pub probability: f64,
+    }
 }
 
-/// `negative_binomial`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NegativeBinomialSpec {
-    /// Mean events per year.
-    pub mean: f64,
-    /// Variance of the yearly count (above the mean).
-    pub variance: f64,
+keyed! {
+    /// `negative_binomial`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct NegativeBinomialSpec {
+        /// Mean events per year.
+        pub mean: f64,
+        /// Variance of the yearly count (above the mean).
+        pub variance: f64,
+    }
 }
 
-/// `fixed` frequency.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FixedCountSpec {
-    /// Events every year.
-    pub count: u32,
+keyed! {
+    /// `fixed` frequency.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct FixedCountSpec {
+        /// Events every year.
+        pub count: u32,
+    }
 }
 
 /// Loss per event: exactly one kind, each with an optional `cap`.
@@ -189,120 +482,130 @@ pub enum MagnitudeSpec {
     Empirical(EmpiricalSpec),
 }
 
-/// `lognormal`: exactly one of `ci90` and the pair `mu`, `sigma`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LognormalSpec {
-    /// The 5th and 95th percentiles.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "interval"
-    )]
-    pub ci90: Option<[f64; 2]>,
-    /// Log-space location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mu: Option<f64>,
-    /// Log-space scale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sigma: Option<f64>,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `lognormal`: exactly one of `ci90` and the pair `mu`, `sigma`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct LognormalSpec {
+        /// The 5th and 95th percentiles.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "interval"
+        )]
+        pub ci90: Option<[f64; 2]>,
+        /// Log-space location.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mu: Option<f64>,
+        /// Log-space scale.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sigma: Option<f64>,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `pert`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PertSpec {
-    /// Smallest loss.
-    pub min: f64,
-    /// Most likely loss.
-    pub mode: f64,
-    /// Largest loss.
-    pub max: f64,
-    /// Peakedness; 4 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lambda: Option<f64>,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `pert`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PertSpec {
+        /// Smallest loss.
+        pub min: f64,
+        /// Most likely loss.
+        pub mode: f64,
+        /// Largest loss.
+        pub max: f64,
+        /// Peakedness; 4 when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub lambda: Option<f64>,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `triangular`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TriangularSpec {
-    /// Smallest loss.
-    pub min: f64,
-    /// Most likely loss.
-    pub mode: f64,
-    /// Largest loss.
-    pub max: f64,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `triangular`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct TriangularSpec {
+        /// Smallest loss.
+        pub min: f64,
+        /// Most likely loss.
+        pub mode: f64,
+        /// Largest loss.
+        pub max: f64,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `uniform`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UniformSpec {
-    /// Smallest loss.
-    pub min: f64,
-    /// Largest loss.
-    pub max: f64,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `uniform`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct UniformSpec {
+        /// Smallest loss.
+        pub min: f64,
+        /// Largest loss.
+        pub max: f64,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `gamma`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GammaSpec {
-    /// Shape k.
-    pub shape: f64,
-    /// Scale θ.
-    pub scale: f64,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `gamma`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct GammaSpec {
+        /// Shape k.
+        pub shape: f64,
+        /// Scale θ.
+        pub scale: f64,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `pareto`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ParetoSpec {
-    /// Smallest loss.
-    pub scale: f64,
-    /// Tail index α.
-    pub shape: f64,
-    /// Largest loss of one event (required when `shape <= 1`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `pareto`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ParetoSpec {
+        /// Smallest loss.
+        pub scale: f64,
+        /// Tail index α.
+        pub shape: f64,
+        /// Largest loss of one event (required when `shape <= 1`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `fixed` loss.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FixedLossSpec {
-    /// The loss of every event.
-    pub value: f64,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `fixed` loss.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct FixedLossSpec {
+        /// The loss of every event.
+        pub value: f64,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
-/// `empirical` loss.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmpiricalSpec {
-    /// Observed losses of single events.
-    pub losses: Vec<f64>,
-    /// Largest loss of one event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<f64>,
+keyed! {
+    /// `empirical` loss.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct EmpiricalSpec {
+        /// Observed losses of single events (at most
+        /// [`Scenario::MAX_EMPIRICAL_LOSSES`](crate::Scenario::MAX_EMPIRICAL_LOSSES)).
+        #[serde(deserialize_with = "observed_losses")]
+        pub losses: Vec<f64>,
+        /// Largest loss of one event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cap: Option<f64>,
+    }
 }
 
 /// `fair`: the Open FAIR factors of a risk.
@@ -320,76 +623,85 @@ pub struct FairSpec {
     pub secondary: Option<SecondarySpec>,
 }
 
-/// `fair.secondary`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SecondarySpec {
-    /// The share of loss events with a secondary loss (SLEF).
-    pub probability: f64,
-    /// The secondary loss when it occurs (SLM).
-    pub loss: MagnitudeSpec,
+keyed! {
+    /// `fair.secondary`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct SecondarySpec {
+        /// The share of loss events with a secondary loss (SLEF).
+        pub probability: f64,
+        /// The secondary loss when it occurs (SLM).
+        pub loss: MagnitudeSpec,
+    }
 }
 
-/// A control.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ControlSpec {
-    /// Unique among controls.
-    pub id: String,
-    /// A readable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `govern`, `identify`, `protect`, `detect`, `respond` or `recover`.
-    pub function: String,
-    /// A CSF 2.0 category of `function`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// Upfront and annual cost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<CostSpec>,
-    /// Risk ids; every risk when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applies_to: Option<Vec<String>>,
-    /// Goes to the function's natural lever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub efficacy: Option<FractionSpec>,
-    /// Fraction of events prevented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency_efficacy: Option<FractionSpec>,
-    /// Fraction of each event's loss removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub magnitude_efficacy: Option<FractionSpec>,
-    /// Insurance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer: Option<TransferSpec>,
+keyed! {
+    /// A control.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ControlSpec {
+        /// Unique among controls.
+        pub id: String,
+        /// A readable name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// `govern`, `identify`, `protect`, `detect`, `respond` or `recover`.
+        pub function: String,
+        /// A CSF 2.0 category of `function`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub category: Option<String>,
+        /// Upfront and annual cost.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cost: Option<CostSpec>,
+        /// Risk ids; every risk when absent (at most
+        /// [`Scenario::MAX_RISKS`](crate::Scenario::MAX_RISKS)).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "applies_to"
+        )]
+        pub applies_to: Option<Vec<String>>,
+        /// Goes to the function's natural lever.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub efficacy: Option<FractionSpec>,
+        /// Fraction of events prevented.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub frequency_efficacy: Option<FractionSpec>,
+        /// Fraction of each event's loss removed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub magnitude_efficacy: Option<FractionSpec>,
+        /// Insurance.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub transfer: Option<TransferSpec>,
+    }
 }
 
-/// `cost`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CostSpec {
-    /// Paid once, in year 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upfront: Option<f64>,
-    /// Paid every year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annual: Option<f64>,
+keyed! {
+    /// `cost`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CostSpec {
+        /// Paid once, in year 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub upfront: Option<f64>,
+        /// Paid every year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annual: Option<f64>,
+    }
 }
 
-/// `transfer`: an insurance policy.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TransferSpec {
-    /// Retained per event.
-    pub deductible: f64,
-    /// The most the insurer pays per event.
-    pub occurrence_limit: f64,
-    /// The most the insurer pays per year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aggregate_limit: Option<f64>,
-    /// The share of each covered loss the insured keeps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coinsurance: Option<f64>,
+keyed! {
+    /// `transfer`: an insurance policy.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct TransferSpec {
+        /// Retained per event.
+        pub deductible: f64,
+        /// The most the insurer pays per event.
+        pub occurrence_limit: f64,
+        /// The most the insurer pays per year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub aggregate_limit: Option<f64>,
+        /// The share of each covered loss the insured keeps.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub coinsurance: Option<f64>,
+    }
 }
 
 /// A fraction in `[0, 1]` (an efficacy or a vulnerability): a number, or an uncertain one.
@@ -416,31 +728,33 @@ pub enum UncertainFractionSpec {
     Triangular(RangeWithModeSpec),
 }
 
-/// `min`, `mode`, `max` of an uncertain fraction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RangeWithModeSpec {
-    /// Smallest value.
-    pub min: f64,
-    /// Most likely value.
-    pub mode: f64,
-    /// Largest value.
-    pub max: f64,
+keyed! {
+    /// `min`, `mode`, `max` of an uncertain fraction.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct RangeWithModeSpec {
+        /// Smallest value.
+        pub min: f64,
+        /// Most likely value.
+        pub mode: f64,
+        /// Largest value.
+        pub max: f64,
+    }
 }
 
-/// `min`, `max` of an uncertain fraction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RangeSpec {
-    /// Smallest value.
-    pub min: f64,
-    /// Largest value.
-    pub max: f64,
+keyed! {
+    /// `min`, `max` of an uncertain fraction.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct RangeSpec {
+        /// Smallest value.
+        pub min: f64,
+        /// Largest value.
+        pub max: f64,
+    }
 }
 
+keyed! {
+@read_only
 /// `fair` as written: the vulnerability under either of its names.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct FairFields {
     threat_event_frequency: FrequencySpec,
     #[serde(default)]
@@ -450,6 +764,7 @@ struct FairFields {
     primary_loss: MagnitudeSpec,
     #[serde(default)]
     secondary: Option<SecondarySpec>,
+}
 }
 
 impl TryFrom<FairFields> for FairSpec {
@@ -502,19 +817,20 @@ impl fmt::Display for Kinds {
     }
 }
 
-/// Keys in backticks, the last two joined by a word: `` `a`, `b` and `c` ``.
+/// Keys in backticks, the last two joined by a word: `` `a`, `b` and `c` `` (or by a comma,
+/// given `","`), each one [`shorten`]ed: they may come from the input.
 struct Listed<'a, S>(&'a [S], &'static str);
 
 impl<S: AsRef<str>> fmt::Display for Listed<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let last = self.0.len().saturating_sub(1);
         for (i, key) in self.0.iter().enumerate() {
-            if i > 0 && i == last {
+            if i > 0 && i == last && self.1 != "," {
                 write!(f, " {} ", self.1)?;
             } else if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "`{}`", key.as_ref())?;
+            write!(f, "`{}`", shorten(key.as_ref()))?;
         }
         Ok(())
     }
@@ -543,20 +859,33 @@ fn one_kind<'de, T: OneKind, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Erro
         )));
     };
     let value = T::read(&first, &mut map)?;
-    let mut given = vec![first];
+    // The keys given, for the message: the first few in sorted order (toml hands the keys over
+    // sorted, serde_json as written, so that any other choice would differ between the formats),
+    // and how many more there are.
+    const NAMED: usize = 8;
+    let mut given = vec![shorten(&first).into_owned()];
+    let mut count = 1usize;
     while let Some(key) = map.next_key::<String>()? {
         map.next_value::<de::IgnoredAny>()?;
-        given.push(key);
+        count += 1;
+        let key = shorten(&key).into_owned();
+        let at = given.binary_search(&key).unwrap_or_else(|i| i);
+        if at < NAMED {
+            given.insert(at, key);
+            given.truncate(NAMED);
+        }
     }
-    if given.len() > 1 {
-        // In a fixed order: toml hands the keys over sorted, serde_json as written.
-        given.sort();
-        return Err(de::Error::custom(format_args!(
+    match count - given.len() {
+        _ if count == 1 => Ok(value),
+        0 => Err(de::Error::custom(format_args!(
             "expected {kinds}, got {}",
             Listed(&given, "and")
-        )));
+        ))),
+        more => Err(de::Error::custom(format_args!(
+            "expected {kinds}, got {}, and {more} more",
+            Listed(&given, ",")
+        ))),
     }
-    Ok(value)
 }
 
 /// Reads a kind's key, refusing an unknown one (located at the key).
@@ -581,7 +910,7 @@ impl Visitor<'_> for KindKey {
         if self.0.contains(&v) {
             Ok(v.to_owned())
         } else {
-            Err(E::unknown_variant(v, self.0))
+            Err(E::unknown_variant(&shorten(v), self.0))
         }
     }
 }
@@ -614,7 +943,10 @@ impl OneKind for FrequencySpec {
             "bernoulli" => map.next_value().map(FrequencySpec::Bernoulli),
             "negative_binomial" => map.next_value().map(FrequencySpec::NegativeBinomial),
             "fixed" => map.next_value().map(FrequencySpec::Fixed),
-            other => Err(de::Error::unknown_variant(other, Self::KINDS.keys)),
+            other => Err(de::Error::unknown_variant(
+                &shorten(other),
+                Self::KINDS.keys,
+            )),
         }
     }
 }
@@ -651,7 +983,10 @@ impl OneKind for MagnitudeSpec {
             "pareto" => map.next_value().map(MagnitudeSpec::Pareto),
             "fixed" => map.next_value().map(MagnitudeSpec::Fixed),
             "empirical" => map.next_value().map(MagnitudeSpec::Empirical),
-            other => Err(de::Error::unknown_variant(other, Self::KINDS.keys)),
+            other => Err(de::Error::unknown_variant(
+                &shorten(other),
+                Self::KINDS.keys,
+            )),
         }
     }
 }
@@ -674,7 +1009,10 @@ impl OneKind for UncertainFractionSpec {
             "pert" => map.next_value().map(UncertainFractionSpec::Pert),
             "uniform" => map.next_value().map(UncertainFractionSpec::Uniform),
             "triangular" => map.next_value().map(UncertainFractionSpec::Triangular),
-            other => Err(de::Error::unknown_variant(other, Self::KINDS.keys)),
+            other => Err(de::Error::unknown_variant(
+                &shorten(other),
+                Self::KINDS.keys,
+            )),
         }
     }
 }
@@ -719,10 +1057,12 @@ impl<'de> Deserialize<'de> for FractionSpec {
                 let percent = v.trim().strip_suffix('%').map(str::trim_end);
                 match percent.and_then(|p| p.parse::<f64>().ok().map(|x| (p, x))) {
                     Some((p, x)) if x.is_finite() => Err(E::custom(format_args!(
-                        "invalid type: string {v:?}, expected a number in [0, 1] (write {p}% as {})",
+                        "invalid type: string {}, expected a number in [0, 1] (write {}% as {})",
+                        Quoted(v),
+                        shorten(p),
                         crate::error::percent_as_fraction(x)
                     ))),
-                    _ => Err(E::invalid_type(de::Unexpected::Str(v), &self)),
+                    _ => Err(E::invalid_type(de::Unexpected::Str(&shorten(v)), &self)),
                 }
             }
 
