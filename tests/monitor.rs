@@ -126,3 +126,19 @@ fn a_long_chunk_is_stopped_within_it() {
     // So the chunk ended after CANCEL_CHECK_YEARS years, not CHUNK_TRIALS.
     const { assert!(CANCEL_CHECK_YEARS < CHUNK_TRIALS) };
 }
+
+#[cfg(feature = "scenario")]
+#[test]
+fn a_scenario_is_assessed_under_its_monitor() {
+    let text = "name = \"x\"\n[[risks]]\nid = \"r\"\nfrequency = { poisson = { rate = 1.0 } }\n\
+                magnitude = { fixed = { value = 1000.0 } }\n";
+    let scenario = csfquant::Scenario::parse(text, csfquant::Format::Toml, "x.toml")
+        .unwrap()
+        .with_options(SimulationOptions::new(3).trials(5_000));
+    let watch = Counting::stopping_at(usize::MAX);
+    let watched = scenario.assess_with(&watch).unwrap();
+    assert_eq!(watch.done.load(Ordering::Relaxed), 5_000);
+    assert_eq!(watched.to_json(), scenario.assess().unwrap().to_json());
+    let e = scenario.assess_with(&Counting::stopping_at(1)).unwrap_err();
+    assert_eq!(e, Error::Cancelled);
+}

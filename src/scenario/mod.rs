@@ -13,6 +13,7 @@ mod scan;
 pub mod spec;
 mod write;
 
+use crate::engine::monitor::{Monitor, Unwatched};
 use crate::engine::simulate::SimulationOptions;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -362,9 +363,19 @@ impl Scenario {
     /// [`Error::NonFiniteFigure`] itself, its key naming it; running out of memory and a
     /// cancelled run are not located either (they are not mistakes in the scenario).
     pub fn assess(&self) -> Result<Assessment> {
+        self.assess_with(&Unwatched)
+    }
+
+    /// [`assess`](Self::assess), telling `monitor` of the simulation's progress and stopping
+    /// when it says so (see [`Monitor`]): for a service or a GUI that shows progress and lets a
+    /// user give up on a large run.
+    ///
+    /// # Errors
+    /// As [`assess`](Self::assess); [`Error::Cancelled`] if the monitor stopped the run.
+    pub fn assess_with(&self, monitor: &dyn Monitor) -> Result<Assessment> {
         let analysis = self
             .model
-            .analyze(self.options, self.finance)
+            .analyze_with(self.options, self.finance, monitor)
             .map_err(|e| assess::locate_run(self, e))?;
         let owners = assess::FigureOwners::of(&analysis);
         Assessment::new(self, analysis).map_err(|e| owners.locate(e))
