@@ -150,6 +150,30 @@
 //! [`SimulationOptions::MAX_TRIALS`] trials or more than [`MAX_EXPECTED_DRAWS`] random draws, and
 //! annual losses that overflow `f64`, are errors too. No public function panics on user input.
 //!
+//! # Limits
+//!
+//! Nothing a user writes makes the library allocate without bound or run for hours: beyond these
+//! a request is refused, before any work, with an error naming the limit ([`Error::is_limit`]).
+//!
+//! | what | limit | constant |
+//! |---|---|---|
+//! | simulated years per run | 10^9 | [`SimulationOptions::MAX_TRIALS`] |
+//! | expected random draws per run (events, counts, control draws, per-risk bookkeeping of each chunk) | 2·10^10, about 17 minutes on one core of a 2-core machine; stop sooner with a [`Monitor`] | [`MAX_EXPECTED_DRAWS`] |
+//! | events a year of one risk | 10^6 | [`Frequency::MAX_RATE`] |
+//! | controls, of which insurance policies | 256, 16 | [`Model::MAX_CONTROLS`], [`Model::MAX_TRANSFERS`] |
+//! | tolerance points | 1,000 | [`ToleranceCurve::MAX_POINTS`] |
+//! | points of a loss exceedance curve | 10,000 | [`LossDistribution::MAX_CURVE_POINTS`] |
+//! | risks in a model built in Rust | none but the work limit | |
+//! | scenario file or text, JSON / TOML | 64 MiB / 8 MiB | `Scenario::MAX_JSON_BYTES`, `Scenario::MAX_TOML_BYTES` |
+//! | risks, thresholds in a scenario | 500,000, 1,000 | `Scenario::MAX_RISKS`, `Scenario::MAX_THRESHOLDS` |
+//! | CSF ids per risk, observed losses per empirical magnitude | 256, 100,000 | `Scenario::MAX_CSF_IDS`, `Scenario::MAX_EMPIRICAL_LOSSES` |
+//! | nesting of a scenario file | 32 levels | `Scenario::MAX_DEPTH` |
+//! | a cost | 0, or 10^-6 to 10^15 | `Cost::MIN_AMOUNT` |
+//!
+//! The memory of a run is reserved before it starts: 8 bytes a simulated year for
+//! [`Model::simulate`], 16 (32 with [`SimulationOptions::record_trials`]) for
+//! [`Model::analyze`], plus about 0.16 bytes a year per control.
+//!
 //! # Features
 //!
 //! - `parallel` (default): runs chunks on rayon's thread pool and sorts in parallel. Turning it
