@@ -113,8 +113,7 @@ fn lec(a: &Assessment) -> String {
         losses.extend(t.points.iter().map(|p| p.loss).filter(|&x| x > 0.0));
     }
     losses.extend(var99(inherent));
-    let has_loss = inherent.curve.iter().any(|p| p.loss > 0.0 && p.years > 0)
-        || residual.curve.iter().any(|p| p.loss > 0.0 && p.years > 0);
+    let has_loss = inherent.probability_of_loss > 0.0 || residual.probability_of_loss > 0.0;
 
     let (lo, hi) = losses
         .iter()
@@ -224,10 +223,7 @@ fn lec(a: &Assessment) -> String {
     }
     let mut placer = Placer::new(&f);
     for &(s, colour, dash, _) in &arms {
-        let pts: Vec<(f64, f64)> = positive_points(&s.curve)
-            .filter(|p| p.loss > 0.0)
-            .map(|p| (f.px(p.loss.log10()), f.clamp_y(f.py(p.probability.log10()))))
-            .collect();
+        let pts = curve_points(&f, s);
         svg.polyline(&pts, colour, 2.5, dash);
         placer.block_line(&pts, 3.0);
     }
@@ -350,6 +346,42 @@ fn lec(a: &Assessment) -> String {
         legend.entry(&mut svg, 0.0, "no tolerance stated", GREY, |_, _, _| {});
     }
     svg.finish()
+}
+
+/// The curve of `s` in SVG coordinates: flat at P(L > 0) from the left edge to the smallest
+/// positive simulated loss, through the curve's points, and down to the axis at the largest
+/// simulated loss, beyond which no year lies (a log axis has no 0: the drop says it).
+fn curve_points(f: &Frame, s: &LossSummary) -> Vec<(f64, f64)> {
+    let mut pts = Vec::new();
+    let positive: Vec<&ExceedancePoint> = s.curve.iter().filter(|p| p.loss > 0.0).collect();
+    let Some(first) = positive.first() else {
+        return pts;
+    };
+    if s.probability_of_loss <= 0.0 {
+        return pts;
+    }
+    let y = |p: f64| {
+        if p > 0.0 {
+            f.clamp_y(f.py(p.log10()))
+        } else {
+            f.bottom
+        }
+    };
+    pts.push((f.left, y(s.probability_of_loss)));
+    pts.push((f.px(first.loss.log10()), y(s.probability_of_loss)));
+    for p in positive {
+        let x = f.px(p.loss.log10());
+        if p.probability > 0.0 {
+            pts.push((x, y(p.probability)));
+        } else {
+            if let Some(&(_, last)) = pts.last() {
+                pts.push((x, last));
+            }
+            pts.push((x, f.bottom));
+            break;
+        }
+    }
+    pts
 }
 
 /// The points of a curve that have a positive probability (the ones a log axis can show).
@@ -689,6 +721,11 @@ fn functions(a: &Assessment) -> String {
 // ---------------------------------------------------------------------------------------------
 // The controls: cut against cost
 
+/// A tick on a linear money axis: `short` without a trailing `.0` (2k, not 2.0k).
+fn tick(v: f64) -> String {
+    short(v).replace(".0k", "k")
+}
+
 /// A round step for about `target` intervals over `range`: 1, 2 or 5 × 10^k.
 fn nice_step(range: f64, target: f64) -> f64 {
     let raw = (range / target).max(f64::MIN_POSITIVE);
@@ -790,7 +827,7 @@ fn controls(a: &Assessment) -> String {
             12.0,
             "#000000",
             "",
-            &short(v),
+            &tick(v),
         );
         k += 1.0;
     }
@@ -806,7 +843,7 @@ fn controls(a: &Assessment) -> String {
             12.0,
             "#000000",
             "",
-            &short(v),
+            &tick(v),
         );
         k += 1.0;
     }
@@ -945,7 +982,7 @@ mod tests {
     #[test]
     fn axes_take_round_steps() {
         assert_eq!(nice_step(240_000.0, 5.0), 50_000.0);
-        assert_eq!(nice_axis(0.0, 259_200.0), (0.0, 300_000.0, 50_000.0));
+        assert_eq!(nice_axis(0.0, 259_200.0), (0.0, 300_000.0, 100_000.0));
         assert_eq!(nice_axis(0.0, 0.0), (0.0, 1.0, 0.2));
     }
 
