@@ -7,9 +7,12 @@
 //! cargo run --release --example assess -- FILE.toml          # or FILE.json
 //! cargo run --release --example assess -- FILE --json        # the JSON report, for scripts
 //! cargo run --release --example assess -- FILE --csv out     # tidy CSV files for pandas
+//! cargo run --release --example assess -- FILE --html r.html # one self-contained page
+//! cargo run --release --example assess -- FILE --svg charts  # lec.svg, functions.svg, controls.svg
 //! ```
 //!
-//! The report is the library's (`Assessment::text`, `to_json_pretty`, `write_csv`); this
+//! The report is the library's (`Assessment::text`, `to_json_pretty`, `write_csv`, `html`,
+//! `lec_svg`, `functions_svg`, `controls_svg`); this
 //! program reads the command line, runs the scenario and prints.
 //!
 //! Exit codes: 0 done, 1 a failure while running (out of memory, a file that cannot be written),
@@ -22,7 +25,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use csfquant::{Error, Format, Scenario, SimulationOptions};
+use csfquant::{Error, Format, HtmlOptions, Scenario, SimulationOptions};
 
 #[path = "support/money.rs"]
 mod money;
@@ -35,7 +38,7 @@ const DEFAULT_NAME: &str = "examples/data/default.toml";
 const USAGE: &str = "\
 assess: cyber risk in money, with and without the controls of a scenario
 
-usage: assess [FILE] [--json] [--trials N] [--seed S] [--csv DIR]
+usage: assess [FILE] [--json] [--trials N] [--seed S] [--csv DIR] [--html FILE] [--svg DIR]
 
   FILE         a scenario file, .toml or .json (see SCENARIO.md); without it, the
                embedded default scenario (examples/data/default.toml)
@@ -44,6 +47,8 @@ usage: assess [FILE] [--json] [--trials N] [--seed S] [--csv DIR]
   --seed S     use seed S instead of the file's
   --csv DIR    also write lec.csv, controls.csv, risks.csv, functions.csv and trials.csv
                (one row per simulated year: 16 bytes more memory per year) into DIR
+  --html FILE  also write the report as one self-contained HTML page (charts, tables)
+  --svg DIR    also write the charts lec.svg, functions.svg and controls.svg into DIR
   -h, --help   show this help
 
 Exit status: 0 done, 1 failure while running, 2 bad input.";
@@ -83,6 +88,8 @@ struct Args {
     trials: Option<u64>,
     seed: Option<u64>,
     csv: Option<PathBuf>,
+    html: Option<PathBuf>,
+    svg: Option<PathBuf>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, Stop> {
@@ -134,17 +141,27 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, Stop> {
                 let v = value("a seed (a whole number)")?;
                 parsed.seed = Some(parse_count(name, &v, u64::MAX, "18446744073709551615")?);
             }
-            "--csv" => {
-                let dir = value("a directory")?;
+            "--csv" | "--html" | "--svg" => {
+                let what = if name == "--html" {
+                    "a file"
+                } else {
+                    "a directory"
+                };
+                let path = value(what)?;
                 // `--csv --json` is a forgotten directory, not a directory named `--json`
                 // (`--csv=-x` still names one).
-                if inline.is_none() && dir.to_string_lossy().starts_with('-') {
+                if inline.is_none() && path.to_string_lossy().starts_with('-') {
                     return Err(Stop::Input(format!(
-                        "--csv needs a directory, not the option {}; see --help",
-                        dir.to_string_lossy()
+                        "{name} needs {what}, not the option {}; see --help",
+                        path.to_string_lossy()
                     )));
                 }
-                parsed.csv = Some(PathBuf::from(dir));
+                let slot = match name {
+                    "--csv" => &mut parsed.csv,
+                    "--html" => &mut parsed.html,
+                    _ => &mut parsed.svg,
+                };
+                *slot = Some(PathBuf::from(path));
             }
             _ => return Err(Stop::Input(format!("unknown option {flag}; see --help"))),
         }
@@ -206,8 +223,8 @@ fn run() -> Result<(), Stop> {
     }
     let scenario = scenario.with_options(options);
 
-    // Create the CSV directory before the run, so that a bad path costs no simulation time.
-    if let Some(dir) = &args.csv {
+    // Create the output directories before the run, so that a bad path costs no simulation time.
+    for dir in [&args.csv, &args.svg].into_iter().flatten() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Stop::Runtime(format!("cannot create {}: {e}", dir.display())))?;
     }
@@ -231,13 +248,27 @@ fn run() -> Result<(), Stop> {
             dir.display()
         );
     }
+    let source = args.file.as_deref().map_or_else(
+        || format!("{DEFAULT_NAME}, embedded"),
+        |f| f.display().to_string(),
+    );
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text)
+            .map_err(|e| Stop::Runtime(format!("cannot write {}: {e}", path.display())))?;
+        let _ = writeln!(io::stderr(), "assess: wrote {}", path.display());
+        Ok::<(), Stop>(())
+    };
+    if let Some(path) = &args.html {
+        write(path, &assessment.html(&HtmlOptions::new().source(&source)))?;
+    }
+    if let Some(dir) = &args.svg {
+        write(&dir.join("lec.svg"), &assessment.lec_svg())?;
+        write(&dir.join("functions.svg"), &assessment.functions_svg())?;
+        write(&dir.join("controls.svg"), &assessment.controls_svg())?;
+    }
     if args.json {
         print_stdout(&format!("{}\n", assessment.to_json_pretty()))
     } else {
-        let source = args.file.as_deref().map_or_else(
-            || format!("{DEFAULT_NAME}, embedded"),
-            |f| f.display().to_string(),
-        );
         print_stdout(&assessment.text().source(&source).to_string())
     }
 }

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "scenario")]
 mod assessment;
+#[cfg(feature = "scenario")]
+mod charts;
 mod common;
 mod compound;
 mod controls;

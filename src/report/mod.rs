@@ -1,5 +1,5 @@
 //! What comes out: loss distributions and their statistics, the control analysis, the tolerance
-//! check and the assess report, as text, JSON and CSV.
+//! check and the assess report, as text, JSON, CSV, SVG charts and an HTML page.
 //!
 //! It imports the engine (to run a model) and the model; never the scenario files.
 //!
@@ -25,9 +25,12 @@
 
 pub(crate) mod analysis;
 pub(crate) mod assessment;
+pub(crate) mod charts;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
+pub(crate) mod html;
 pub(crate) mod loss;
+pub(crate) mod svg;
 pub(crate) mod text;
 pub(crate) mod tolerance;
 
@@ -36,6 +39,7 @@ pub use assessment::{
     AssessedTolerance, Assessment, CURVE_POINTS, LEC_GRID_POINTS, LossSummary, QUANTILE_LEVELS,
     TAIL_MEAN_LEVELS, TailMean,
 };
+pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,
 };
