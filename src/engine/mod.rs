@@ -5,6 +5,7 @@
 
 pub(crate) mod arms;
 pub(crate) mod control_run;
+pub(crate) mod lapse_arms;
 pub(crate) mod monitor;
 pub(crate) mod shapley;
 pub(crate) mod simulate;

@@ -9,6 +9,7 @@ use crate::model::finance::Finance;
 use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
+use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
 
 /// The probability levels of [`LossSummary::quantiles`].
@@ -112,6 +113,9 @@ pub struct Assessment {
     risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
     controls: Vec<ControlValue>,
+    parties: Vec<PartyShare>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<GroupShare>>,
     #[serde(serialize_with = "tolerance_or_empty")]
     tolerance: Option<AssessedTolerance>,
     /// Not in the JSON: `None` for a deserialised report.
@@ -350,6 +354,8 @@ impl Assessment {
             risks,
             functions: analysis.functions().to_vec(),
             controls,
+            parties: analysis.parties().to_vec(),
+            groups: analysis.groups().map(<[GroupShare]>::to_vec),
             tolerance,
             analysis: Some(analysis),
         };
@@ -434,6 +440,24 @@ impl Assessment {
             check("controls[].irr", c.irr.unwrap_or(0.0))?;
             check("controls[].var99_reduction", c.var99_reduction)?;
             check("controls[].tvar99_reduction", c.tvar99_reduction)?;
+            check("controls[].availability", c.availability)?;
+            check(
+                "controls[].effective_efficacy",
+                c.effective_efficacy.unwrap_or(0.0),
+            )?;
+            check("controls[].lapse_cost_per_day", c.lapse_cost_per_day)?;
+        }
+        for p in &self.parties {
+            check("parties[].annual_cost", p.annual_cost)?;
+            check("parties[].eal_reduction", p.eal_reduction)?;
+            check("parties[].share", p.share.unwrap_or(0.0))?;
+            check("parties[].eal_if_lapsed", p.eal_if_lapsed)?;
+            check("parties[].var99_if_lapsed", p.var99_if_lapsed)?;
+        }
+        for g in self.groups.iter().flatten() {
+            check("groups[].annual_cost", g.annual_cost)?;
+            check("groups[].eal_reduction", g.eal_reduction)?;
+            check("groups[].share", g.share.unwrap_or(0.0))?;
         }
         if let Some(t) = &self.tolerance {
             for p in t.points.iter().chain(&t.inherent.points) {
@@ -497,6 +521,17 @@ impl Assessment {
     /// Each risk, in the scenario's order.
     pub fn risks(&self) -> &[RiskEffect] {
         &self.risks
+    }
+
+    /// Each party's share and stress figures (see [`ControlAnalysis::parties`]); empty for a
+    /// report stored before parties existed.
+    pub fn parties(&self) -> &[PartyShare] {
+        &self.parties
+    }
+
+    /// Each group's share, when a control has a `group`.
+    pub fn groups(&self) -> Option<&[GroupShare]> {
+        self.groups.as_deref()
     }
 
     /// Each CSF function that has controls, Govern first, with its Shapley share.
@@ -592,6 +627,10 @@ struct Stored {
     risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
     controls: Vec<ControlValue>,
+    #[serde(default)]
+    parties: Vec<PartyShare>,
+    #[serde(default)]
+    groups: Option<Vec<GroupShare>>,
     tolerance: AssessedTolerance,
 }
 
@@ -618,6 +657,8 @@ impl TryFrom<Stored> for Assessment {
             risks: s.risks,
             functions: s.functions,
             controls: s.controls,
+            parties: s.parties,
+            groups: s.groups,
             tolerance,
             analysis: None,
         };
