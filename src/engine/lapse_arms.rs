@@ -533,7 +533,23 @@ pub(crate) struct LapseArms<'a> {
     party_by_year: Vec<f64>,
     product_shares: Vec<[f64; MAX_GROUP_PLAYERS]>,
     recovery_game: Vec<Vec<f64>>,
+    /// This year's product games waiting for evaluation, their factors in `arena`.
+    pending: Vec<PendingGame>,
+    arena: Vec<[f64; MAX_GROUP_PLAYERS]>,
 }
+
+/// A product game of one profile and partition with the summed loss of its events this year.
+#[derive(Clone, Copy, Debug)]
+struct PendingGame {
+    profile: u32,
+    partition: usize,
+    start: usize,
+    subsets: usize,
+    loss: f64,
+}
+
+/// The most pending games before they are evaluated early (a linear search finds a match).
+const MAX_PENDING: usize = 24;
 
 impl<'a> LapseArms<'a> {
     pub(crate) fn new(
@@ -592,6 +608,8 @@ impl<'a> LapseArms<'a> {
                 .iter()
                 .map(|p| vec![0.0; 1 << p.players()])
                 .collect(),
+            pending: Vec::with_capacity(MAX_PENDING),
+            arena: Vec::new(),
         }
     }
 
@@ -726,6 +744,53 @@ impl<'a> LapseArms<'a> {
             }
         }
         y
+    }
+
+    /// Adds an event's loss `x` to the pending product game of (`profile`, `partition`) with the
+    /// factors now in `self.factors[..subsets]`, or opens one. The Shapley value is linear in x
+    /// for given factors, so the events of a year with the same factors (most of them: covered,
+    /// unblocked, in no lapse) are evaluated once, at the end of the year (`flush_games`).
+    fn defer_game(&mut self, profile: u32, partition: usize, subsets: usize, x: f64) {
+        let factors = &self.factors[..subsets];
+        for pending in &mut self.pending {
+            if pending.profile == profile
+                && pending.partition == partition
+                && self.arena[pending.start..pending.start + subsets] == *factors
+            {
+                pending.loss += x;
+                return;
+            }
+        }
+        if self.pending.len() >= MAX_PENDING {
+            self.flush_games();
+        }
+        let start = self.arena.len();
+        self.arena.extend_from_slice(&self.factors[..subsets]);
+        self.pending.push(PendingGame {
+            profile,
+            partition,
+            start,
+            subsets,
+            loss: x,
+        });
+    }
+
+    /// Evaluates the pending product games (see `defer_game`).
+    fn flush_games(&mut self) {
+        let plan = self.plan;
+        for pending in &self.pending {
+            let profile = &plan.profiles[pending.profile as usize];
+            let game = &profile.games[pending.partition];
+            add_managed_product_game(
+                pending.loss,
+                &game.managing_players,
+                &self.arena[pending.start..pending.start + pending.subsets],
+                plan.partitions[pending.partition].players(),
+                &mut self.product_shares[pending.partition],
+            );
+        }
+        self.pending.clear();
+        self.arena.clear();
     }
 
     fn close_recovery_year(&mut self) {
@@ -941,13 +1006,7 @@ impl YearSink for LapseArms<'_> {
                 }
                 self.factors[t] = h;
             }
-            add_managed_product_game(
-                x,
-                &game.managing_players,
-                &self.factors[..subsets],
-                partition.players(),
-                &mut self.product_shares[pi],
-            );
+            self.defer_game(p, pi, subsets, x);
             if !above {
                 continue;
             }
@@ -987,6 +1046,7 @@ impl YearSink for LapseArms<'_> {
     }
 
     fn end_year(&mut self, slot: usize) {
+        self.flush_games();
         let n = self.chunk_trials;
         self.residual[slot] = self.year_residual;
         self.year_residual = 0.0;

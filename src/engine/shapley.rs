@@ -155,8 +155,15 @@ pub(crate) fn add_managed_product_game(
             (Z[k - 4], W[k - 4])
         };
         let (t, w) = ((1.0 + z) / 2.0, w / 2.0);
+        // Powers of t and 1 - t up to |M| (at most 6 managing players, MAX_MANAGERS).
+        let mut t_pow = [1.0; 8];
+        let mut u_pow = [1.0; 8];
+        for i in 1..=m.min(7) {
+            t_pow[i] = t_pow[i - 1] * t;
+            u_pow[i] = u_pow[i - 1] * (1.0 - t);
+        }
         for (subset, h) in factors.iter().enumerate().take(1 << m) {
-            let present = subset.count_ones() as i32;
+            let present = subset.count_ones();
             // The product of the present managing players' factors, and the others' terms.
             let mut p_t = 1.0;
             let mut a = [1.0; MAX_GROUP_PLAYERS];
@@ -183,7 +190,8 @@ pub(crate) fn add_managed_product_game(
                 suffix *= a[j];
             }
             let all = suffix;
-            let weight = t.powi(present) * (1.0 - t).powi(m as i32 - present);
+            let present = present as usize;
+            let weight = t_pow[present] * u_pow[m - present];
             for j in 0..players {
                 if !in_m[j] {
                     phi[j] += w * weight * p_t * (1.0 - h[j]) * others[j];
@@ -192,9 +200,9 @@ pub(crate) fn add_managed_product_game(
             // A managing player: the derivative of the weight of T in q_a.
             for (bit, &player) in managers.iter().enumerate() {
                 let d = if subset & (1 << bit) != 0 {
-                    t.powi(present - 1) * (1.0 - t).powi(m as i32 - present)
+                    t_pow[present - 1] * u_pow[m - present]
                 } else {
-                    -t.powi(present) * (1.0 - t).powi(m as i32 - present - 1)
+                    -t_pow[present] * u_pow[m - present - 1]
                 };
                 phi[player] -= w * d * p_t * all;
             }
