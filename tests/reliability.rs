@@ -554,3 +554,69 @@ fn party_and_group_shares_add_up_and_match_brute_force() {
     ));
     assert_eq!(mssp.controls, ["ir", "backups", "guard"]);
 }
+
+/// SCENARIO.md's example of these keys, in JSON, with a risk for each control.
+#[cfg(feature = "scenario")]
+const SCENARIO_EXAMPLE: &str = r#"{
+  "name": "Reliability example",
+  "simulation": { "trials": 2000, "seed": 1 },
+  "risks": [
+    { "id": "cloud_breach", "frequency": { "poisson": { "rate": 2 } },
+      "magnitude": { "lognormal": { "ci90": [10000, 1000000] } } }
+  ],
+  "controls": [
+    { "id": "guardduty", "name": "GuardDuty threat detection", "function": "detect",
+      "efficacy": 0.4, "coverage": 0.9,
+      "reliability": { "variance_frequency": 6, "variance_duration_days": 20 },
+      "operated_by": "self" },
+    { "id": "config_guardrails", "name": "AWS Config rules and SCP guardrails keep detection on",
+      "function": "govern", "category": "GV.PO", "cost": { "annual": 30000 },
+      "manages": { "controls": ["guardduty"], "variance_frequency_factor": 0.3,
+                   "variance_duration_days": 1 } },
+    { "id": "aws_physical", "name": "AWS data centre and hypervisor security", "function": "protect",
+      "applies_to": ["cloud_breach"], "frequency_efficacy": 0.3, "operated_by": "aws" }
+  ]
+}"#;
+
+#[cfg(feature = "scenario")]
+#[test]
+fn the_scenario_example_parses_runs_and_writes_back() {
+    use csfquant::{Format, Scenario};
+    let s = Scenario::parse(SCENARIO_EXAMPLE, Format::Json, "example.json").unwrap();
+    let report = s.assess().unwrap();
+    let parties: Vec<&str> = report.parties().iter().map(|p| p.party.as_str()).collect();
+    assert_eq!(parties, ["self", "aws"]);
+    let json = serde_json::to_value(&report).unwrap();
+    assert!(json["controls"][0]["lapse_cost_per_day"].is_number());
+    assert!(json["parties"][1]["eal_reduction"].is_number());
+    // Written back, the keys read to the same model.
+    let again = Scenario::from_spec(&s.to_spec().unwrap()).unwrap();
+    assert_eq!(again.model(), s.model());
+    // Errors name the path.
+    for (from, to, path) in [
+        (
+            r#"["guardduty"]"#,
+            r#"["guard"]"#,
+            "controls[1].manages.controls[0]",
+        ),
+        (
+            r#""coverage": 0.9"#,
+            r#""coverage": 1.9"#,
+            "controls[0].coverage",
+        ),
+        (
+            r#""variance_frequency": 6"#,
+            r#""variance_frequency": -6"#,
+            "controls[0].reliability.variance_frequency",
+        ),
+        (
+            r#""operated_by": "aws""#,
+            r#""operated_by": "a w s""#,
+            "controls[2].operated_by",
+        ),
+    ] {
+        let text = SCENARIO_EXAMPLE.replace(from, to);
+        let e = Scenario::parse(&text, Format::Json, "example.json").unwrap_err();
+        assert_eq!(e.path(), Some(path), "{e}");
+    }
+}

@@ -882,15 +882,25 @@ impl YearSink for LapseArms<'_> {
                 }
                 kept
             } else {
-                let mut kept = 1.0;
-                for (i, &f) in self.full[..k].iter().enumerate() {
-                    if i != j {
-                        kept *= f;
-                    }
-                }
-                kept
+                // Set below from prefix and suffix products.
+                f64::NAN
             };
             self.without[j] = kept;
+        }
+        // The product of every residual factor but the j-th, without division.
+        let mut suffix = 1.0;
+        for j in (0..k).rev() {
+            if !plan.controls[profile.members[j]].manages {
+                self.without[j] = suffix;
+            }
+            suffix *= self.full[j];
+        }
+        let mut prefix = 1.0;
+        for j in 0..k {
+            if !plan.controls[profile.members[j]].manages {
+                self.without[j] *= prefix;
+            }
+            prefix *= self.full[j];
         }
         let above = x > profile.attachment;
         if above {
@@ -929,14 +939,9 @@ impl YearSink for LapseArms<'_> {
             }
             if pc.lapses.is_some() {
                 // Everything else as modelled: the product of the others' residual factors.
+                // A lapsing control manages nothing: `without[j]` is the others' product.
                 let others = if profile.acts[j] {
-                    let mut o = 1.0;
-                    for (i, &f) in self.full[..k].iter().enumerate() {
-                        if i != j {
-                            o *= f;
-                        }
-                    }
-                    o
+                    self.without[j]
                 } else {
                     all
                 };
