@@ -120,6 +120,8 @@ struct Profile {
 #[derive(Debug)]
 struct ProfileGame {
     managing_players: Vec<usize>,
+    /// Per member: its player in the partition.
+    player: Vec<usize>,
     /// `state[T * members + j]`.
     state: Vec<u8>,
 }
@@ -457,6 +459,7 @@ impl Profile {
                 }
                 ProfileGame {
                     managing_players,
+                    player: members.iter().map(|&c| partition.player_of[c]).collect(),
                     state,
                 }
             })
@@ -541,6 +544,7 @@ pub(crate) struct LapseArms<'a> {
 /// A product game of one profile and partition with the summed loss of its events this year.
 #[derive(Clone, Copy, Debug)]
 struct PendingGame {
+    key: u64,
     profile: u32,
     partition: usize,
     start: usize,
@@ -751,9 +755,18 @@ impl<'a> LapseArms<'a> {
     /// for given factors, so the events of a year with the same factors (most of them: covered,
     /// unblocked, in no lapse) are evaluated once, at the end of the year (`flush_games`).
     fn defer_game(&mut self, profile: u32, partition: usize, subsets: usize, x: f64) {
+        let players = self.plan.partitions[partition].players();
         let factors = &self.factors[..subsets];
+        // A hash of the factors' bits finds a match with one comparison per pending game.
+        let mut key = u64::from(profile) ^ ((partition as u64) << 40);
+        for h in factors {
+            for v in &h[..players] {
+                key = (key ^ v.to_bits()).wrapping_mul(0x0000_0100_0000_01B3);
+            }
+        }
         for pending in &mut self.pending {
-            if pending.profile == profile
+            if pending.key == key
+                && pending.profile == profile
                 && pending.partition == partition
                 && self.arena[pending.start..pending.start + subsets] == *factors
             {
@@ -767,6 +780,7 @@ impl<'a> LapseArms<'a> {
         let start = self.arena.len();
         self.arena.extend_from_slice(&self.factors[..subsets]);
         self.pending.push(PendingGame {
+            key,
             profile,
             partition,
             start,
@@ -1007,7 +1021,7 @@ impl YearSink for LapseArms<'_> {
                 let mut h = [1.0; MAX_GROUP_PLAYERS];
                 for j in 0..k {
                     let s = game.state[t * k + j] as usize;
-                    h[partition.player_of[profile.members[j]]] *= self.g(j, s);
+                    h[game.player[j]] *= self.g(j, s);
                 }
                 self.factors[t] = h;
             }
