@@ -101,7 +101,8 @@ impl fmt::Display for TextReport<'_> {
         tolerance_section(f, a)?;
         risk_section(f, a)?;
         function_section(f, a)?;
-        control_section(f, a)
+        control_section(f, a)?;
+        candidate_section(f, a)
     }
 }
 
@@ -386,6 +387,52 @@ fn control_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
          alone: what the control removes by itself. Layered controls overlap, so the cuts\n  \
          do not add up (the Shapley shares above do).\n  \
          ROSI = (EAL cut - cost) / cost; cost = annual + upfront spread over the horizon."
+    )
+}
+
+/// The candidate controls, best net benefit first: what each would add alone on top of the
+/// in-place set.
+fn candidate_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
+    if a.candidates().is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        f,
+        "\nCandidate controls (not in place), each alone on top of the controls above"
+    )?;
+    let mut ranked: Vec<_> = a.candidates().iter().collect();
+    ranked.sort_by(|x, y| y.net_benefit.total_cmp(&x.net_benefit));
+    let rows: Vec<Vec<String>> = ranked
+        .iter()
+        .map(|c| {
+            let name = if c.name == c.id { "" } else { &c.name };
+            vec![
+                c.id.clone(),
+                c.function.name().to_string(),
+                short(c.annual_cost),
+                pm(c.standalone_reduction, c.standalone_reduction_se),
+                short(c.net_benefit),
+                name.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        f,
+        &[
+            "candidate",
+            "function",
+            "cost",
+            "EAL cut ± 1.96 SE",
+            "net",
+            "name",
+        ],
+        &[Left, Left, Right, Right, Right, Left],
+        &rows,
+    )?;
+    writeln!(
+        f,
+        "  EAL cut: what the candidate would remove on top of the controls in place;\n  \
+         net = EAL cut - cost. Candidates overlap: the budget example chooses a set."
     )
 }
 

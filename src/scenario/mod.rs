@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::Finance;
 use crate::model::tolerance::ToleranceCurve;
+use crate::report::candidates::candidate_values;
 use crate::report::{Assessment, ControlAnalysis};
 use crate::scenario::read::{build, check_currency, check_thresholds, parse_json, parse_toml};
 use crate::scenario::read::{read_bounded, written_keys};
@@ -378,7 +379,13 @@ impl Scenario {
             .analyze_with(self.options, self.finance, monitor)
             .map_err(|e| assess::locate_run(self, e))?;
         let owners = assess::FigureOwners::of(&analysis);
-        Assessment::new(self, analysis).map_err(|e| owners.locate(e))
+        let report = Assessment::new(self, analysis).map_err(|e| owners.locate(e))?;
+        if self.model.candidates().is_empty() {
+            return Ok(report);
+        }
+        let candidates = candidate_values(&self.model, self.options, self.finance, monitor)
+            .map_err(|e| assess::locate_run(self, e))?;
+        report.with_candidates(candidates)
     }
 }
 

@@ -12,7 +12,7 @@ use crate::csf::Function;
 use crate::engine::simulate::SimulationOptions;
 use crate::error::{Error, Result, shorten, shorten_strings};
 use crate::model::Model;
-use crate::model::control::Control;
+use crate::model::control::{Control, Status};
 use crate::model::efficacy::Efficacy;
 use crate::model::finance::{Cost, Finance};
 use crate::model::frequency::Frequency;
@@ -796,6 +796,7 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
             "occurrence_limit",
             "aggregate_limit",
             "coinsurance",
+            "attachment",
         ];
         let mut transfer =
             Transfer::new(t.deductible, t.occurrence_limit).map_err(at_field(&p, TERMS))?;
@@ -810,7 +811,24 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
                 .map_err(at_field(&p, TERMS))
                 .map_err(Fail::or_percentage)?;
         }
+        if let Some(attachment) = t.attachment {
+            transfer = transfer
+                .with_attachment(attachment)
+                .map_err(at_field(&p, TERMS))?;
+        }
         control = control.with_transfer(transfer).map_err(at(p))?;
+    }
+    if let Some(status) = &spec.status {
+        control = control.with_status(match status.as_str() {
+            "in_place" => Status::InPlace,
+            "candidate" => Status::Candidate,
+            _ => {
+                return Err(rule(
+                    format_args!("{path}.status"),
+                    "`in_place` or `candidate`",
+                ));
+            }
+        });
     }
     if !control.has_effect() {
         return Err(rule(

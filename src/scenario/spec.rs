@@ -671,6 +671,9 @@ keyed! {
         /// Insurance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub transfer: Option<TransferSpec>,
+        /// `in_place` (the default) or `candidate`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
     }
 }
 
@@ -701,6 +704,9 @@ keyed! {
         /// The share of each covered loss the insured keeps.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub coinsurance: Option<f64>,
+        /// The ground-up loss per event at which an excess layer starts to pay.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attachment: Option<f64>,
     }
 }
 

@@ -15,7 +15,7 @@
 //! tolerance curve are written as stored, and their constructors accept what they stored.
 
 use crate::error::{Error, Result};
-use crate::model::control::Control;
+use crate::model::control::{Control, Status};
 use crate::model::efficacy::Efficacy;
 use crate::model::efficacy::Repr as EfficacyRepr;
 use crate::model::frequency::Frequency;
@@ -81,7 +81,13 @@ pub(crate) fn write(scenario: &Scenario) -> Result<ScenarioSpec> {
             })
             .unwrap_or_default(),
         risks,
-        controls: scenario.model().controls().iter().map(control).collect(),
+        controls: scenario
+            .model()
+            .controls()
+            .iter()
+            .chain(scenario.model().candidates())
+            .map(control)
+            .collect(),
     })
 }
 
@@ -270,7 +276,9 @@ fn control(control: &Control) -> ControlSpec {
             occurrence_limit: t.occurrence_limit(),
             aggregate_limit: t.aggregate_limit(),
             coinsurance: nonzero(t.coinsurance()),
+            attachment: t.attachment(),
         }),
+        status: (control.status() == Status::Candidate).then(|| Status::Candidate.name().into()),
     }
 }
 
