@@ -260,6 +260,9 @@ pub mod budget {
         Caps, Chosen, ClosedForm, Frontier, FrontierSet, GREEDY_GUARANTEE, MAX_EXACT, Objective,
         choose, frontier,
     };
+    pub use crate::report::budget::{
+        Budget, BudgetReport, Choice, FrontierPoint, GordonLoebRisk, Plan, SetFigures, Var99,
+    };
 }
 
 /// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the

@@ -25,6 +25,10 @@
 
 pub(crate) mod analysis;
 pub(crate) mod assessment;
+pub(crate) mod budget;
+#[cfg(feature = "scenario")]
+pub(crate) mod budget_files;
+pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
 #[cfg(feature = "scenario")]

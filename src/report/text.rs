@@ -441,7 +441,7 @@ fn candidate_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result 
 
 /// Column alignment.
 #[derive(Clone, Copy, PartialEq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
@@ -449,7 +449,7 @@ use Align::{Left, Right};
 
 /// Writes an aligned table: a header row and rows of cells, indented by two spaces, columns
 /// separated by two spaces, each as wide as its widest cell; no trailing spaces.
-fn table(
+pub(crate) fn table(
     f: &mut fmt::Formatter<'_>,
     header: &[&str],
     align: &[Align],
@@ -504,7 +504,7 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// `value ± 1.96 se`, compact.
-fn pm(value: f64, se: f64) -> String {
+pub(crate) fn pm(value: f64, se: f64) -> String {
     format!("{} ± {}", short(value), short(1.96 * se))
 }
 
@@ -543,7 +543,7 @@ fn signed_pct(x: f64) -> String {
 }
 
 /// An amount, compact for tables: 1.23M, 2M, 456k, 7.8k, 950.
-fn short(x: f64) -> String {
+pub(crate) fn short(x: f64) -> String {
     let a = x.abs();
     let out = if a >= 999.5e3 {
         // 1.23M, 1.5M, 2M
@@ -560,7 +560,7 @@ fn short(x: f64) -> String {
 }
 
 /// A whole number with thousands separators: 20,000.
-fn money(x: f64) -> String {
+pub(crate) fn money(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::Finance;
 use crate::model::tolerance::ToleranceCurve;
+use crate::report::budget::{Budget, BudgetReport};
 use crate::report::candidates::candidate_values;
 use crate::report::{Assessment, ControlAnalysis};
 use crate::scenario::read::{build, check_currency, check_thresholds, parse_json, parse_toml};
@@ -105,11 +106,15 @@ pub struct Scenario {
     thresholds: Vec<f64>,
     tolerance: Option<ToleranceCurve>,
     model: Model,
+    budget: Option<Budget>,
 }
 
 impl Scenario {
     /// The currency when a scenario names none.
     pub const DEFAULT_CURRENCY: &'static str = "USD";
+
+    /// The most budgets `budget.annual` or `budget.phased.budgets` may list.
+    pub const MAX_BUDGETS: usize = 1000;
 
     /// The most thresholds a scenario may list.
     pub const MAX_THRESHOLDS: usize = 1000;
@@ -154,6 +159,7 @@ impl Scenario {
             thresholds: Vec::new(),
             tolerance: None,
             model,
+            budget: None,
         }
     }
 
@@ -302,6 +308,53 @@ impl Scenario {
     /// The risk tolerance curve, if any.
     pub fn tolerance(&self) -> Option<&ToleranceCurve> {
         self.tolerance.as_ref()
+    }
+
+    /// The `budget` section, if any.
+    pub fn budget(&self) -> Option<&Budget> {
+        self.budget.as_ref()
+    }
+
+    /// Sets the `budget` section.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCandidate`] for a plan naming a control that is not a candidate of the
+    /// model.
+    pub fn with_budget(self, budget: Budget) -> Result<Scenario> {
+        budget.check_plans(&self.model).map_err(|(_, _, e)| e)?;
+        Ok(Scenario {
+            budget: Some(budget),
+            ..self
+        })
+    }
+
+    /// Searches the candidate controls under the scenario's `budget` section (the defaults
+    /// without one) and builds the budget report, with the scenario's options and finance.
+    ///
+    /// # Errors
+    /// As [`BudgetReport::new`], located as [`assess`](Self::assess) locates its errors.
+    pub fn budget_report(&self) -> Result<BudgetReport> {
+        self.budget_report_with(&Unwatched)
+    }
+
+    /// [`budget_report`](Self::budget_report), telling `monitor` of each simulation's
+    /// progress.
+    ///
+    /// # Errors
+    /// As [`budget_report`](Self::budget_report); [`Error::Cancelled`] if the monitor stopped.
+    pub fn budget_report_with(&self, monitor: &dyn Monitor) -> Result<BudgetReport> {
+        let default = Budget::new();
+        let budget = self.budget.as_ref().unwrap_or(&default);
+        BudgetReport::new_with(
+            &self.name,
+            &self.currency,
+            &self.model,
+            budget,
+            self.options,
+            self.finance,
+            monitor,
+        )
+        .map_err(|e| assess::locate_run(self, e))
     }
 
     /// Replaces the simulation options (e.g. a trial count from the command line).

@@ -14,6 +14,7 @@
 //! [`same_frequency`] for the precision). Controls, costs, transfers, finance, thresholds and the
 //! tolerance curve are written as stored, and their constructors accept what they stored.
 
+use crate::engine::budget::Objective;
 use crate::error::{Error, Result};
 use crate::model::control::{Control, Status};
 use crate::model::efficacy::Efficacy;
@@ -23,6 +24,7 @@ use crate::model::frequency::{Law, Repr as FrequencyRepr};
 use crate::model::magnitude::Magnitude;
 use crate::model::magnitude::{Bounded, Repr as MagnitudeRepr};
 use crate::model::risk::Risk;
+use crate::report::budget::Budget;
 use crate::scenario::Scenario;
 use crate::scenario::read::build;
 use crate::scenario::spec::{
@@ -32,6 +34,7 @@ use crate::scenario::spec::{
     RiskSpec, ScenarioSpec, SecondarySpec, SimulationSpec, TolerancePointSpec, TransferSpec,
     TriangularSpec, UncertainFractionSpec, UniformSpec,
 };
+use crate::scenario::spec::{BudgetSpec, PhasedSpec, PlanSpec};
 
 /// What the writer cannot say about a risk, as the reason of [`Error::Unwritable`].
 type Written<T> = std::result::Result<T, &'static str>;
@@ -88,7 +91,28 @@ pub(crate) fn write(scenario: &Scenario) -> Result<ScenarioSpec> {
             .chain(scenario.model().candidates())
             .map(control)
             .collect(),
+        budget: scenario.budget().map(budget_spec),
     })
+}
+
+fn budget_spec(budget: &Budget) -> BudgetSpec {
+    BudgetSpec {
+        objective: (budget.objective() != Objective::Eal)
+            .then(|| budget.objective().name().to_string()),
+        annual: budget.annual().to_vec(),
+        upfront: budget.upfront(),
+        plans: budget
+            .plans()
+            .iter()
+            .map(|p| PlanSpec {
+                name: p.name.clone(),
+                controls: p.controls.clone(),
+            })
+            .collect(),
+        phased: budget.phased().map(|b| PhasedSpec {
+            budgets: b.to_vec(),
+        }),
+    }
 }
 
 fn risk(risk: &Risk) -> Result<RiskSpec> {
@@ -138,6 +162,7 @@ fn reads_back(risk: &Risk, spec: RiskSpec) -> Written<RiskSpec> {
         tolerance: Vec::new(),
         risks: vec![spec],
         controls: Vec::new(),
+        budget: None,
     };
     let back = build(&probe).map_err(|_| REFUSED)?;
     let back = back.model().risks().first().ok_or(REFUSED)?;
