@@ -397,6 +397,21 @@ pub enum Error {
         /// The constant that sets it, e.g. `Scenario::MAX_TOML_BYTES`.
         limit: &'static str,
     },
+    /// A set of candidate controls names one that is not a candidate of the model (unknown,
+    /// or in place already).
+    #[error("{} is not a candidate control of the model", Quoted(id))]
+    UnknownCandidate {
+        /// The id (or `#index`) given.
+        id: String,
+    },
+    /// More candidate controls than a budget search accepts.
+    #[error("too many candidate controls: {count} (expected at most {max})")]
+    TooManyCandidates {
+        /// The number of candidates.
+        count: usize,
+        /// The largest accepted number.
+        max: usize,
+    },
 }
 
 impl Error {

@@ -238,10 +238,12 @@ pub use engine::{
     CANCEL_CHECK_YEARS, CHUNK_TRIALS, MAX_EXPECTED_DRAWS, Monitor, SimulationOptions,
 };
 pub use error::{Error, Result};
+pub use model::Status;
 pub use model::{
     BreachFunction, Control, Cost, Efficacy, Finance, Frequency, GordonLoebOptimum, Magnitude,
     Management, Model, Reliability, Risk, ToleranceCurve, Transfer, gordon_loeb_bound, rosi,
 };
+pub use report::CandidateValue;
 pub use report::{
     AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
     FunctionShare, GroupShare, HtmlOptions, LEC_GRID_POINTS, LOW_COUNT_YEARS, LossDistribution,
@@ -251,6 +253,18 @@ pub use report::{
 };
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};
+
+/// Choosing candidate controls under a budget: the closed-form residual EAL of any set, the
+/// exact frontier, the greedy search beyond it, and the budget report.
+pub mod budget {
+    pub use crate::engine::budget::{
+        Caps, Chosen, ClosedForm, Frontier, FrontierSet, GREEDY_GUARANTEE, MAX_EXACT, Objective,
+        choose, frontier,
+    };
+    pub use crate::report::budget::{
+        Budget, BudgetReport, Choice, FrontierPoint, GordonLoebRisk, Plan, SetFigures, Var99,
+    };
+}
 
 /// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the
 /// repository, shown here as written). Sections of features not in this release yet (candidates

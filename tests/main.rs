@@ -3,6 +3,7 @@
 
 #[cfg(feature = "scenario")]
 mod assessment;
+mod budget;
 #[cfg(feature = "scenario")]
 mod charts;
 mod common;

@@ -261,7 +261,7 @@ impl Profile {
             .collect();
         let attachment = transfers_here
             .iter()
-            .map(|&(t, _)| transfers[t].attachment())
+            .map(|&(t, _)| transfers[t].first_paying_loss())
             .fold(f64::INFINITY, f64::min);
         let frequency = lever(|pc| pc.frequency.is_some());
         let frequency_player_bit = frequency
@@ -625,11 +625,12 @@ impl<'a> Arms<'a> {
         // Pays the profile's policies in `arm` on a loss y, skipping policy `except`; returns
         // what the arm retains.
         let mut layers = |arm: usize, y: f64, except: Option<usize>| -> f64 {
+            let ground_up = y;
             let mut y = y;
             if y > attachment {
                 for &(t, _) in &profile.transfers {
                     if Some(t) != except {
-                        y -= plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
+                        y -= plan.transfers[t].pay(ground_up, y, &mut paid[arm * n_t + t]);
                     }
                 }
             }
@@ -657,7 +658,7 @@ impl<'a> Arms<'a> {
             let y = x * self.factors[j];
             let control = profile.members[j].control;
             let arm = plan.arm_alone(t);
-            self.year.standalone[control] += plan.transfers[t].pay(y, &mut paid[arm * n_t + t]);
+            self.year.standalone[control] += plan.transfers[t].pay(y, y, &mut paid[arm * n_t + t]);
         }
         // Every subset of functions that includes a policy's function.
         let players = plan.players.len();
@@ -679,7 +680,7 @@ impl<'a> Arms<'a> {
             let terms = &plan.transfers[t];
             for (s, &y) in y_subset[..subsets].iter().enumerate() {
                 if s & bit != 0 && y > attachment {
-                    terms.pay(y, &mut paid[(first + s) * n_t + t]);
+                    terms.pay(y, y, &mut paid[(first + s) * n_t + t]);
                 }
             }
             return retained;
@@ -691,7 +692,7 @@ impl<'a> Arms<'a> {
             }
             for &(t, _) in &profile.transfers {
                 if s & (1 << plan.transfer_player[t]) != 0 {
-                    y -= plan.transfers[t].pay(y, &mut paid[(first + s) * n_t + t]);
+                    y -= plan.transfers[t].pay(ys, y, &mut paid[(first + s) * n_t + t]);
                 }
             }
         }

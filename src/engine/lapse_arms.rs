@@ -424,7 +424,7 @@ impl Profile {
             .collect();
         let attachment = transfers_here
             .iter()
-            .map(|&(t, _)| transfers[t].attachment())
+            .map(|&(t, _)| transfers[t].first_paying_loss())
             .fold(f64::INFINITY, f64::min);
         let k = members.len();
         let games = partitions
@@ -739,11 +739,12 @@ impl<'a> LapseArms<'a> {
     ) -> f64 {
         let plan = self.plan;
         let n_t = plan.transfers.len();
+        let ground_up = y;
         let mut y = y;
         if y > profile.attachment {
             for &(t, j) in &profile.transfers {
                 if !skip(profile.members[j]) {
-                    y -= plan.transfers[t].pay(y, &mut self.paid[arm * n_t + t]);
+                    y -= plan.transfers[t].pay(ground_up, y, &mut self.paid[arm * n_t + t]);
                 }
             }
         }
@@ -944,6 +945,7 @@ impl YearSink for LapseArms<'_> {
                     Some(t) => {
                         x - plan.transfers[t].pay(
                             x,
+                            x,
                             &mut self.paid[plan.arm_alone(t) * plan.transfers.len() + t],
                         )
                     }
@@ -1049,10 +1051,11 @@ impl YearSink for LapseArms<'_> {
                 if y <= profile.attachment {
                     continue;
                 }
+                let ground_up = y;
                 let arm = plan.arm_subset(pi, subset);
                 for &(t, j) in &profile.transfers {
                     if present(j) {
-                        y -= plan.transfers[t].pay(y, &mut self.paid[arm * n_t + t]);
+                        y -= plan.transfers[t].pay(ground_up, y, &mut self.paid[arm * n_t + t]);
                     }
                 }
             }

@@ -4,6 +4,7 @@
 //! It imports the model only; the report types are built from what it returns.
 
 pub(crate) mod arms;
+pub mod budget;
 pub(crate) mod control_run;
 pub(crate) mod lapse_arms;
 pub(crate) mod monitor;

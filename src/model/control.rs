@@ -68,6 +68,31 @@ pub struct Control {
     manages: Option<Management>,
     operated_by: String,
     group: Option<String>,
+    status: Status,
+}
+
+/// Whether a control is in place (a fact of the model) or a candidate (an option to buy).
+///
+/// A model keeps its candidates apart from its in-place controls: every simulation, analysis
+/// and report of the model runs the in-place controls only, so listing candidates changes no
+/// figure. The budget search chooses among the candidates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// In place (the default).
+    #[default]
+    InPlace,
+    /// An option, not a fact: see [`Model::candidates`](crate::Model::candidates).
+    Candidate,
+}
+
+impl Status {
+    /// The name in scenario files: `in_place` or `candidate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::InPlace => "in_place",
+            Status::Candidate => "candidate",
+        }
+    }
 }
 
 impl Control {
@@ -95,7 +120,20 @@ impl Control {
             manages: None,
             operated_by: SELF_PARTY.to_string(),
             group: None,
+            status: Status::InPlace,
         })
+    }
+
+    /// Sets whether the control is in place (the default) or a candidate.
+    #[must_use]
+    pub fn with_status(mut self, status: Status) -> Control {
+        self.status = status;
+        self
+    }
+
+    /// Whether the control is in place or a candidate.
+    pub fn status(&self) -> Status {
+        self.status
     }
 
     /// Sets the human-readable name.

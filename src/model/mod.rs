@@ -16,7 +16,7 @@ pub(crate) mod risk;
 pub(crate) mod tolerance;
 pub(crate) mod transfer;
 
-pub use control::Control;
+pub use control::{Control, Status};
 pub use efficacy::Efficacy;
 pub use finance::{Cost, Finance, rosi};
 pub use frequency::Frequency;
@@ -60,6 +60,9 @@ use control::stream_key;
 pub struct Model {
     risks: Vec<Risk>,
     controls: Vec<Control>,
+    /// The controls of status [`Status::Candidate`], in the order given: options that no
+    /// simulation of the model runs (see [`Model::candidates`]).
+    candidates: Vec<Control>,
 }
 
 impl Model {
@@ -83,6 +86,7 @@ impl Model {
         Ok(Model {
             risks,
             controls: Vec::new(),
+            candidates: Vec::new(),
         })
     }
 
@@ -96,6 +100,9 @@ impl Model {
 
     /// Sets the controls (replacing any set before). Their order is the order in which
     /// transfers apply and reports list them.
+    ///
+    /// Controls of status [`Status::Candidate`] are checked like the others (ids unique over
+    /// both, limits counted over both) and kept apart: see [`candidates`](Self::candidates).
     ///
     /// # Errors
     /// [`Error::TooManyControls`] above [`MAX_CONTROLS`](Self::MAX_CONTROLS);
@@ -161,8 +168,62 @@ impl Model {
             }
         }
         check_reliability(&controls)?;
-        self.controls = controls;
+        let (candidates, in_place): (Vec<Control>, Vec<Control>) = controls
+            .into_iter()
+            .partition(|c| c.status() == Status::Candidate);
+        // An in-place control cannot manage a candidate: the in-place runs do not have it.
+        check_reliability(&in_place)?;
+        self.controls = in_place;
+        self.candidates = candidates;
         Ok(self)
+    }
+
+    /// The candidate controls (status [`Status::Candidate`]), in the order given: options, not
+    /// facts. Simulations, analyses and reports of the model run the in-place controls only
+    /// ([`controls`](Self::controls)), so a model's figures do not depend on its candidates.
+    pub fn candidates(&self) -> &[Control] {
+        &self.candidates
+    }
+
+    /// The candidate with this id, if there is one.
+    pub fn candidate(&self, id: &str) -> Option<&Control> {
+        self.candidates.iter().find(|c| c.id() == id)
+    }
+
+    /// This model with the candidates at these indices (into [`candidates`](Self::candidates))
+    /// put in place: the in-place controls, then the chosen candidates in candidate order (the
+    /// order in which transfers apply), with status [`Status::InPlace`]; the other candidates
+    /// stay candidates. Each control keeps its own random stream (keyed by its id), so the
+    /// models of two sets share their simulated events and every common control's draws.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCandidate`] for an index beyond the candidates.
+    pub fn with_candidates_in_place(&self, chosen: &[usize]) -> Result<Model> {
+        let mut take = vec![false; self.candidates.len()];
+        for &i in chosen {
+            match take.get_mut(i) {
+                Some(t) => *t = true,
+                None => {
+                    return Err(Error::UnknownCandidate {
+                        id: format!("#{i}"),
+                    });
+                }
+            }
+        }
+        let mut controls = self.controls.clone();
+        let mut candidates = Vec::new();
+        for (c, &t) in self.candidates.iter().zip(&take) {
+            if t {
+                controls.push(c.clone().with_status(Status::InPlace));
+            } else {
+                candidates.push(c.clone());
+            }
+        }
+        Ok(Model {
+            risks: self.risks.clone(),
+            controls,
+            candidates,
+        })
     }
 
     /// The risks, in the order given.
@@ -173,6 +234,23 @@ impl Model {
     /// The controls, in the order given.
     pub fn controls(&self) -> &[Control] {
         &self.controls
+    }
+
+    /// The expected share of the year `control` spends in its intended state, with the
+    /// model's in-place managers of it acting (1 without a reliability). `control` may be one
+    /// of the model's controls or a candidate: candidates are managed by nothing in place.
+    pub fn availability(&self, control: &Control) -> f64 {
+        let Some(r) = control.reliability() else {
+            return 1.0;
+        };
+        let (mut factor, mut cap) = (1.0, f64::INFINITY);
+        for m in self.controls.iter().filter_map(|m| m.management()) {
+            if m.controls().iter().any(|id| id == control.id()) {
+                factor *= m.frequency_factor();
+                cap = m.duration_cap_days().map_or(cap, |d| cap.min(d));
+            }
+        }
+        r.managed_availability(factor, cap)
     }
 
     /// The control with this id, if there is one.

@@ -408,22 +408,10 @@ impl ControlAnalysis {
 /// Per control: its expected availability with its managers in place (1 without a
 /// reliability).
 fn availabilities(model: &Model) -> Vec<f64> {
-    let controls = model.controls();
-    controls
+    model
+        .controls()
         .iter()
-        .map(|c| {
-            let Some(r) = c.reliability() else {
-                return 1.0;
-            };
-            let (mut factor, mut cap) = (1.0, f64::INFINITY);
-            for m in controls.iter().filter_map(|m| m.management()) {
-                if m.controls().iter().any(|id| id == c.id()) {
-                    factor *= m.frequency_factor();
-                    cap = m.duration_cap_days().map_or(cap, |d| cap.min(d));
-                }
-            }
-            r.managed_availability(factor, cap)
-        })
+        .map(|c| model.availability(c))
         .collect()
 }
 

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::finance::Finance;
 use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
+use crate::report::candidates::CandidateValue;
 use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
 use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
@@ -39,6 +40,7 @@ pub const LEC_GRID_POINTS: usize = 12;
 /// | `functions` | one [`FunctionShare`] per CSF function that has controls, Govern first: `function` (lower-case: `"govern"`), `annual_cost`, `eal_reduction` (the Shapley share; the shares add up to `total_reduction`), `share` (its fraction of the total, extension; `null` when nothing is removed) |
 /// | `controls` | one [`ControlValue`] per control, in the scenario's order: the keys of SCENARIO.md, and as extensions `name`, `category`, `standalone_reduction_se`, `irr`, `var99_reduction`, `tvar99_reduction` |
 /// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]: `met`, `points`, and as extensions `verdict`, `inherent` (the same check of the inherent loss) and per point `margin`, `ci95`, `verdict`; `{"met": true, "verdict": "met", "points": [], "inherent": {"met": true, "verdict": "met", "points": []}}` when the scenario states no tolerance (nothing to exceed) |
+/// | `candidates` | one [`CandidateValue`] per candidate control (`status = "candidate"`), in the scenario's order: `id`, `name`, `function`, `annual_cost`, `upfront`, `standalone_reduction` (the EAL it removes on top of the in-place controls), `standalone_reduction_se`, `net_benefit` (extension; absent when there is no candidate) |
 /// | `tolerance.verdict`, `tolerance.points[].verdict` | the verdict with Monte Carlo noise, a [`ToleranceVerdict`]: `"met"`, `"exceeded"`, or `"within_noise"` when the limit lies inside the point's 95% interval (extension) |
 ///
 /// Every number in the report is finite: [`Assessment::from_analysis`] refuses to build one with
@@ -118,6 +120,10 @@ pub struct Assessment {
     groups: Option<Vec<GroupShare>>,
     #[serde(serialize_with = "tolerance_or_empty")]
     tolerance: Option<AssessedTolerance>,
+    /// The candidate controls, each valued on top of the in-place set (absent from the JSON
+    /// when there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    candidates: Vec<CandidateValue>,
     /// Not in the JSON: `None` for a deserialised report.
     #[serde(skip)]
     analysis: Option<ControlAnalysis>,
@@ -357,6 +363,7 @@ impl Assessment {
             parties: analysis.parties().to_vec(),
             groups: analysis.groups().map(<[GroupShare]>::to_vec),
             tolerance,
+            candidates: Vec::new(),
             analysis: Some(analysis),
         };
         assessment.check_finite()?;
@@ -459,6 +466,16 @@ impl Assessment {
             check("groups[].eal_reduction", g.eal_reduction)?;
             check("groups[].share", g.share.unwrap_or(0.0))?;
         }
+        for c in &self.candidates {
+            check("candidates[].annual_cost", c.annual_cost)?;
+            check("candidates[].upfront", c.upfront)?;
+            check("candidates[].standalone_reduction", c.standalone_reduction)?;
+            check(
+                "candidates[].standalone_reduction_se",
+                c.standalone_reduction_se,
+            )?;
+            check("candidates[].net_benefit", c.net_benefit)?;
+        }
         if let Some(t) = &self.tolerance {
             for p in t.points.iter().chain(&t.inherent.points) {
                 check("tolerance.points[].loss", p.loss)?;
@@ -475,6 +492,23 @@ impl Assessment {
     /// The report's format version: 1, the version of the scenario-file contract.
     pub fn format_version(&self) -> u32 {
         self.format_version
+    }
+
+    /// The candidate controls, each valued alone on top of the in-place set (empty when the
+    /// model has none, or the report was built without them).
+    pub fn candidates(&self) -> &[CandidateValue] {
+        &self.candidates
+    }
+
+    /// The report with these candidate values (from [`Model::analyze`]-style runs of the
+    /// same options; `Scenario::assess` computes them).
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteFigure`] for a figure that is not finite.
+    pub fn with_candidates(mut self, candidates: Vec<CandidateValue>) -> Result<Assessment> {
+        self.candidates = candidates;
+        self.check_finite()?;
+        Ok(self)
     }
 
     /// The scenario's name.
@@ -632,6 +666,8 @@ struct Stored {
     #[serde(default)]
     groups: Option<Vec<GroupShare>>,
     tolerance: AssessedTolerance,
+    #[serde(default)]
+    candidates: Vec<CandidateValue>,
 }
 
 impl TryFrom<Stored> for Assessment {
@@ -660,6 +696,7 @@ impl TryFrom<Stored> for Assessment {
             parties: s.parties,
             groups: s.groups,
             tolerance,
+            candidates: s.candidates,
             analysis: None,
         };
         assessment.check_finite()?;

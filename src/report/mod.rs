@@ -25,6 +25,11 @@
 
 pub(crate) mod analysis;
 pub(crate) mod assessment;
+pub(crate) mod budget;
+#[cfg(feature = "scenario")]
+pub(crate) mod budget_files;
+pub(crate) mod budget_text;
+pub(crate) mod candidates;
 pub(crate) mod charts;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
@@ -40,6 +45,7 @@ pub use assessment::{
     AssessedTolerance, Assessment, CURVE_POINTS, LEC_GRID_POINTS, LossSummary, QUANTILE_LEVELS,
     TAIL_MEAN_LEVELS, TailMean,
 };
+pub use candidates::CandidateValue;
 pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,

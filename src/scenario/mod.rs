@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::Finance;
 use crate::model::tolerance::ToleranceCurve;
+use crate::report::budget::{Budget, BudgetReport};
+use crate::report::candidates::candidate_values;
 use crate::report::{Assessment, ControlAnalysis};
 use crate::scenario::read::{build, check_currency, check_thresholds, parse_json, parse_toml};
 use crate::scenario::read::{read_bounded, written_keys};
@@ -104,11 +106,15 @@ pub struct Scenario {
     thresholds: Vec<f64>,
     tolerance: Option<ToleranceCurve>,
     model: Model,
+    budget: Option<Budget>,
 }
 
 impl Scenario {
     /// The currency when a scenario names none.
     pub const DEFAULT_CURRENCY: &'static str = "USD";
+
+    /// The most budgets `budget.annual` or `budget.phased.budgets` may list.
+    pub const MAX_BUDGETS: usize = 1000;
 
     /// The most thresholds a scenario may list.
     pub const MAX_THRESHOLDS: usize = 1000;
@@ -153,6 +159,7 @@ impl Scenario {
             thresholds: Vec::new(),
             tolerance: None,
             model,
+            budget: None,
         }
     }
 
@@ -303,6 +310,53 @@ impl Scenario {
         self.tolerance.as_ref()
     }
 
+    /// The `budget` section, if any.
+    pub fn budget(&self) -> Option<&Budget> {
+        self.budget.as_ref()
+    }
+
+    /// Sets the `budget` section.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCandidate`] for a plan naming a control that is not a candidate of the
+    /// model.
+    pub fn with_budget(self, budget: Budget) -> Result<Scenario> {
+        budget.check_plans(&self.model).map_err(|(_, _, e)| e)?;
+        Ok(Scenario {
+            budget: Some(budget),
+            ..self
+        })
+    }
+
+    /// Searches the candidate controls under the scenario's `budget` section (the defaults
+    /// without one) and builds the budget report, with the scenario's options and finance.
+    ///
+    /// # Errors
+    /// As [`BudgetReport::new`], located as [`assess`](Self::assess) locates its errors.
+    pub fn budget_report(&self) -> Result<BudgetReport> {
+        self.budget_report_with(&Unwatched)
+    }
+
+    /// [`budget_report`](Self::budget_report), telling `monitor` of each simulation's
+    /// progress.
+    ///
+    /// # Errors
+    /// As [`budget_report`](Self::budget_report); [`Error::Cancelled`] if the monitor stopped.
+    pub fn budget_report_with(&self, monitor: &dyn Monitor) -> Result<BudgetReport> {
+        let default = Budget::new();
+        let budget = self.budget.as_ref().unwrap_or(&default);
+        BudgetReport::new_with(
+            &self.name,
+            &self.currency,
+            &self.model,
+            budget,
+            self.options,
+            self.finance,
+            monitor,
+        )
+        .map_err(|e| assess::locate_run(self, e))
+    }
+
     /// Replaces the simulation options (e.g. a trial count from the command line).
     #[must_use]
     pub fn with_options(self, options: SimulationOptions) -> Scenario {
@@ -378,7 +432,13 @@ impl Scenario {
             .analyze_with(self.options, self.finance, monitor)
             .map_err(|e| assess::locate_run(self, e))?;
         let owners = assess::FigureOwners::of(&analysis);
-        Assessment::new(self, analysis).map_err(|e| owners.locate(e))
+        let report = Assessment::new(self, analysis).map_err(|e| owners.locate(e))?;
+        if self.model.candidates().is_empty() {
+            return Ok(report);
+        }
+        let candidates = candidate_values(&self.model, self.options, self.finance, monitor)
+            .map_err(|e| assess::locate_run(self, e))?;
+        report.with_candidates(candidates)
     }
 }
 

@@ -9,10 +9,11 @@ use std::path::Path;
 use serde_path_to_error::Segment;
 
 use crate::csf::Function;
+use crate::engine::budget::Objective;
 use crate::engine::simulate::SimulationOptions;
 use crate::error::{Error, Result, shorten, shorten_strings};
 use crate::model::Model;
-use crate::model::control::Control;
+use crate::model::control::{Control, Status};
 use crate::model::efficacy::Efficacy;
 use crate::model::finance::{Cost, Finance};
 use crate::model::frequency::Frequency;
@@ -21,9 +22,10 @@ use crate::model::risk::Risk;
 use crate::model::tolerance::ToleranceCurve;
 use crate::model::transfer::Transfer;
 use crate::model::{Management, Reliability};
+use crate::report::budget::Budget;
 use crate::scenario::spec::{self, List};
 use crate::scenario::spec::{
-    ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, PoissonSpec,
+    BudgetSpec, ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, PoissonSpec,
     ReliabilitySpec, RiskSpec, ScenarioSpec, UncertainFractionSpec,
 };
 use crate::scenario::{Format, Scenario, scan};
@@ -429,6 +431,10 @@ pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
         .with_controls(controls)
         .map_err(|e| locate(e, spec, "controls"))?;
 
+    let budget = match &spec.budget {
+        Some(b) => Some(budget(b, &model, finance)?),
+        None => None,
+    };
     Ok(Scenario {
         name: spec.name.clone(),
         currency,
@@ -437,7 +443,72 @@ pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
         thresholds: spec.thresholds.clone(),
         tolerance,
         model,
+        budget,
     })
+}
+
+/// The `budget` section, checked against the model (plans name candidates) and the finance
+/// (one phased budget per year of the horizon).
+fn budget(spec: &BudgetSpec, model: &Model, finance: Finance) -> Built<Budget> {
+    bounded_list(&spec.annual, spec::BUDGETS, "budget.annual")?;
+    bounded_list(&spec.plans, spec::PLANS, "budget.plans")?;
+    let mut budget = Budget::new();
+    if let Some(name) = &spec.objective {
+        let objective = Objective::parse(name).ok_or_else(|| {
+            rule(
+                "budget.objective",
+                "`eal`, `net_benefit`, `var99` or `tvar99`",
+            )
+        })?;
+        budget = budget.with_objective(objective);
+    }
+    for (i, &b) in spec.annual.iter().enumerate() {
+        crate::check::non_negative("budget.annual", b)
+            .map_err(at(format_args!("budget.annual[{i}]")))?;
+    }
+    budget = budget
+        .with_annual(spec.annual.clone())
+        .map_err(at("budget.annual"))?;
+    if let Some(cap) = spec.upfront {
+        budget = budget.with_upfront(cap).map_err(at("budget.upfront"))?;
+    }
+    for (i, plan) in spec.plans.iter().enumerate() {
+        let path = format!("budget.plans[{i}]");
+        bounded_list(&plan.controls, spec::PLANS, format_args!("{path}.controls"))?;
+        for (j, id) in plan.controls.iter().enumerate() {
+            if model.candidate(id).is_some() {
+                continue;
+            }
+            let in_place = model.control(id).is_some();
+            return Err(rule(
+                format_args!("{path}.controls[{j}]"),
+                if in_place {
+                    "a candidate control (this one is in place: plans choose among candidates)"
+                } else {
+                    "the id of a candidate control (status = \"candidate\")"
+                },
+            ));
+        }
+        budget = budget.with_plan(plan.name.clone(), plan.controls.clone());
+    }
+    if let Some(phased) = &spec.phased {
+        let path = "budget.phased.budgets";
+        bounded_list(&phased.budgets, spec::BUDGETS, path)?;
+        if phased.budgets.len() != finance.horizon_years() as usize {
+            return Err(rule(
+                path,
+                "one cash budget per year of the horizon (finance.horizon_years entries)",
+            ));
+        }
+        for (i, &b) in phased.budgets.iter().enumerate() {
+            crate::check::non_negative("budget.phased.budgets", b)
+                .map_err(at(format_args!("{path}[{i}]")))?;
+        }
+        budget = budget
+            .with_phased(phased.budgets.clone())
+            .map_err(at(path))?;
+    }
+    Ok(budget)
 }
 
 /// Locates an error of `Model` (which names ids, not positions) in the spec; `otherwise` for
@@ -816,6 +887,7 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
             "occurrence_limit",
             "aggregate_limit",
             "coinsurance",
+            "attachment",
         ];
         let mut transfer =
             Transfer::new(t.deductible, t.occurrence_limit).map_err(at_field(&p, TERMS))?;
@@ -829,6 +901,11 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
                 .with_coinsurance(share)
                 .map_err(at_field(&p, TERMS))
                 .map_err(Fail::or_percentage)?;
+        }
+        if let Some(attachment) = t.attachment {
+            transfer = transfer
+                .with_attachment(attachment)
+                .map_err(at_field(&p, TERMS))?;
         }
         control = control.with_transfer(transfer).map_err(at(p))?;
     }
@@ -886,6 +963,18 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
         control = control
             .in_group(group.as_str())
             .map_err(at(format_args!("{path}.group")))?;
+    }
+    if let Some(status) = &spec.status {
+        control = control.with_status(match status.as_str() {
+            "in_place" => Status::InPlace,
+            "candidate" => Status::Candidate,
+            _ => {
+                return Err(rule(
+                    format_args!("{path}.status"),
+                    "`in_place` or `candidate`",
+                ));
+            }
+        });
     }
     if !control.has_effect() {
         return Err(rule(

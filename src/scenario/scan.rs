@@ -181,6 +181,8 @@ fn list_at(text: &str, path: &[Seg]) -> List {
         (["controls"], 1) => spec::CONTROLS,
         (["risks", "csf"], 3) => spec::CSF_IDS,
         (["controls", "applies_to"], 3) => spec::APPLIES_TO,
+        (["budget", "annual"], 2) | (["budget", "phased", "budgets"], 3) => spec::BUDGETS,
+        (["budget", "plans"], 2) | (["budget", "plans", "controls"], 4) => spec::PLANS,
         ([.., "empirical", "losses"], _) => spec::OBSERVED_LOSSES,
         _ => ANY_LIST,
     }

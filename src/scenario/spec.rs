@@ -174,8 +174,20 @@ pub(crate) const OBSERVED_LOSSES: List = List {
     noun: "observed losses",
     max: Scenario::MAX_EMPIRICAL_LOSSES,
 };
+/// `budget.annual`, `budget.phased.budgets`.
+pub(crate) const BUDGETS: List = List {
+    noun: "budgets",
+    max: Scenario::MAX_BUDGETS,
+};
+/// `budget.plans`, and a plan's `controls`.
+pub(crate) const PLANS: List = List {
+    noun: "plans or plan controls",
+    max: Model::MAX_CONTROLS,
+};
 /// Every bounded list.
-pub(crate) const LISTS: [List; 7] = [
+pub(crate) const LISTS: [List; 9] = [
+    BUDGETS,
+    PLANS,
     THRESHOLDS,
     TOLERANCE,
     RISKS,
@@ -241,6 +253,18 @@ fn risks<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RiskSpec>, D::Error> {
 
 fn controls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ControlSpec>, D::Error> {
     bounded(d, CONTROLS)
+}
+
+fn budgets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    bounded(d, BUDGETS)
+}
+
+fn plans<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PlanSpec>, D::Error> {
+    bounded(d, PLANS)
+}
+
+fn plan_controls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    bounded(d, PLANS)
 }
 
 fn csf_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -320,6 +344,57 @@ keyed! {
             deserialize_with = "controls"
         )]
         pub controls: Vec<ControlSpec>,
+        /// Choosing among the candidate controls.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub budget: Option<BudgetSpec>,
+    }
+}
+
+keyed! {
+    /// `budget`: choosing among the candidate controls.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct BudgetSpec {
+        /// `eal` (default), `net_benefit`, `var99` or `tvar99`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub objective: Option<String>,
+        /// Budgets (annualised cost) at which to report the best set.
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "budgets"
+        )]
+        pub annual: Vec<f64>,
+        /// A cap on the chosen candidates' total upfront cost.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub upfront: Option<f64>,
+        /// Named sets of candidates to compare.
+        #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "plans")]
+        pub plans: Vec<PlanSpec>,
+        /// A cash budget per year of the horizon.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phased: Option<PhasedSpec>,
+    }
+}
+
+keyed! {
+    /// A plan of `budget.plans`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PlanSpec {
+        /// The plan's name.
+        pub name: String,
+        /// Candidate ids.
+        #[serde(deserialize_with = "plan_controls")]
+        pub controls: Vec<String>,
+    }
+}
+
+keyed! {
+    /// `budget.phased`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PhasedSpec {
+        /// One cash budget per year of the horizon.
+        #[serde(deserialize_with = "budgets")]
+        pub budgets: Vec<f64>,
     }
 }
 
@@ -671,6 +746,9 @@ keyed! {
         /// Insurance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub transfer: Option<TransferSpec>,
+        /// `in_place` (the default) or `candidate`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
         /// The share of a risk's events the control can act on, in [0, 1] (default 1).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub coverage: Option<f64>,
@@ -802,6 +880,9 @@ keyed! {
         /// The share of each covered loss the insured keeps.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub coinsurance: Option<f64>,
+        /// The ground-up loss per event at which an excess layer starts to pay.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attachment: Option<f64>,
     }
 }
 

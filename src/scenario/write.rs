@@ -14,8 +14,9 @@
 //! [`same_frequency`] for the precision). Controls, costs, transfers, finance, thresholds and the
 //! tolerance curve are written as stored, and their constructors accept what they stored.
 
+use crate::engine::budget::Objective;
 use crate::error::{Error, Result};
-use crate::model::control::Control;
+use crate::model::control::{Control, Status};
 use crate::model::efficacy::Efficacy;
 use crate::model::efficacy::Repr as EfficacyRepr;
 use crate::model::frequency::Frequency;
@@ -23,6 +24,7 @@ use crate::model::frequency::{Law, Repr as FrequencyRepr};
 use crate::model::magnitude::Magnitude;
 use crate::model::magnitude::{Bounded, Repr as MagnitudeRepr};
 use crate::model::risk::Risk;
+use crate::report::budget::Budget;
 use crate::scenario::Scenario;
 use crate::scenario::read::build;
 use crate::scenario::spec::{
@@ -32,6 +34,7 @@ use crate::scenario::spec::{
     RangeWithModeSpec, ReliabilitySpec, RiskSpec, ScenarioSpec, SecondarySpec, SimulationSpec,
     TolerancePointSpec, TransferSpec, TriangularSpec, UncertainFractionSpec, UniformSpec,
 };
+use crate::scenario::spec::{BudgetSpec, PhasedSpec, PlanSpec};
 
 /// What the writer cannot say about a risk, as the reason of [`Error::Unwritable`].
 type Written<T> = std::result::Result<T, &'static str>;
@@ -81,8 +84,35 @@ pub(crate) fn write(scenario: &Scenario) -> Result<ScenarioSpec> {
             })
             .unwrap_or_default(),
         risks,
-        controls: scenario.model().controls().iter().map(control).collect(),
+        controls: scenario
+            .model()
+            .controls()
+            .iter()
+            .chain(scenario.model().candidates())
+            .map(control)
+            .collect(),
+        budget: scenario.budget().map(budget_spec),
     })
+}
+
+fn budget_spec(budget: &Budget) -> BudgetSpec {
+    BudgetSpec {
+        objective: (budget.objective() != Objective::Eal)
+            .then(|| budget.objective().name().to_string()),
+        annual: budget.annual().to_vec(),
+        upfront: budget.upfront(),
+        plans: budget
+            .plans()
+            .iter()
+            .map(|p| PlanSpec {
+                name: p.name.clone(),
+                controls: p.controls.clone(),
+            })
+            .collect(),
+        phased: budget.phased().map(|b| PhasedSpec {
+            budgets: b.to_vec(),
+        }),
+    }
 }
 
 fn risk(risk: &Risk) -> Result<RiskSpec> {
@@ -132,6 +162,7 @@ fn reads_back(risk: &Risk, spec: RiskSpec) -> Written<RiskSpec> {
         tolerance: Vec::new(),
         risks: vec![spec],
         controls: Vec::new(),
+        budget: None,
     };
     let back = build(&probe).map_err(|_| REFUSED)?;
     let back = back.model().risks().first().ok_or(REFUSED)?;
@@ -270,6 +301,7 @@ fn control(control: &Control) -> ControlSpec {
             occurrence_limit: t.occurrence_limit(),
             aggregate_limit: t.aggregate_limit(),
             coinsurance: nonzero(t.coinsurance()),
+            attachment: t.attachment(),
         }),
         coverage: (control.coverage() != 1.0).then_some(control.coverage()),
         reliability: control
@@ -291,6 +323,7 @@ fn control(control: &Control) -> ControlSpec {
         }),
         operated_by: (control.party() != "self").then(|| control.party().to_string()),
         group: control.group().map(str::to_string),
+        status: (control.status() == Status::Candidate).then(|| Status::Candidate.name().into()),
     }
 }
 

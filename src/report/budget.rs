@@ -1,0 +1,516 @@
+//! The budget report: the frontier of candidate sets, the best set at each budget, and the
+//! Gordon-Loeb context per risk (the `budget` example prints it; JSON as SCENARIO.md's budget
+//! report).
+//!
+//! The search runs on the closed form ([`ClosedForm`]): exact and proven where no insurance
+//! policy is involved. Every set the report shows is then simulated on the scenario's years
+//! (the same seed: common random numbers, each control on its own stream) for its VaR 99% and
+//! TVaR 99%, and, where a policy is involved, for its EAL with a standard error.
+
+use serde::Serialize;
+
+use crate::engine::budget::{self, ClosedForm, Objective};
+use crate::engine::monitor::{Monitor, Unwatched};
+use crate::engine::simulate::SimulationOptions;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::finance::{Cost, Finance};
+use crate::report::candidates::{CandidateValue, candidate_values};
+
+/// What to choose and under which budgets: the `budget` section of a scenario.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Budget {
+    objective: Objective,
+    annual: Vec<f64>,
+    upfront: Option<f64>,
+    plans: Vec<Plan>,
+    phased: Option<Vec<f64>>,
+}
+
+/// A named set of candidates to compare (`budget.plans`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The plan's name.
+    pub name: String,
+    /// Candidate ids.
+    pub controls: Vec<String>,
+}
+
+impl Budget {
+    /// The `eal` objective, no budgets (the frontier only), no upfront cap.
+    pub fn new() -> Budget {
+        Budget::default()
+    }
+
+    /// Sets the objective.
+    #[must_use]
+    pub fn with_objective(self, objective: Objective) -> Budget {
+        Budget { objective, ..self }
+    }
+
+    /// Sets the annual budgets at which to report the best set (annualised cost of the
+    /// candidates).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `budget.annual` for a negative or non-finite budget.
+    pub fn with_annual(self, annual: Vec<f64>) -> Result<Budget> {
+        for &b in &annual {
+            crate::check::non_negative("budget.annual", b)?;
+        }
+        Ok(Budget { annual, ..self })
+    }
+
+    /// Caps the chosen candidates' total upfront cost.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `budget.upfront` for a negative or non-finite cap.
+    pub fn with_upfront(self, upfront: f64) -> Result<Budget> {
+        Ok(Budget {
+            upfront: Some(crate::check::non_negative("budget.upfront", upfront)?),
+            ..self
+        })
+    }
+
+    /// Adds a plan to compare: a name and candidate ids (checked against a model by
+    /// [`check_plans`](Self::check_plans) and by [`BudgetReport::new`]).
+    #[must_use]
+    pub fn with_plan(mut self, name: impl Into<String>, controls: Vec<String>) -> Budget {
+        self.plans.push(Plan {
+            name: name.into(),
+            controls,
+        });
+        self
+    }
+
+    /// Sets the phased plan's cash budgets, one per year of the horizon.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `budget.phased.budgets` for a negative or non-finite
+    /// budget.
+    pub fn with_phased(self, budgets: Vec<f64>) -> Result<Budget> {
+        for &b in &budgets {
+            crate::check::non_negative("budget.phased.budgets", b)?;
+        }
+        Ok(Budget {
+            phased: Some(budgets),
+            ..self
+        })
+    }
+
+    /// The plans.
+    pub fn plans(&self) -> &[Plan] {
+        &self.plans
+    }
+
+    /// The phased plan's cash budgets.
+    pub fn phased(&self) -> Option<&[f64]> {
+        self.phased.as_deref()
+    }
+
+    /// Checks the plans against `model`: every id a candidate of it. Returns the first bad
+    /// one as (plan index, control index, error).
+    pub fn check_plans(&self, model: &Model) -> std::result::Result<(), (usize, usize, Error)> {
+        for (i, plan) in self.plans.iter().enumerate() {
+            for (j, id) in plan.controls.iter().enumerate() {
+                if model.candidate(id).is_none() {
+                    return Err((i, j, Error::UnknownCandidate { id: id.clone() }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The objective.
+    pub fn objective(&self) -> Objective {
+        self.objective
+    }
+
+    /// The annual budgets.
+    pub fn annual(&self) -> &[f64] {
+        &self.annual
+    }
+
+    /// The upfront cap.
+    pub fn upfront(&self) -> Option<f64> {
+        self.upfront
+    }
+}
+
+/// VaR 99% with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Var99 {
+    /// The 1-in-100-year annual loss.
+    pub loss: f64,
+    /// Its 95% interval (order statistics).
+    pub ci95: [f64; 2],
+}
+
+/// The figures of one set of controls on the simulated years.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SetFigures {
+    /// The ids: the in-place controls for the baseline, the chosen candidates otherwise.
+    pub controls: Vec<String>,
+    /// The candidates' annualised cost.
+    pub annual_cost: f64,
+    /// Residual EAL: the closed form where exact, otherwise the simulated mean.
+    pub eal: f64,
+    /// Its standard error (0 where exact).
+    pub eal_se: f64,
+    /// Residual VaR 99% on the simulated years.
+    pub var99: Var99,
+    /// Residual TVaR 99% on the simulated years.
+    pub tvar99: f64,
+}
+
+/// A point of the frontier.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FrontierPoint {
+    /// Annualised cost of the candidates.
+    pub annual_cost: f64,
+    /// Their upfront cost.
+    pub upfront: f64,
+    /// The candidates' ids, in the scenario's order.
+    pub controls: Vec<String>,
+    /// Residual EAL with the in-place controls and these.
+    pub eal: f64,
+    /// Its standard error (0 where exact).
+    pub eal_se: f64,
+    /// Baseline EAL − `eal`.
+    pub eal_reduction: f64,
+    /// Residual VaR 99%.
+    pub var99: Var99,
+    /// Residual TVaR 99%.
+    pub tvar99: f64,
+    /// `eal_reduction − annual_cost`.
+    pub net_benefit: f64,
+    /// NPV over the horizon of `eal_reduction` a year against the set's cost.
+    pub npv: f64,
+    /// Whether the set is proven optimal: the exact search on an exact closed form (no
+    /// insurance policy on the risks involved).
+    pub exact: bool,
+}
+
+/// The best set within one budget.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Choice {
+    /// The budget (annualised cost).
+    pub budget: f64,
+    /// The candidates' ids.
+    pub controls: Vec<String>,
+    /// Their annualised cost.
+    pub annual_cost: f64,
+    /// Residual EAL.
+    pub eal: f64,
+    /// Its standard error.
+    pub eal_se: f64,
+    /// Residual VaR 99%.
+    pub var99: Var99,
+    /// Residual TVaR 99%.
+    pub tvar99: f64,
+    /// Whether the set is proven best (see [`FrontierPoint::exact`]).
+    pub exact: bool,
+    /// Candidates that enter against the previous (smaller) budget's set.
+    pub added: Vec<String>,
+    /// Candidates that leave.
+    pub removed: Vec<String>,
+    /// Beyond the exact search: the proven share of the optimum's loss removed (extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guarantee: Option<f64>,
+}
+
+/// One risk's Gordon-Loeb bound next to what the chosen set spends on it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GordonLoebRisk {
+    /// The risk's id.
+    pub risk: String,
+    /// Its expected annual loss with the in-place controls (simulated).
+    pub expected_loss: f64,
+    /// The Gordon-Loeb bound on worthwhile investment, `expected_loss / e`.
+    pub bound: f64,
+    /// What the chosen set spends on it a year: each candidate's annualised cost split over
+    /// its risks in proportion to the loss it removes from each.
+    pub spend: f64,
+}
+
+/// The budget report (SCENARIO.md, "The budget report").
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BudgetReport {
+    /// 1.
+    pub format_version: u32,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The currency code.
+    pub currency: String,
+    /// Simulated years.
+    pub trials: u64,
+    /// The seed.
+    pub seed: u64,
+    /// The objective.
+    pub objective: Objective,
+    /// The in-place controls alone.
+    pub baseline: SetFigures,
+    /// Each candidate alone on top of the in-place controls.
+    pub candidates: Vec<CandidateValue>,
+    /// Every Pareto-optimal set in cost order, the baseline first.
+    pub frontier: Vec<FrontierPoint>,
+    /// The best set at each budget, in the order given.
+    pub choices: Vec<Choice>,
+    /// Gordon-Loeb per risk, for the set chosen at the largest budget.
+    pub gordon_loeb: Vec<GordonLoebRisk>,
+    /// Whether the search was exact (up to [`MAX_EXACT`](crate::budget::MAX_EXACT)
+    /// candidates) or greedy (extension).
+    pub search: &'static str,
+}
+
+/// A set's simulated figures.
+struct Simulated {
+    eal: f64,
+    eal_se: f64,
+    var99: Var99,
+    tvar99: f64,
+    per_risk: Vec<f64>,
+}
+
+fn simulate_set(
+    model: &Model,
+    set: &[usize],
+    options: SimulationOptions,
+    finance: Finance,
+    monitor: &dyn Monitor,
+) -> Result<Simulated> {
+    let analysis = model
+        .with_candidates_in_place(set)?
+        .analyze_with(options, finance, monitor)?;
+    let residual = analysis.residual();
+    let q = residual.quantile_with_interval(0.99)?;
+    Ok(Simulated {
+        eal: residual.expected_annual_loss(),
+        eal_se: residual.standard_error(),
+        var99: Var99 {
+            loss: q.loss,
+            ci95: q.ci95,
+        },
+        tvar99: residual.tail_mean(0.99)?,
+        per_risk: analysis.risks().iter().map(|r| r.residual_eal).collect(),
+    })
+}
+
+impl BudgetReport {
+    /// Searches `model`'s candidates under `budget` and builds the report.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] if the model has no candidate; otherwise as [`Model::analyze`].
+    pub fn new(
+        name: &str,
+        currency: &str,
+        model: &Model,
+        budget: &Budget,
+        options: SimulationOptions,
+        finance: Finance,
+    ) -> Result<BudgetReport> {
+        BudgetReport::new_with(name, currency, model, budget, options, finance, &Unwatched)
+    }
+
+    /// [`new`](Self::new), telling `monitor` of each simulation's progress.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new); [`Error::Cancelled`] if the monitor stopped a run.
+    pub fn new_with(
+        name: &str,
+        currency: &str,
+        model: &Model,
+        budget: &Budget,
+        options: SimulationOptions,
+        finance: Finance,
+        monitor: &dyn Monitor,
+    ) -> Result<BudgetReport> {
+        let candidates = model.candidates();
+        budget.check_plans(model).map_err(|(_, _, e)| e)?;
+        if candidates.is_empty() {
+            return Err(Error::Empty {
+                name: "candidate controls",
+            });
+        }
+        let values = candidate_values(model, options, finance, monitor)?;
+        let reductions: Vec<f64> = values.iter().map(|v| v.standalone_reduction).collect();
+        let form = ClosedForm::new(model, candidates, &finance).with_transfer_values(&reductions);
+        let found = budget::frontier(&form, budget.upfront)?;
+        let ids = |set: &[usize]| -> Vec<String> {
+            set.iter()
+                .map(|&i| candidates[i].id().to_string())
+                .collect()
+        };
+
+        // Every set the report shows, simulated once.
+        let mut sets: Vec<Vec<usize>> = found.sets.iter().map(|s| s.set.clone()).collect();
+        let chosen: Vec<budget::Chosen> = budget
+            .annual
+            .iter()
+            .map(|&b| budget::choose(&form, &found, b, budget.upfront, budget.objective))
+            .collect();
+        for c in &chosen {
+            if !sets.contains(&c.set.set) {
+                sets.push(c.set.set.clone());
+            }
+        }
+        let mut simulated = Vec::with_capacity(sets.len());
+        for set in &sets {
+            simulated.push(simulate_set(model, set, options, finance, monitor)?);
+        }
+        let figures = |set: &[usize]| -> (f64, f64, &Simulated) {
+            let i = sets.iter().position(|s| s == set).unwrap_or(0);
+            let sim = &simulated[i];
+            if form.is_exact(set) {
+                (form.eal(set), 0.0, sim)
+            } else {
+                (sim.eal, sim.eal_se, sim)
+            }
+        };
+        let (baseline_eal, baseline_se, baseline_sim) = figures(&[]);
+        let baseline = SetFigures {
+            controls: model
+                .controls()
+                .iter()
+                .map(|c| c.id().to_string())
+                .collect(),
+            annual_cost: 0.0,
+            eal: baseline_eal,
+            eal_se: baseline_se,
+            var99: baseline_sim.var99,
+            tvar99: baseline_sim.tvar99,
+        };
+
+        let mut frontier: Vec<FrontierPoint> = Vec::new();
+        for s in &found.sets {
+            let (eal, eal_se, sim) = figures(&s.set);
+            // Simulated figures (a policy involved) may leave a point dominated: drop it.
+            if frontier.last().is_some_and(|p| p.eal <= eal) {
+                continue;
+            }
+            let reduction = baseline_eal - eal;
+            let annual: f64 = s.set.iter().map(|&i| candidates[i].cost().annual()).sum();
+            let cost = Cost::new(s.upfront, annual)?;
+            frontier.push(FrontierPoint {
+                annual_cost: s.annual_cost,
+                upfront: s.upfront,
+                controls: ids(&s.set),
+                eal,
+                eal_se,
+                eal_reduction: reduction,
+                var99: sim.var99,
+                tvar99: sim.tvar99,
+                net_benefit: reduction - s.annual_cost,
+                npv: finance.npv(&cost, reduction),
+                exact: found.proven && form.is_exact(&s.set),
+            });
+        }
+
+        let mut choices = Vec::with_capacity(chosen.len());
+        let mut previous: Vec<String> = Vec::new();
+        let mut order: Vec<usize> = (0..chosen.len()).collect();
+        order.sort_by(|&a, &b| budget.annual[a].total_cmp(&budget.annual[b]));
+        let mut by_budget: Vec<Option<Choice>> = vec![None; chosen.len()];
+        for &k in &order {
+            let c = &chosen[k];
+            let (eal, eal_se, sim) = figures(&c.set.set);
+            let controls = ids(&c.set.set);
+            let added = controls
+                .iter()
+                .filter(|id| !previous.contains(id))
+                .cloned()
+                .collect();
+            let removed = previous
+                .iter()
+                .filter(|id| !controls.contains(id))
+                .cloned()
+                .collect();
+            previous = controls.clone();
+            by_budget[k] = Some(Choice {
+                budget: budget.annual[k],
+                controls,
+                annual_cost: c.set.annual_cost,
+                eal,
+                eal_se,
+                var99: sim.var99,
+                tvar99: sim.tvar99,
+                exact: c.proven && form.is_exact(&c.set.set),
+                added,
+                removed,
+                guarantee: c.guarantee,
+            });
+        }
+        choices.extend(by_budget.into_iter().flatten());
+
+        // Gordon-Loeb for the set at the largest budget (none without budgets).
+        let largest = order.last().map(|&k| &chosen[k].set.set[..]).unwrap_or(&[]);
+        let gordon_loeb = gordon_loeb(model, &form, largest, &baseline_sim.per_risk);
+
+        Ok(BudgetReport {
+            format_version: 1,
+            scenario: name.to_string(),
+            currency: currency.to_string(),
+            trials: options.trial_count(),
+            seed: options.seed(),
+            objective: budget.objective,
+            baseline,
+            candidates: values,
+            frontier,
+            choices,
+            gordon_loeb,
+            search: if found.proven { "exact" } else { "greedy" },
+        })
+    }
+}
+
+/// Each risk's Gordon-Loeb bound (DOMAIN.md §6: the optimal investment is below `vL / e`, here
+/// with `vL` the risk's expected annual loss with the in-place controls) next to what `set`
+/// spends on it: each candidate's annualised cost split over its risks in proportion to the
+/// loss it removes from each (closed form, on top of the in-place controls; an insurance
+/// policy's cost in proportion to the risks' expected losses).
+fn gordon_loeb(
+    model: &Model,
+    form: &ClosedForm,
+    set: &[usize],
+    expected: &[f64],
+) -> Vec<GordonLoebRisk> {
+    let mut spend = vec![0.0; model.risks().len()];
+    for &i in set {
+        let item = &form.items[i];
+        let weights: Vec<(usize, f64)> = if item.transfer {
+            item.effects
+                .iter()
+                .map(|&(r, _)| (r, form.base[r]))
+                .collect()
+        } else {
+            item.effects
+                .iter()
+                .map(|&(r, k)| (r, form.base[r] * (1.0 - k)))
+                .collect()
+        };
+        let total: f64 = weights.iter().map(|w| w.1).sum();
+        if total > 0.0 {
+            for (r, w) in weights {
+                spend[r] += item.cost * w / total;
+            }
+        }
+    }
+    model
+        .risks()
+        .iter()
+        .zip(expected)
+        .zip(spend)
+        .map(|((risk, &loss), spend)| GordonLoebRisk {
+            risk: risk.id().to_string(),
+            expected_loss: loss,
+            // The bound is v L / e with v L the expected loss: v = 1 and L = it gives the same.
+            bound: crate::model::gordon_loeb_bound(1.0, loss).unwrap_or(0.0),
+            spend,
+        })
+        .collect()
+}

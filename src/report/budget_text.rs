@@ -1,0 +1,195 @@
+//! The budget report as text: the frontier as an aligned table, the chosen sets, the
+//! Gordon-Loeb context.
+
+use std::fmt;
+
+use crate::report::budget::{BudgetReport, Var99};
+use crate::report::text::{Align, pm, short, table};
+
+use Align::{Left, Right};
+
+fn var(v: &Var99) -> String {
+    format!(
+        "{} [{}, {}]",
+        short(v.loss),
+        short(v.ci95[0]),
+        short(v.ci95[1])
+    )
+}
+
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "-".into()
+    } else {
+        ids.join(" ")
+    }
+}
+
+impl fmt::Display for BudgetReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: control budget", self.scenario)?;
+        writeln!(
+            f,
+            "  {} candidates, objective {}, {} search; {} simulated years, seed {}; amounts in {} a year",
+            self.candidates.len(),
+            self.objective.name(),
+            self.search,
+            short(self.trials as f64),
+            self.seed,
+            self.currency
+        )?;
+        let b = &self.baseline;
+        writeln!(
+            f,
+            "  baseline (in place: {}): EAL {}, VaR99 {}, TVaR99 {}",
+            list(&b.controls),
+            pm(b.eal, b.eal_se),
+            var(&b.var99),
+            short(b.tvar99)
+        )?;
+
+        writeln!(
+            f,
+            "\nCandidates, each alone on top of the in-place controls"
+        )?;
+        let rows: Vec<Vec<String>> = self
+            .candidates
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    short(c.annual_cost),
+                    short(c.upfront),
+                    pm(c.standalone_reduction, c.standalone_reduction_se),
+                    short(c.net_benefit),
+                ]
+            })
+            .collect();
+        table(
+            f,
+            &["candidate", "cost", "upfront", "EAL cut ± 1.96 SE", "net"],
+            &[Left, Right, Right, Right, Right],
+            &rows,
+        )?;
+
+        writeln!(
+            f,
+            "\nFrontier: every set no other beats on both cost and residual EAL, cheapest first"
+        )?;
+        let rows: Vec<Vec<String>> = self
+            .frontier
+            .iter()
+            .map(|p| {
+                vec![
+                    short(p.annual_cost),
+                    pm(p.eal, p.eal_se),
+                    short(p.eal_reduction),
+                    short(p.net_benefit),
+                    var(&p.var99),
+                    short(p.tvar99),
+                    if p.exact { "yes" } else { "no" }.into(),
+                    list(&p.controls),
+                ]
+            })
+            .collect();
+        table(
+            f,
+            &[
+                "cost",
+                "EAL ± 1.96 SE",
+                "EAL cut",
+                "net",
+                "VaR99 [95% CI]",
+                "TVaR99",
+                "exact",
+                "candidates",
+            ],
+            &[Right, Right, Right, Right, Right, Right, Left, Left],
+            &rows,
+        )?;
+        writeln!(
+            f,
+            "  cost: annual + upfront spread over the horizon as an annuity. exact: proven best for\n  \
+             its cost by the closed form (no insurance on the risks involved); otherwise the EAL is\n  \
+             simulated on the scenario's years and the search's ranking an estimate."
+        )?;
+
+        if !self.choices.is_empty() {
+            writeln!(
+                f,
+                "\nThe best set for each budget ({})",
+                self.objective.name()
+            )?;
+            let rows: Vec<Vec<String>> = self
+                .choices
+                .iter()
+                .map(|c| {
+                    let mut change = Vec::new();
+                    change.extend(c.added.iter().map(|id| format!("+{id}")));
+                    change.extend(c.removed.iter().map(|id| format!("-{id}")));
+                    vec![
+                        short(c.budget),
+                        short(c.annual_cost),
+                        pm(c.eal, c.eal_se),
+                        var(&c.var99),
+                        if c.exact { "yes" } else { "no" }.into(),
+                        list(&c.controls),
+                        list(&change),
+                    ]
+                })
+                .collect();
+            table(
+                f,
+                &[
+                    "budget",
+                    "cost",
+                    "EAL ± 1.96 SE",
+                    "VaR99 [95% CI]",
+                    "exact",
+                    "candidates",
+                    "change",
+                ],
+                &[Right, Right, Right, Right, Left, Left, Left],
+                &rows,
+            )?;
+            for c in &self.choices {
+                if let Some(g) = c.guarantee {
+                    writeln!(
+                        f,
+                        "  at {}: greedy set, proven to remove at least {:.1}% of what the best set removes",
+                        short(c.budget),
+                        100.0 * g
+                    )?;
+                }
+            }
+        }
+
+        if !self.gordon_loeb.is_empty() && !self.choices.is_empty() {
+            writeln!(
+                f,
+                "\nGordon-Loeb: the bound on worthwhile spend per risk (expected loss / e) next to the\n\
+                 spend of the set at the largest budget (each cost split by the loss removed)"
+            )?;
+            let rows: Vec<Vec<String>> = self
+                .gordon_loeb
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.risk.clone(),
+                        short(g.expected_loss),
+                        short(g.bound),
+                        short(g.spend),
+                        if g.spend > g.bound { "above" } else { "" }.into(),
+                    ]
+                })
+                .collect();
+            table(
+                f,
+                &["risk", "expected loss", "bound", "spend", ""],
+                &[Left, Right, Right, Right, Left],
+                &rows,
+            )?;
+        }
+        Ok(())
+    }
+}

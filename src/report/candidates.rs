@@ -1,0 +1,73 @@
+//! The candidate controls of a model, each valued on top of the in-place set: what `assess`
+//! lists besides the model as it is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::csf::Function;
+use crate::engine::monitor::Monitor;
+use crate::engine::simulate::SimulationOptions;
+use crate::error::Result;
+use crate::model::Model;
+use crate::model::finance::Finance;
+
+/// What one candidate control would add to the in-place controls, alone.
+///
+/// `standalone_reduction` is the residual EAL of the in-place controls minus that of the
+/// in-place controls and this candidate, both from one simulation (common random numbers: the
+/// candidate draws from its own stream, so the in-place arm's years are the model's), with the
+/// standard error of that paired difference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CandidateValue {
+    /// The candidate's id.
+    pub id: String,
+    /// Its name (the id when none was given).
+    pub name: String,
+    /// Its CSF function.
+    pub function: Function,
+    /// Annual cost plus the upfront cost spread over the horizon as an annuity.
+    pub annual_cost: f64,
+    /// The upfront cost.
+    pub upfront: f64,
+    /// The EAL it removes on top of the in-place controls.
+    pub standalone_reduction: f64,
+    /// The Monte Carlo standard error of `standalone_reduction`.
+    pub standalone_reduction_se: f64,
+    /// `standalone_reduction − annual_cost`.
+    pub net_benefit: f64,
+}
+
+/// Each candidate of `model` valued alone on top of the in-place controls (one control
+/// analysis per candidate, with the same options: the same simulated years).
+///
+/// # Errors
+/// As [`Model::analyze`].
+pub(crate) fn candidate_values(
+    model: &Model,
+    options: SimulationOptions,
+    finance: Finance,
+    monitor: &dyn Monitor,
+) -> Result<Vec<CandidateValue>> {
+    let mut values = Vec::with_capacity(model.candidates().len());
+    for (i, candidate) in model.candidates().iter().enumerate() {
+        let with = model.with_candidates_in_place(&[i])?;
+        let analysis = with.analyze_with(options, finance, monitor)?;
+        let added = analysis
+            .controls()
+            .last()
+            .filter(|c| c.id == candidate.id());
+        let (reduction, se) = added.map_or((0.0, 0.0), |c| (c.eal_reduction, c.eal_reduction_se));
+        let annual_cost = finance.annualized_cost(candidate.cost());
+        values.push(CandidateValue {
+            id: candidate.id().to_string(),
+            name: candidate.name().to_string(),
+            function: candidate.function(),
+            annual_cost,
+            upfront: candidate.cost().upfront(),
+            standalone_reduction: reduction,
+            standalone_reduction_se: se,
+            net_benefit: reduction - annual_cost,
+        });
+    }
+    Ok(values)
+}
