@@ -620,6 +620,9 @@ cost = { annual = 5000.0 }
         assert_eq!(report.choices[1].added, ["y"]);
         assert!(report.frontier.iter().all(|p| p.exact));
         assert_eq!(report.frontier[0].eal_se, 0.0);
+        // The baseline costs +0 (an empty sum of f64 is -0, which JSON would show as -0.0).
+        assert!(report.frontier[0].annual_cost.is_sign_positive());
+        assert!(report.frontier[0].upfront.is_sign_positive());
         let json = report.to_json_pretty();
         assert!(json.contains("\"objective\": \"net_benefit\""), "{json}");
     }
