@@ -187,6 +187,43 @@ pub enum Error {
         /// The second control's id.
         second: String,
     },
+    /// A control manages a control id that is not in the model.
+    #[error(
+        "control {}: manages names unknown control {}",
+        Quoted(control),
+        Quoted(managed)
+    )]
+    UnknownManagedControl {
+        /// The managing control's id.
+        control: String,
+        /// The managed id that is not in the model.
+        managed: String,
+    },
+    /// Controls manage each other in a cycle (a control managing itself included).
+    #[error("controls manage each other in a cycle: {cycle}")]
+    ManagementCycle {
+        /// The ids around the cycle, `a -> b -> a`.
+        cycle: String,
+    },
+    /// A control's reliability, coverage or management breaks a rule that involves its other
+    /// settings or another control.
+    #[error("control {}: {rule}", Quoted(control))]
+    InvalidReliability {
+        /// The control's id.
+        control: String,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// More distinct parties, groups or managing controls than the engine accepts.
+    #[error("too many {kind}: {count} (expected at most {max})")]
+    TooManyGroups {
+        /// What there are too many of: `parties`, `groups` or `managing controls`.
+        kind: &'static str,
+        /// The number given.
+        count: usize,
+        /// The largest accepted number.
+        max: usize,
+    },
     /// More insurance (transfer) controls than the engine accepts.
     #[error("too many transfer controls: {count} (expected at most {max})")]
     TooManyTransfers {
@@ -407,6 +444,7 @@ impl Error {
                 | Error::TooMuchWork { .. }
                 | Error::TooManyControls { .. }
                 | Error::TooManyTransfers { .. }
+                | Error::TooManyGroups { .. }
                 | Error::TooManyThresholds { .. }
                 | Error::TooManyEntries { .. }
                 | Error::InputTooLarge { .. }

@@ -241,14 +241,15 @@ pub use error::{Error, Result};
 pub use model::Status;
 pub use model::{
     BreachFunction, Control, Cost, Efficacy, Finance, Frequency, GordonLoebOptimum, Magnitude,
-    Model, Risk, ToleranceCurve, Transfer, gordon_loeb_bound, rosi,
+    Management, Model, Reliability, Risk, ToleranceCurve, Transfer, gordon_loeb_bound, rosi,
 };
 pub use report::CandidateValue;
 pub use report::{
     AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
-    FunctionShare, HtmlOptions, LEC_GRID_POINTS, LOW_COUNT_YEARS, LossDistribution, LossSummary,
-    QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss, SimulationReport, TAIL_MEAN_LEVELS, TailMean,
-    TextReport, ToleranceCheck, TolerancePoint, ToleranceReport, ToleranceVerdict,
+    FunctionShare, GroupShare, HtmlOptions, LEC_GRID_POINTS, LOW_COUNT_YEARS, LossDistribution,
+    LossSummary, PartyShare, QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss, SimulationReport,
+    TAIL_MEAN_LEVELS, TailMean, TextReport, ToleranceCheck, TolerancePoint, ToleranceReport,
+    ToleranceVerdict,
 };
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};

@@ -702,9 +702,12 @@ fn write_csv_writes_the_five_tables() {
             "function",
             "category",
             "annual_cost",
+            "availability",
             "eal_reduction",
             "eal_reduction_se",
+            "effective_efficacy",
             "irr",
+            "lapse_cost_per_day",
             "net_benefit",
             "npv",
             "rosi",
@@ -715,10 +718,10 @@ fn write_csv_writes_the_five_tables() {
         ]
     );
     let backups = rows.iter().find(|r| r[0] == "backups").unwrap();
-    assert_eq!((backups[2].as_str(), backups[10].as_str()), ("recover", "")); // free: no ROSI
+    assert_eq!((backups[2].as_str(), backups[13].as_str()), ("recover", "")); // free: no ROSI
     let mfa = rows.iter().find(|r| r[0] == "mfa").unwrap();
     let value = report.controls().iter().find(|c| c.id == "mfa").unwrap();
-    assert_eq!(mfa[5].parse::<f64>().unwrap(), value.eal_reduction);
+    assert_eq!(mfa[6].parse::<f64>().unwrap(), value.eal_reduction);
 
     // The name with a comma and quotes is quoted by the csv crate and reads back whole.
     let (header, rows) = read_csv(&dir.join("risks.csv"));

@@ -19,6 +19,7 @@ mod magnitude;
 mod monitor;
 mod properties;
 mod reference;
+mod reliability;
 #[cfg(feature = "scenario")]
 mod roundtrip;
 #[cfg(feature = "scenario")]

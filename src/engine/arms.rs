@@ -303,6 +303,28 @@ pub(crate) struct ArmChunk {
     pub(crate) residual_by_risk: Vec<f64>,
 }
 
+impl ArmChunk {
+    /// A chunk's results computed elsewhere (lapse_arms.rs), with the Shapley shares already
+    /// final.
+    pub(crate) fn from_parts(
+        marginal: Vec<Moments>,
+        standalone: Vec<Moments>,
+        marginal_by_year: Vec<f64>,
+        shapley: Vec<f64>,
+        residual_by_risk: Vec<f64>,
+    ) -> ArmChunk {
+        ArmChunk {
+            marginal,
+            standalone,
+            marginal_by_year,
+            shapley,
+            product_shares: [0.0; MAX_PLAYERS],
+            recovery_game: Vec::new(),
+            residual_by_risk,
+        }
+    }
+}
+
 /// The per-chunk state of the arms: the controls' generators and this year's draws and sums.
 pub(crate) struct Arms<'a> {
     plan: &'a ControlPlan,

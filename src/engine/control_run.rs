@@ -2,6 +2,7 @@
 
 use crate::csf::Function;
 use crate::engine::arms::{ArmChunk, Arms, ControlPlan};
+use crate::engine::lapse_arms::{self, LapseArms, LapseChunk, LapsePlan};
 use crate::engine::monitor::Monitor;
 use crate::engine::simulate::{
     self, CHUNK_TRIALS, Plan, RiskEstimate, RiskSums, SimulationOptions, sort_losses,
@@ -34,6 +35,32 @@ pub(crate) struct ControlRun {
     pub(crate) shapley: Vec<f64>,
     /// The inherent and residual annual losses in trial order, if the options asked for them.
     pub(crate) trial_losses: Option<(Vec<f64>, Vec<f64>)>,
+    /// What the reliability features add (lapse_arms.rs); `None` for a plain model, whose
+    /// lapse costs are its marginal reductions and whose one party, `self`, holds every control.
+    pub(crate) lapses: Option<LapseRun>,
+}
+
+/// The figures of lapse_arms.rs, summed over all years.
+#[derive(Debug)]
+pub(crate) struct LapseRun {
+    /// Per control: Σ over years of (residual with it always out − always in); 0 for a
+    /// control without a reliability (whose lapse cost is its marginal reduction).
+    pub(crate) lapse: Vec<f64>,
+    /// Per party (first-appearance order): its name, Shapley share (summed), the moments of
+    /// (loss with its controls out − residual) by year, and VaR and TVaR at [`TAIL_P`] of the
+    /// loss with its controls out.
+    pub(crate) parties: Vec<PartyRun>,
+    /// Per group (when a control has one): its name and Shapley share (summed).
+    pub(crate) groups: Option<Vec<(String, f64)>>,
+}
+
+/// One party's figures.
+#[derive(Debug)]
+pub(crate) struct PartyRun {
+    pub(crate) name: String,
+    pub(crate) share: f64,
+    pub(crate) out_minus_residual: Moments,
+    pub(crate) out_var: f64,
 }
 
 /// Simulates `risks` with and without `controls` (validated by the model) on the same events.
@@ -45,9 +72,15 @@ pub(crate) fn run(
 ) -> Result<ControlRun> {
     let trials = options.validate()?;
     let plan = Plan::new(risks)?;
-    let arms_plan = ControlPlan::new(risks, controls);
+    let general = lapse_arms::needed(controls);
+    let arms_plan = ControlPlan::new(risks, if general { &[] } else { controls });
+    let lapse_plan = general.then(|| LapsePlan::new(risks, controls));
+    let arms_draws = match &lapse_plan {
+        Some(p) => p.expected_draws_per_year(risks),
+        None => arms_plan.expected_draws_per_year(risks),
+    };
     simulate::check_work(
-        plan.expected_draws_per_year + arms_plan.expected_draws_per_year(risks),
+        plan.expected_draws_per_year + arms_draws,
         trials,
         2 * risks.len() + controls.len(),
     )?;
@@ -71,19 +104,39 @@ pub(crate) fn run(
     let mut residual_by_risk = vec![0.0; n_risks];
     let mut marginal = vec![Moments::default(); n_controls];
     let mut standalone = vec![Moments::default(); n_controls];
-    let mut shapley = vec![0.0; arms_plan.players().len()];
+    let players: Vec<Function> = if general {
+        let mut f: Vec<Function> = controls.iter().map(Control::function).collect();
+        f.sort();
+        f.dedup();
+        f
+    } else {
+        arms_plan.players().to_vec()
+    };
+    let mut shapley = vec![0.0; players.len()];
+    let n_parties = lapse_plan.as_ref().map_or(0, LapsePlan::parties);
+    let mut lapse_sums = vec![0.0; n_controls];
+    let mut partition_sums: Vec<Vec<f64>> = lapse_plan
+        .as_ref()
+        .map(|p| {
+            p.partitions
+                .iter()
+                .map(|q| vec![0.0; q.names.len()])
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut party_moments = vec![Moments::default(); n_parties];
     // The tail of the arm without c needs the largest n - k + 1 of its annual losses.
     let keep = trials - stats::quantile_rank(trials, TAIL_P) + 1;
     let mut tails = Vec::with_capacity(n_controls);
-    for _ in 0..n_controls {
+    for _ in 0..n_controls + n_parties {
         tails.push(Largest::try_new(keep).ok_or(Error::OutOfMemory {
             trials: options.trial_count(),
-            bytes: (n_controls * Largest::capacity_needed(keep) * 8) as u64,
+            bytes: ((n_controls + n_parties) * Largest::capacity_needed(keep) * 8) as u64,
         })?);
     }
 
-    let bytes_per_chunk =
-        n_risks * (std::mem::size_of::<RiskSums>() + 8) + n_controls * CHUNK_TRIALS * 16;
+    let bytes_per_chunk = n_risks * (std::mem::size_of::<RiskSums>() + 8)
+        + (n_controls + n_parties) * CHUNK_TRIALS * 16;
     let seed = options.seed();
     simulate::run_batches(
         &mut inherent,
@@ -92,15 +145,19 @@ pub(crate) fn run(
         bytes_per_chunk,
         monitor,
         |chunk, inherent, residual, watch| {
-            let mut arms = Arms::new(
-                &arms_plan,
-                |stream| simulate::stream_rng(seed, chunk, stream),
-                residual,
-            );
+            let stream = |stream| simulate::stream_rng(seed, chunk, stream);
+            if let Some(lapse_plan) = &lapse_plan {
+                let mut arms = LapseArms::new(lapse_plan, stream, residual);
+                let base =
+                    plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
+                let (arms, extra) = arms.finish();
+                return (base, arms, Some(extra));
+            }
+            let mut arms = Arms::new(&arms_plan, stream, residual);
             let base = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
-            (base, arms.finish())
+            (base, arms.finish(), None)
         },
-        |_, (base, arms): (_, ArmChunk), _, residual| {
+        |_, (base, arms, extra): (_, ArmChunk, Option<LapseChunk>), _, residual| {
             plan.fold(&mut risk_totals, &base)?;
             for (total, r) in residual_by_risk.iter_mut().zip(&arms.residual_by_risk) {
                 *total += r;
@@ -120,17 +177,67 @@ pub(crate) fn run(
                     tail.push(r + d);
                 }
             }
+            if let Some(extra) = extra {
+                for (total, l) in lapse_sums.iter_mut().zip(&extra.lapse) {
+                    *total += l;
+                }
+                for (totals, shares) in partition_sums.iter_mut().zip(&extra.shares) {
+                    for (total, s) in totals.iter_mut().zip(shares) {
+                        *total += s;
+                    }
+                }
+                let by_party = extra.party_by_year.chunks(years);
+                for ((tail, moments), added) in tails[n_controls..]
+                    .iter_mut()
+                    .zip(&mut party_moments)
+                    .zip(by_party)
+                {
+                    moments.merge(&Moments::of(added));
+                    for (r, d) in residual.iter().zip(added) {
+                        tail.push(r + d);
+                    }
+                }
+            }
             Ok(())
         },
     )?;
 
-    let tail_without = tails
+    let mut tail_without: Vec<(f64, f64)> = tails
         .into_iter()
         .map(|t| {
             let top = t.into_sorted();
             (top[0], stats::tail_mean_of_top(&top, trials, TAIL_P))
         })
         .collect();
+    let party_tails = tail_without.split_off(n_controls);
+    let lapses = lapse_plan.as_ref().map(|lp| {
+        let parties = lp.partitions[1]
+            .names
+            .iter()
+            .zip(&partition_sums[1])
+            .zip(party_moments.iter().zip(&party_tails))
+            .map(|((name, &share), (moments, &(var, _)))| PartyRun {
+                name: name.clone(),
+                share,
+                out_minus_residual: *moments,
+                out_var: var,
+            })
+            .collect();
+        LapseRun {
+            lapse: lapse_sums,
+            parties,
+            groups: lp.partitions.get(2).map(|g| {
+                g.names
+                    .iter()
+                    .cloned()
+                    .zip(partition_sums[2].iter().copied())
+                    .collect()
+            }),
+        }
+    });
+    if lapses.is_some() {
+        shapley = partition_sums[0].clone();
+    }
     if let Some((inherent_copy, residual_copy)) = &mut trial_losses {
         inherent_copy.copy_from_slice(&inherent);
         residual_copy.copy_from_slice(&residual);
@@ -142,12 +249,16 @@ pub(crate) fn run(
         residual,
         risks: simulate::risk_estimates(&plan, &risk_totals, trials),
         residual_by_risk,
-        controlled: arms_plan.controlled(),
+        controlled: match &lapse_plan {
+            Some(p) => p.controlled(),
+            None => arms_plan.controlled(),
+        },
         marginal,
         standalone,
         tail_without,
-        players: arms_plan.players().to_vec(),
+        players,
         shapley,
         trial_losses,
+        lapses,
     })
 }

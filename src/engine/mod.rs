@@ -6,6 +6,7 @@
 pub(crate) mod arms;
 pub mod budget;
 pub(crate) mod control_run;
+pub(crate) mod lapse_arms;
 pub(crate) mod monitor;
 pub(crate) mod shapley;
 pub(crate) mod simulate;

@@ -4,6 +4,7 @@ use crate::csf::{Category, Function};
 use crate::error::{Error, Result};
 use crate::model::efficacy::Efficacy;
 use crate::model::finance::Cost;
+use crate::model::reliability::{Management, Reliability, SELF_PARTY};
 use crate::model::risk::validate_id;
 use crate::model::transfer::Transfer;
 
@@ -60,6 +61,13 @@ pub struct Control {
     frequency_efficacy: Option<Efficacy>,
     magnitude_efficacy: Option<Efficacy>,
     transfer: Option<Transfer>,
+    // Reliability, governance and shared responsibility (see reliability.rs).
+    coverage: f64,
+    reliability: Option<Reliability>,
+    variant_efficacy: Option<Efficacy>,
+    manages: Option<Management>,
+    operated_by: String,
+    group: Option<String>,
     status: Status,
 }
 
@@ -106,6 +114,12 @@ impl Control {
             frequency_efficacy: None,
             magnitude_efficacy: None,
             transfer: None,
+            coverage: 1.0,
+            reliability: None,
+            variant_efficacy: None,
+            manages: None,
+            operated_by: SELF_PARTY.to_string(),
+            group: None,
             status: Status::InPlace,
         })
     }
@@ -282,11 +296,117 @@ impl Control {
         self.transfer.as_ref()
     }
 
-    /// Whether the control has at least one effect.
+    /// Whether the control has at least one effect (on losses, or on other controls through
+    /// [`with_management`](Self::with_management)).
     pub fn has_effect(&self) -> bool {
+        self.acts_on_losses() || self.manages.is_some()
+    }
+
+    /// Whether the control has an effect on losses (an efficacy or a transfer).
+    pub fn acts_on_losses(&self) -> bool {
         self.frequency_efficacy.is_some()
             || self.magnitude_efficacy.is_some()
             || self.transfer.is_some()
+    }
+
+    /// Sets the share of a risk's events the control can act on at all (default 1): each event
+    /// is covered independently with this probability.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] named `coverage` unless `0 <= coverage <= 1`.
+    pub fn with_coverage(mut self, coverage: f64) -> Result<Control> {
+        self.coverage = crate::check::unit_interval("coverage", coverage, "a share in [0, 1]")?;
+        Ok(self)
+    }
+
+    /// Sets how often the control is out of its intended state (default: never; see
+    /// [`Reliability`]).
+    #[must_use]
+    pub fn with_reliability(mut self, reliability: Reliability) -> Control {
+        self.reliability = Some(reliability);
+        self
+    }
+
+    /// Sets the efficacy an event meets while the control is out of its intended state
+    /// (default 0), on each of the control's levers.
+    #[must_use]
+    pub fn with_variant_efficacy(mut self, efficacy: Efficacy) -> Control {
+        self.variant_efficacy = Some(efficacy);
+        self
+    }
+
+    /// Makes the control a variance-management control of other controls (see
+    /// [`Management`]); it may have no effect on losses of its own.
+    #[must_use]
+    pub fn with_management(mut self, management: Management) -> Control {
+        self.manages = Some(management);
+        self
+    }
+
+    /// Sets who runs the control (default `"self"`), e.g. a cloud provider under
+    /// the shared responsibility model. The loss stays with the model's owner.
+    ///
+    /// # Errors
+    /// [`Error::InvalidId`] unless `party` is a valid id (as a control id).
+    pub fn operated_by(mut self, party: impl Into<String>) -> Result<Control> {
+        let party = party.into();
+        validate_id("party", &party)?;
+        self.operated_by = party;
+        Ok(self)
+    }
+
+    /// Tags the control with a group of the user's own (a Shapley partition of its own, like
+    /// functions and parties).
+    ///
+    /// # Errors
+    /// [`Error::InvalidId`] unless `group` is a valid id (as a control id).
+    pub fn in_group(mut self, group: impl Into<String>) -> Result<Control> {
+        let group = group.into();
+        validate_id("group", &group)?;
+        self.group = Some(group);
+        Ok(self)
+    }
+
+    /// The share of a risk's events the control can act on (1 unless set).
+    pub fn coverage(&self) -> f64 {
+        self.coverage
+    }
+
+    /// How often the control lapses, if it does.
+    pub fn reliability(&self) -> Option<&Reliability> {
+        self.reliability.as_ref()
+    }
+
+    /// The efficacy during a lapse, if given (0 otherwise).
+    pub fn variant_efficacy(&self) -> Option<&Efficacy> {
+        self.variant_efficacy.as_ref()
+    }
+
+    /// What the control does to other controls, if it manages any.
+    pub fn management(&self) -> Option<&Management> {
+        self.manages.as_ref()
+    }
+
+    /// Who runs the control.
+    pub fn party(&self) -> &str {
+        &self.operated_by
+    }
+
+    /// The user's group tag, if given.
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+
+    /// Whether the control uses none of coverage, reliability, a variant efficacy, management,
+    /// another party or a group: the engine's plain path, bit-identical to a model without these
+    /// features.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.coverage == 1.0
+            && self.reliability.is_none()
+            && self.variant_efficacy.is_none()
+            && self.manages.is_none()
+            && self.operated_by == SELF_PARTY
+            && self.group.is_none()
     }
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod finance;
 pub(crate) mod frequency;
 pub(crate) mod gordon_loeb;
 pub(crate) mod magnitude;
+pub(crate) mod reliability;
 pub(crate) mod risk;
 pub(crate) mod tolerance;
 pub(crate) mod transfer;
@@ -21,6 +22,7 @@ pub use finance::{Cost, Finance, rosi};
 pub use frequency::Frequency;
 pub use gordon_loeb::{BreachFunction, GordonLoebOptimum, gordon_loeb_bound};
 pub use magnitude::Magnitude;
+pub use reliability::{Management, Reliability};
 pub use risk::Risk;
 pub use tolerance::ToleranceCurve;
 pub use transfer::Transfer;
@@ -108,7 +110,13 @@ impl Model {
     /// without an effect; [`Error::AppliesToNothing`] for an empty list of risks;
     /// [`Error::UnknownRisk`] for a risk id that is not in the model;
     /// [`Error::TooManyTransfers`] above [`MAX_TRANSFERS`](Self::MAX_TRANSFERS) insurance
-    /// policies; [`Error::StreamCollision`] in the (astronomically unlikely, unless crafted)
+    /// policies; for reliability and management (see [`Reliability`]):
+    /// [`Error::UnknownManagedControl`], [`Error::ManagementCycle`],
+    /// [`Error::InvalidReliability`] (a managed control without a reliability, a managing
+    /// control with one, coverage or a reliability on an insurance policy or on a control
+    /// without an effect on losses, a variant efficacy without a reliability) and
+    /// [`Error::TooManyGroups`] (more than 16 parties or groups, or more than 6 managing
+    /// controls); [`Error::StreamCollision`] in the (astronomically unlikely, unless crafted)
     /// case that two ids hash to the same random stream.
     pub fn with_controls(mut self, controls: Vec<Control>) -> Result<Model> {
         if controls.len() > Self::MAX_CONTROLS {
@@ -159,9 +167,12 @@ impl Model {
                 }
             }
         }
-        let (candidates, in_place) = controls
+        check_reliability(&controls)?;
+        let (candidates, in_place): (Vec<Control>, Vec<Control>) = controls
             .into_iter()
             .partition(|c| c.status() == Status::Candidate);
+        // An in-place control cannot manage a candidate: the in-place runs do not have it.
+        check_reliability(&in_place)?;
         self.controls = in_place;
         self.candidates = candidates;
         Ok(self)
@@ -225,6 +236,23 @@ impl Model {
         &self.controls
     }
 
+    /// The expected share of the year `control` spends in its intended state, with the
+    /// model's in-place managers of it acting (1 without a reliability). `control` may be one
+    /// of the model's controls or a candidate: candidates are managed by nothing in place.
+    pub fn availability(&self, control: &Control) -> f64 {
+        let Some(r) = control.reliability() else {
+            return 1.0;
+        };
+        let (mut factor, mut cap) = (1.0, f64::INFINITY);
+        for m in self.controls.iter().filter_map(|m| m.management()) {
+            if m.controls().iter().any(|id| id == control.id()) {
+                factor *= m.frequency_factor();
+                cap = m.duration_cap_days().map_or(cap, |d| cap.min(d));
+            }
+        }
+        r.managed_availability(factor, cap)
+    }
+
     /// The control with this id, if there is one.
     pub fn control(&self, id: &str) -> Option<&Control> {
         self.controls.iter().find(|c| c.id() == id)
@@ -251,6 +279,113 @@ impl Model {
     pub fn annual_loss_std_dev(&self) -> f64 {
         self.annual_loss_variance().sqrt()
     }
+}
+
+/// The rules of reliability and management that involve several settings or controls.
+fn check_reliability(controls: &[Control]) -> Result<()> {
+    use reliability::{MAX_GROUPS, MAX_MANAGERS};
+    let index: HashMap<&str, usize> = controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id(), i))
+        .collect();
+    let mut edges = vec![Vec::new(); controls.len()];
+    for (i, control) in controls.iter().enumerate() {
+        let Some(management) = control.management() else {
+            continue;
+        };
+        for id in management.controls() {
+            match index.get(id.as_str()) {
+                Some(&j) => edges[i].push(j),
+                None => {
+                    return Err(Error::UnknownManagedControl {
+                        control: control.id().to_string(),
+                        managed: id.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(cycle) = reliability::find_cycle(&edges) {
+        let ids: Vec<&str> = cycle.iter().map(|&i| controls[i].id()).collect();
+        return Err(Error::ManagementCycle {
+            cycle: ids.join(" -> "),
+        });
+    }
+    let invalid = |c: &Control, rule: &'static str| Error::InvalidReliability {
+        control: c.id().to_string(),
+        rule,
+    };
+    for (i, control) in controls.iter().enumerate() {
+        if control.transfer().is_some()
+            && (control.coverage() < 1.0
+                || control.reliability().is_some()
+                || control.variant_efficacy().is_some())
+        {
+            return Err(invalid(
+                control,
+                "an insurance policy takes no coverage, reliability or variant efficacy",
+            ));
+        }
+        let levers =
+            control.frequency_efficacy().is_some() || control.magnitude_efficacy().is_some();
+        if !levers
+            && (control.coverage() < 1.0
+                || control.reliability().is_some()
+                || control.variant_efficacy().is_some())
+        {
+            return Err(invalid(
+                control,
+                "coverage, reliability and a variant efficacy need a frequency or magnitude efficacy to act on",
+            ));
+        }
+        if control.variant_efficacy().is_some() && control.reliability().is_none() {
+            return Err(invalid(
+                control,
+                "a variant efficacy applies during lapses: give a reliability too",
+            ));
+        }
+        if control.management().is_some() && control.reliability().is_some() {
+            return Err(invalid(
+                control,
+                "a managing control may not have a reliability of its own (its lapses are not modelled)",
+            ));
+        }
+        if edges[i]
+            .iter()
+            .any(|&j| controls[j].reliability().is_none())
+        {
+            return Err(invalid(
+                control,
+                "manages a control without a reliability (it has no lapses to prevent or shorten)",
+            ));
+        }
+    }
+    let managers = controls.iter().filter(|c| c.management().is_some()).count();
+    if managers > MAX_MANAGERS {
+        return Err(Error::TooManyGroups {
+            kind: "managing controls",
+            count: managers,
+            max: MAX_MANAGERS,
+        });
+    }
+    let parties: HashSet<&str> = controls.iter().map(Control::party).collect();
+    if parties.len() > MAX_GROUPS {
+        return Err(Error::TooManyGroups {
+            kind: "parties",
+            count: parties.len(),
+            max: MAX_GROUPS,
+        });
+    }
+    let groups: HashSet<Option<&str>> = controls.iter().map(Control::group).collect();
+    if groups.len() > MAX_GROUPS {
+        return Err(Error::TooManyGroups {
+            kind: "groups",
+            count: groups.len(),
+            max: MAX_GROUPS,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,13 +5,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::csf::{Category, Function};
 use crate::engine::control_run::{self, ControlRun, TAIL_P};
+use crate::engine::lapse_arms::UNGROUPED;
 use crate::engine::monitor::{Monitor, Unwatched};
 use crate::engine::simulate::SimulationOptions;
 use crate::error::Result;
 use crate::model::Model;
 use crate::model::finance::{self, Finance};
+use crate::model::reliability::{SELF_PARTY, YEAR_DAYS};
 use crate::model::tolerance::ToleranceCurve;
 use crate::report::loss::LossDistribution;
+use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::ToleranceCheck;
 
 /// The result of [`Model::analyze`](crate::Model::analyze): the annual-loss distributions without
@@ -30,6 +33,8 @@ pub struct ControlAnalysis {
     risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
     controls: Vec<ControlValue>,
+    parties: Vec<PartyShare>,
+    groups: Option<Vec<GroupShare>>,
     trial_losses: Option<(Vec<f64>, Vec<f64>)>,
 }
 
@@ -121,6 +126,26 @@ pub struct ControlValue {
     pub var99_reduction: f64,
     /// TVaR 99% with every control but this one, minus TVaR 99% with all.
     pub tvar99_reduction: f64,
+    /// The expected share of the year the control is in its intended state, with its managers
+    /// in place (closed form, see [`Reliability`](crate::Reliability)); 1 without a
+    /// reliability.
+    #[serde(default = "one")]
+    pub availability: f64,
+    /// The mean efficacy on its lever (frequency if it has one, else magnitude) times coverage,
+    /// with the lapses: `coverage × (availability × E[efficacy] + (1 − availability) ×
+    /// E[variant efficacy])`; `None` for an insurance policy or a control that only manages.
+    #[serde(default)]
+    pub effective_efficacy: Option<f64>,
+    /// How much the residual EAL rises for each day the control is out of its intended state,
+    /// everything else as modelled: (residual EAL with it out all year − with it never out) /
+    /// 365, on the same simulated years. For a control without a reliability, out means absent:
+    /// its `eal_reduction` / 365.
+    #[serde(default)]
+    pub lapse_cost_per_day: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl ControlAnalysis {
@@ -140,6 +165,7 @@ impl ControlAnalysis {
             .iter()
             .map(|c| finance.annualized_cost(c.cost()))
             .collect();
+        let availability = availabilities(model);
         let control_values = controls
             .iter()
             .enumerate()
@@ -164,6 +190,18 @@ impl ControlAnalysis {
                     irr: finance.irr(c.cost(), marginal.mean),
                     var99_reduction: var_without - residual_var,
                     tvar99_reduction: tvar_without - residual_tvar,
+                    availability: availability[i],
+                    effective_efficacy: c.frequency_efficacy().or(c.magnitude_efficacy()).map(
+                        |e| {
+                            let a = availability[i];
+                            let variant = c.variant_efficacy().map_or(0.0, |v| v.mean());
+                            c.coverage() * (a * e.mean() + (1.0 - a) * variant)
+                        },
+                    ),
+                    lapse_cost_per_day: match &run.lapses {
+                        Some(l) if c.reliability().is_some() => l.lapse[i] / n / YEAR_DAYS,
+                        _ => marginal.mean / YEAR_DAYS,
+                    },
                 }
             })
             .collect();
@@ -186,6 +224,75 @@ impl ControlAnalysis {
                 share: (shared != 0.0).then(|| sum / shared),
             })
             .collect();
+        let members = |key: &dyn Fn(&crate::model::Control) -> String, name: &str| {
+            let mut ids = Vec::new();
+            let mut cost = 0.0;
+            for (c, a) in controls.iter().zip(&annual_costs) {
+                if key(c) == name {
+                    ids.push(c.id().to_string());
+                    cost += a;
+                }
+            }
+            (ids, cost)
+        };
+        let party_of = |c: &crate::model::Control| c.party().to_string();
+        let parties = match &run.lapses {
+            Some(l) => {
+                let shared: f64 = l.parties.iter().map(|p| p.share).sum();
+                l.parties
+                    .iter()
+                    .map(|p| {
+                        let (ids, annual_cost) = members(&party_of, &p.name);
+                        PartyShare {
+                            party: p.name.clone(),
+                            controls: ids,
+                            annual_cost,
+                            eal_reduction: p.share / n,
+                            share: (shared != 0.0).then(|| p.share / shared),
+                            eal_if_lapsed: residual.expected_annual_loss()
+                                + p.out_minus_residual.mean,
+                            var99_if_lapsed: p.out_var,
+                        }
+                    })
+                    .collect()
+            }
+            // A plain model: every control is the owner's, whose controls out means none.
+            None => {
+                let (ids, annual_cost) = members(&party_of, SELF_PARTY);
+                let total: f64 = run.shapley.iter().sum();
+                vec![PartyShare {
+                    party: SELF_PARTY.to_string(),
+                    controls: ids,
+                    annual_cost,
+                    eal_reduction: total / n,
+                    share: (total != 0.0).then_some(1.0),
+                    eal_if_lapsed: inherent.expected_annual_loss(),
+                    var99_if_lapsed: inherent.quantile(TAIL_P)?,
+                }]
+            }
+        };
+        let groups = run
+            .lapses
+            .as_ref()
+            .and_then(|l| l.groups.as_ref())
+            .map(|groups| {
+                let shared: f64 = groups.iter().map(|g| g.1).sum();
+                let group_of =
+                    |c: &crate::model::Control| c.group().unwrap_or(UNGROUPED).to_string();
+                groups
+                    .iter()
+                    .map(|(name, sum)| {
+                        let (ids, annual_cost) = members(&group_of, name);
+                        GroupShare {
+                            group: name.clone(),
+                            controls: ids,
+                            annual_cost,
+                            eal_reduction: sum / n,
+                            share: (shared != 0.0).then(|| sum / shared),
+                        }
+                    })
+                    .collect()
+            });
         let risks = model
             .risks()
             .iter()
@@ -209,6 +316,8 @@ impl ControlAnalysis {
             risks,
             functions,
             controls: control_values,
+            parties,
+            groups,
             trial_losses: run.trial_losses,
         })
     }
@@ -278,10 +387,32 @@ impl ControlAnalysis {
         }
     }
 
+    /// Each party's (`operated_by`) Shapley share of the total reduction and its stress figures,
+    /// in the order the parties first appear among the controls (one party, `self`, when no
+    /// control names another).
+    pub fn parties(&self) -> &[PartyShare] {
+        &self.parties
+    }
+
+    /// Each group's Shapley share, when a control has a `group`.
+    pub fn groups(&self) -> Option<&[GroupShare]> {
+        self.groups.as_deref()
+    }
+
     /// The value of the control with this id, if there is one.
     pub fn control(&self, id: &str) -> Option<&ControlValue> {
         self.controls.iter().find(|c| c.id == id)
     }
+}
+
+/// Per control: its expected availability with its managers in place (1 without a
+/// reliability).
+fn availabilities(model: &Model) -> Vec<f64> {
+    model
+        .controls()
+        .iter()
+        .map(|c| model.availability(c))
+        .collect()
 }
 
 impl Model {

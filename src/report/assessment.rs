@@ -10,6 +10,7 @@ use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::report::candidates::CandidateValue;
 use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
+use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
 
 /// The probability levels of [`LossSummary::quantiles`].
@@ -114,6 +115,9 @@ pub struct Assessment {
     risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
     controls: Vec<ControlValue>,
+    parties: Vec<PartyShare>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<GroupShare>>,
     #[serde(serialize_with = "tolerance_or_empty")]
     tolerance: Option<AssessedTolerance>,
     /// The candidate controls, each valued on top of the in-place set (absent from the JSON
@@ -356,6 +360,8 @@ impl Assessment {
             risks,
             functions: analysis.functions().to_vec(),
             controls,
+            parties: analysis.parties().to_vec(),
+            groups: analysis.groups().map(<[GroupShare]>::to_vec),
             tolerance,
             candidates: Vec::new(),
             analysis: Some(analysis),
@@ -441,6 +447,24 @@ impl Assessment {
             check("controls[].irr", c.irr.unwrap_or(0.0))?;
             check("controls[].var99_reduction", c.var99_reduction)?;
             check("controls[].tvar99_reduction", c.tvar99_reduction)?;
+            check("controls[].availability", c.availability)?;
+            check(
+                "controls[].effective_efficacy",
+                c.effective_efficacy.unwrap_or(0.0),
+            )?;
+            check("controls[].lapse_cost_per_day", c.lapse_cost_per_day)?;
+        }
+        for p in &self.parties {
+            check("parties[].annual_cost", p.annual_cost)?;
+            check("parties[].eal_reduction", p.eal_reduction)?;
+            check("parties[].share", p.share.unwrap_or(0.0))?;
+            check("parties[].eal_if_lapsed", p.eal_if_lapsed)?;
+            check("parties[].var99_if_lapsed", p.var99_if_lapsed)?;
+        }
+        for g in self.groups.iter().flatten() {
+            check("groups[].annual_cost", g.annual_cost)?;
+            check("groups[].eal_reduction", g.eal_reduction)?;
+            check("groups[].share", g.share.unwrap_or(0.0))?;
         }
         for c in &self.candidates {
             check("candidates[].annual_cost", c.annual_cost)?;
@@ -531,6 +555,17 @@ impl Assessment {
     /// Each risk, in the scenario's order.
     pub fn risks(&self) -> &[RiskEffect] {
         &self.risks
+    }
+
+    /// Each party's share and stress figures (see [`ControlAnalysis::parties`]); empty for a
+    /// report stored before parties existed.
+    pub fn parties(&self) -> &[PartyShare] {
+        &self.parties
+    }
+
+    /// Each group's share, when a control has a `group`.
+    pub fn groups(&self) -> Option<&[GroupShare]> {
+        self.groups.as_deref()
     }
 
     /// Each CSF function that has controls, Govern first, with its Shapley share.
@@ -626,6 +661,10 @@ struct Stored {
     risks: Vec<RiskEffect>,
     functions: Vec<FunctionShare>,
     controls: Vec<ControlValue>,
+    #[serde(default)]
+    parties: Vec<PartyShare>,
+    #[serde(default)]
+    groups: Option<Vec<GroupShare>>,
     tolerance: AssessedTolerance,
     #[serde(default)]
     candidates: Vec<CandidateValue>,
@@ -654,6 +693,8 @@ impl TryFrom<Stored> for Assessment {
             risks: s.risks,
             functions: s.functions,
             controls: s.controls,
+            parties: s.parties,
+            groups: s.groups,
             tolerance,
             candidates: s.candidates,
             analysis: None,

@@ -35,6 +35,7 @@ pub(crate) mod charts;
 pub(crate) mod export;
 pub(crate) mod html;
 pub(crate) mod loss;
+pub(crate) mod parties;
 pub(crate) mod svg;
 pub(crate) mod text;
 pub(crate) mod tolerance;
@@ -49,5 +50,6 @@ pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,
 };
+pub use parties::{GroupShare, PartyShare};
 pub use text::TextReport;
 pub use tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};

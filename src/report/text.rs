@@ -102,6 +102,8 @@ impl fmt::Display for TextReport<'_> {
         risk_section(f, a)?;
         function_section(f, a)?;
         control_section(f, a)?;
+        party_section(f, a)?;
+        lapse_section(f, a)?;
         candidate_section(f, a)
     }
 }
@@ -390,6 +392,126 @@ fn control_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
     )
 }
 
+/// "Who runs the controls": each party's Shapley share and the stress of its controls lapsing
+/// for a year; then the user's groups. Only when a control names another party or a group.
+fn party_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
+    if a.parties().len() < 2 && a.groups().is_none() {
+        return Ok(());
+    }
+    writeln!(
+        f,
+        "\nWho runs the controls: Shapley share of each party (per year), and its controls out for a year"
+    )?;
+    let var99 = a.residual().quantile_at(0.99).map_or(0.0, |q| q.loss);
+    let rows: Vec<Vec<String>> = a
+        .parties()
+        .iter()
+        .map(|p| {
+            vec![
+                p.party.clone(),
+                p.controls.len().to_string(),
+                short(p.annual_cost),
+                short(p.eal_reduction),
+                p.share.map_or("n/a".into(), pct),
+                short(p.eal_if_lapsed),
+                short(p.var99_if_lapsed),
+            ]
+        })
+        .collect();
+    table(
+        f,
+        &[
+            "party",
+            "controls",
+            "cost",
+            "EAL cut",
+            "share",
+            "EAL if out",
+            "VaR99 if out",
+        ],
+        &[Left, Right, Right, Right, Right, Right, Right],
+        &rows,
+    )?;
+    writeln!(
+        f,
+        "  EAL if out: the residual EAL if the party's controls were out of their intended state\n  \
+         all year, everything else as modelled (now {}, VaR99 {}).",
+        short(a.residual().expected_annual_loss),
+        short(var99)
+    )?;
+    if let Some(groups) = a.groups() {
+        writeln!(f, "\nShapley share of each group (per year)")?;
+        let rows: Vec<Vec<String>> = groups
+            .iter()
+            .map(|g| {
+                vec![
+                    g.group.clone(),
+                    g.controls.len().to_string(),
+                    short(g.annual_cost),
+                    short(g.eal_reduction),
+                    g.share.map_or("n/a".into(), pct),
+                ]
+            })
+            .collect();
+        table(
+            f,
+            &["group", "controls", "cost", "EAL cut", "share"],
+            &[Left, Right, Right, Right, Right],
+            &rows,
+        )?;
+    }
+    Ok(())
+}
+
+/// What each day out of its intended state costs, per control. Only when a control lapses.
+fn lapse_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
+    if a.controls().iter().all(|c| c.availability >= 1.0) {
+        return Ok(());
+    }
+    writeln!(
+        f,
+        "\nWhat a day out of its intended state costs, highest first (rise in residual EAL)"
+    )?;
+    let mut ranked: Vec<&ControlValue> = a.controls().iter().collect();
+    ranked.sort_by(|x, y| y.lapse_cost_per_day.total_cmp(&x.lapse_cost_per_day));
+    let rows: Vec<Vec<String>> = ranked
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.clone(),
+                c.function.name().to_string(),
+                pct(c.availability),
+                c.effective_efficacy.map_or("-".into(), pct),
+                short(c.lapse_cost_per_day),
+                short(c.lapse_cost_per_day * 365.0),
+            ]
+        })
+        .collect();
+    table(
+        f,
+        &[
+            "control",
+            "function",
+            "available",
+            "effective",
+            "per day",
+            "a year out",
+        ],
+        &[Left, Left, Right, Right, Right, Right],
+        &rows,
+    )?;
+    writeln!(
+        f,
+        "  available: expected share of the year in its intended state, its managers in place;\n  \
+         effective: mean efficacy x coverage x availability (with the variant efficacy in lapses);\n  \
+         per day: residual EAL with the control out all year minus never out, over 365\n  \
+         (a governance control out manages nothing; a control without lapses out is absent)."
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables and numbers
+
 /// The candidate controls, best net benefit first: what each would add alone on top of the
 /// in-place set.
 fn candidate_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
@@ -435,9 +557,6 @@ fn candidate_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result 
          net = EAL cut - cost. Candidates overlap: the budget example chooses a set."
     )
 }
-
-// ---------------------------------------------------------------------------------------------
-// Tables and numbers
 
 /// Column alignment.
 #[derive(Clone, Copy, PartialEq)]

@@ -21,11 +21,12 @@ use crate::model::magnitude::Magnitude;
 use crate::model::risk::Risk;
 use crate::model::tolerance::ToleranceCurve;
 use crate::model::transfer::Transfer;
+use crate::model::{Management, Reliability};
 use crate::report::budget::Budget;
 use crate::scenario::spec::{self, List};
 use crate::scenario::spec::{
     BudgetSpec, ControlSpec, FairSpec, FractionSpec, FrequencySpec, MagnitudeSpec, PoissonSpec,
-    RiskSpec, ScenarioSpec, UncertainFractionSpec,
+    ReliabilitySpec, RiskSpec, ScenarioSpec, UncertainFractionSpec,
 };
 use crate::scenario::{Format, Scenario, scan};
 
@@ -526,6 +527,25 @@ fn locate(error: Error, spec: &ScenarioSpec, otherwise: &str) -> Fail {
         }
         Error::DuplicateId { .. } => repeated(spec.controls.iter().map(|c| c.id.as_str()))
             .map(|i| format!("controls[{i}].id")),
+        Error::UnknownManagedControl { control, managed } => {
+            spec.controls.iter().enumerate().find_map(|(i, c)| {
+                let ids = &c.manages.as_ref().filter(|_| c.id == *control)?.controls;
+                let j = ids.iter().position(|id| id == managed)?;
+                Some(format!("controls[{i}].manages.controls[{j}]"))
+            })
+        }
+        Error::ManagementCycle { cycle } => {
+            let first = cycle.split(" -> ").next().unwrap_or_default();
+            spec.controls
+                .iter()
+                .position(|c| c.id == first)
+                .map(|i| format!("controls[{i}].manages"))
+        }
+        Error::InvalidReliability { control, .. } => spec
+            .controls
+            .iter()
+            .position(|c| c.id == *control)
+            .map(|i| format!("controls[{i}]")),
         Error::UnknownRisk { control, risk } => {
             spec.controls.iter().enumerate().find_map(|(i, c)| {
                 let ids = c.applies_to.as_ref().filter(|_| c.id == *control)?;
@@ -889,6 +909,61 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
         }
         control = control.with_transfer(transfer).map_err(at(p))?;
     }
+    if let Some(coverage) = spec.coverage {
+        control = control
+            .with_coverage(coverage)
+            .map_err(at(format_args!("{path}.coverage")))
+            .map_err(Fail::or_percentage)?;
+    }
+    if let Some(r) = &spec.reliability {
+        let p = format!("{path}.reliability");
+        let reliability = match r {
+            ReliabilitySpec::Share(share) => Reliability::share(*share)
+                .map_err(at(&p))
+                .map_err(Fail::or_percentage)?,
+            ReliabilitySpec::Lapses(l) => {
+                Reliability::lapses(l.variance_frequency, l.variance_duration_days).map_err(
+                    at_field(&p, &["variance_frequency", "variance_duration_days"]),
+                )?
+            }
+        };
+        control = control.with_reliability(reliability);
+    }
+    if let Some(e) = &spec.variant_efficacy {
+        let e = fraction(e, &format!("{path}.variant_efficacy"))?;
+        control = control.with_variant_efficacy(e);
+    }
+    if let Some(m) = &spec.manages {
+        let p = format!("{path}.manages");
+        if m.controls.is_empty() {
+            return Err(rule(
+                format_args!("{p}.controls"),
+                "at least one control id",
+            ));
+        }
+        let mut management = Management::new(m.controls.iter().map(String::as_str));
+        if let Some(factor) = m.variance_frequency_factor {
+            management = management
+                .with_frequency_factor(factor)
+                .map_err(at(format_args!("{p}.variance_frequency_factor")))?;
+        }
+        if let Some(days) = m.variance_duration_days {
+            management = management
+                .with_duration_cap_days(days)
+                .map_err(at(format_args!("{p}.variance_duration_days")))?;
+        }
+        control = control.with_management(management);
+    }
+    if let Some(party) = &spec.operated_by {
+        control = control
+            .operated_by(party.as_str())
+            .map_err(at(format_args!("{path}.operated_by")))?;
+    }
+    if let Some(group) = &spec.group {
+        control = control
+            .in_group(group.as_str())
+            .map_err(at(format_args!("{path}.group")))?;
+    }
     if let Some(status) = &spec.status {
         control = control.with_status(match status.as_str() {
             "in_place" => Status::InPlace,
@@ -904,7 +979,7 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
     if !control.has_effect() {
         return Err(rule(
             path,
-            "at least one effect: `efficacy`, `frequency_efficacy`, `magnitude_efficacy` or `transfer`",
+            "at least one effect: `efficacy`, `frequency_efficacy`, `magnitude_efficacy`, `transfer` or `manages`",
         ));
     }
     Ok(control)

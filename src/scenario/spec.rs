@@ -749,6 +749,107 @@ keyed! {
         /// `in_place` (the default) or `candidate`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
+        /// The share of a risk's events the control can act on, in [0, 1] (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub coverage: Option<f64>,
+        /// How often the control is out of its intended state.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reliability: Option<ReliabilitySpec>,
+        /// The efficacy during a lapse (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub variant_efficacy: Option<FractionSpec>,
+        /// A variance-management control: what it does to the controls it manages.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub manages: Option<ManagesSpec>,
+        /// Who runs the control (default `self`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub operated_by: Option<String>,
+        /// A group of the user's own, for Shapley shares by group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub group: Option<String>,
+    }
+}
+
+/// `reliability`: a share of the year in [0, 1], or the lapses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ReliabilitySpec {
+    /// The expected share of the year in the intended state.
+    Share(f64),
+    /// Lapses a year and their duration.
+    Lapses(LapsesSpec),
+}
+
+keyed! {
+    /// `reliability` as lapses (FAIR-CAM's variance frequency and duration).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct LapsesSpec {
+        /// Lapses a year (Poisson mean), in [0, 365].
+        pub variance_frequency: f64,
+        /// Days each lapse lasts, in [0, 365].
+        pub variance_duration_days: f64,
+    }
+}
+
+keyed! {
+    /// `manages`: a variance-management control's effect on the controls it manages.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ManagesSpec {
+        /// The ids of the managed controls.
+        #[serde(deserialize_with = "managed_ids")]
+        pub controls: Vec<String>,
+        /// Multiplies their lapse frequency, in [0, 1] (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub variance_frequency_factor: Option<f64>,
+        /// Caps their lapse duration, in days.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub variance_duration_days: Option<f64>,
+    }
+}
+
+/// A control's `manages.controls`.
+pub(crate) const MANAGED: List = List {
+    noun: "managed control ids",
+    max: Model::MAX_CONTROLS,
+};
+
+fn managed_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    bounded(d, MANAGED)
+}
+
+impl<'de> Deserialize<'de> for ReliabilitySpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ReliabilityVisitor;
+
+        impl<'de> Visitor<'de> for ReliabilityVisitor {
+            type Value = ReliabilitySpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a share of the year in [0, 1], or a table (object) with `variance_frequency` and `variance_duration_days`",
+                )
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ReliabilitySpec, E> {
+                Ok(ReliabilitySpec::Share(v))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ReliabilitySpec, E> {
+                Ok(ReliabilitySpec::Share(v as f64))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ReliabilitySpec, E> {
+                Ok(ReliabilitySpec::Share(v as f64))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ReliabilitySpec, A::Error> {
+                LapsesSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(ReliabilitySpec::Lapses)
+            }
+        }
+
+        deserializer.deserialize_any(ReliabilityVisitor)
     }
 }
 

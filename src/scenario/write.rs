@@ -29,10 +29,10 @@ use crate::scenario::Scenario;
 use crate::scenario::read::build;
 use crate::scenario::spec::{
     BernoulliSpec, ControlSpec, CostSpec, EmpiricalSpec, FairSpec, FinanceSpec, FixedCountSpec,
-    FixedLossSpec, FractionSpec, FrequencySpec, GammaSpec, LognormalSpec, MagnitudeSpec,
-    NegativeBinomialSpec, ParetoSpec, PertSpec, PoissonSpec, RangeSpec, RangeWithModeSpec,
-    RiskSpec, ScenarioSpec, SecondarySpec, SimulationSpec, TolerancePointSpec, TransferSpec,
-    TriangularSpec, UncertainFractionSpec, UniformSpec,
+    FixedLossSpec, FractionSpec, FrequencySpec, GammaSpec, LapsesSpec, LognormalSpec,
+    MagnitudeSpec, ManagesSpec, NegativeBinomialSpec, ParetoSpec, PertSpec, PoissonSpec, RangeSpec,
+    RangeWithModeSpec, ReliabilitySpec, RiskSpec, ScenarioSpec, SecondarySpec, SimulationSpec,
+    TolerancePointSpec, TransferSpec, TriangularSpec, UncertainFractionSpec, UniformSpec,
 };
 use crate::scenario::spec::{BudgetSpec, PhasedSpec, PlanSpec};
 
@@ -303,6 +303,26 @@ fn control(control: &Control) -> ControlSpec {
             coinsurance: nonzero(t.coinsurance()),
             attachment: t.attachment(),
         }),
+        coverage: (control.coverage() != 1.0).then_some(control.coverage()),
+        reliability: control
+            .reliability()
+            .map(|r| match (r.as_share(), r.as_lapses()) {
+                (Some(share), _) => ReliabilitySpec::Share(share),
+                (None, Some((frequency, days))) => ReliabilitySpec::Lapses(LapsesSpec {
+                    variance_frequency: frequency,
+                    variance_duration_days: days,
+                }),
+                (None, None) => ReliabilitySpec::Share(1.0),
+            }),
+        variant_efficacy: control.variant_efficacy().map(fraction_spec),
+        manages: control.management().map(|m| ManagesSpec {
+            controls: m.controls().to_vec(),
+            variance_frequency_factor: (m.frequency_factor() != 1.0)
+                .then_some(m.frequency_factor()),
+            variance_duration_days: m.duration_cap_days(),
+        }),
+        operated_by: (control.party() != "self").then(|| control.party().to_string()),
+        group: control.group().map(str::to_string),
         status: (control.status() == Status::Candidate).then(|| Status::Candidate.name().into()),
     }
 }

@@ -45,10 +45,22 @@ pub struct ClosedForm {
     insured_risk: Vec<bool>,
 }
 
-/// The kept share `(1 − E f)(1 − E s)` of a control's levers.
-fn kept(control: &Control) -> f64 {
-    let f = control.frequency_efficacy().map_or(0.0, |e| e.mean());
-    let s = control.magnitude_efficacy().map_or(0.0, |e| e.mean());
+/// The expected kept share of a control's levers on one event of a risk it applies to.
+///
+/// With coverage κ, availability a (the expected share of the year in its intended state: an
+/// event's day falls in a lapse with probability 1 − a, independently of the other controls'
+/// lapses) and variant efficacy v during a lapse, each lever's expected efficacy is
+/// `κ (a E[e] + (1 − a) E[v])`; without these keys that is `E[e]` and the kept share is
+/// `(1 − E f)(1 − E s)`.
+fn kept(control: &Control, availability: f64) -> f64 {
+    let variant = control.variant_efficacy().map_or(0.0, |e| e.mean());
+    let lever = |e: Option<&crate::model::efficacy::Efficacy>| {
+        e.map_or(0.0, |e| {
+            control.coverage() * (availability * e.mean() + (1.0 - availability) * variant)
+        })
+    };
+    let f = lever(control.frequency_efficacy());
+    let s = lever(control.magnitude_efficacy());
     (1.0 - f) * (1.0 - s)
 }
 
@@ -73,7 +85,7 @@ impl ClosedForm {
         let mut base: Vec<f64> = risks.iter().map(Risk::expected_annual_loss).collect();
         let mut insured_risk = vec![false; risks.len()];
         for control in model.controls() {
-            let k = kept(control);
+            let k = kept(control, model.availability(control));
             for r in scope(control, risks) {
                 base[r] *= k;
                 if control.transfer().is_some() {
@@ -84,13 +96,15 @@ impl ClosedForm {
         let items = candidates
             .iter()
             .map(|c| {
-                let k = kept(c);
+                let k = kept(c, model.availability(c));
                 Item {
                     cost: finance.annualized_cost(c.cost()),
                     upfront: c.cost().upfront(),
                     effects: scope(c, risks).into_iter().map(|r| (r, k)).collect(),
                     additive: 0.0,
-                    transfer: c.transfer().is_some(),
+                    // A manager acts on other controls' lapses, not as a product on losses:
+                    // its effect is carried as an estimate, like a policy's.
+                    transfer: c.transfer().is_some() || c.management().is_some(),
                 }
             })
             .collect();
