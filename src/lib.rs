@@ -267,9 +267,10 @@ pub mod budget {
 }
 
 /// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the
-/// repository, shown here as written). Sections of features not in this release yet (candidates
-/// and budgets, reliability and shared responsibility, dependence, charts) describe what is
-/// coming; a scenario that uses their keys is refused as having unknown keys.
+/// repository, shown here as written). Sections of features not in this release yet
+/// (reliability and shared responsibility, dependence, charts; of "Candidates and budgets", the
+/// plans compared, the phased plan and the tail objectives' search) describe what is coming; a
+/// scenario that uses keys not read yet is refused as having unknown keys.
 #[cfg(feature = "scenario")]
 pub mod scenario_format {
     // Markdown written for people: `E[N_r]` is a formula, not a link.

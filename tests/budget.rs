@@ -503,3 +503,127 @@ fn an_insurance_tower_pays_as_computed_by_hand() {
         6e6 - 1.5e6 - 3e6
     );
 }
+
+#[cfg(feature = "scenario")]
+mod scenario_files {
+    use csfquant::{Format, Scenario};
+
+    const BASE: &str = r#"
+name = "t"
+[simulation]
+trials = 2000
+seed = 3
+[finance]
+horizon_years = 3
+[[risks]]
+id = "a"
+frequency = { poisson = { rate = 0.5 } }
+magnitude = { lognormal = { ci90 = [10000.0, 1000000.0] } }
+[[controls]]
+id = "x"
+function = "protect"
+efficacy = 0.3
+[[controls]]
+id = "y"
+function = "detect"
+status = "candidate"
+efficacy = 0.2
+cost = { annual = 5000.0 }
+"#;
+
+    fn error(extra: &str) -> String {
+        Scenario::parse(&format!("{BASE}{extra}"), Format::Toml, "t.toml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn bad_budgets_are_errors_naming_the_path() {
+        let cases = [
+            (
+                "[budget]\nannual = [1.0, -5.0]\n",
+                "t.toml: budget.annual[1]: invalid budget.annual: -5",
+            ),
+            (
+                "[budget]\nannual = [nan]\n",
+                "t.toml: budget.annual[0]: invalid budget.annual: NaN",
+            ),
+            (
+                "[budget]\nupfront = -1.0\n",
+                "t.toml: budget.upfront: invalid budget.upfront: -1",
+            ),
+            (
+                "[budget]\nobjective = \"cheapest\"\n",
+                "t.toml: budget.objective: ",
+            ),
+            (
+                "[budget]\nphased = { budgets = [1.0, 2.0] }\n",
+                "t.toml: budget.phased.budgets: ",
+            ),
+            (
+                "[budget]\nphased = { budgets = [1.0, -2.0, 3.0] }\n",
+                "t.toml: budget.phased.budgets[1]: ",
+            ),
+            (
+                "[budget]\nplans = [ { name = \"A\", controls = [\"y\", \"zz\"] } ]\n",
+                "t.toml: budget.plans[0].controls[1]: ",
+            ),
+            (
+                "[budget]\nplans = [ { name = \"A\", controls = [\"x\"] } ]\n",
+                "t.toml: budget.plans[0].controls[0]: ",
+            ),
+        ];
+        for (extra, start) in cases {
+            let e = error(extra);
+            assert!(e.starts_with(start), "{extra}: {e}");
+        }
+        assert!(
+            error("[budget]\nplans = [ { name = \"A\", controls = [\"x\"] } ]\n")
+                .contains("in place")
+        );
+    }
+
+    #[test]
+    fn a_negative_attachment_and_a_bad_status_are_errors_naming_the_path() {
+        let text = format!(
+            "{BASE}[[controls]]\nid = \"ins\"\nfunction = \"govern\"\nstatus = \"candidate\"\n\
+             transfer = {{ deductible = 0.0, occurrence_limit = 1e6, attachment = -1.0 }}\n"
+        );
+        let e = Scenario::parse(&text, Format::Toml, "t.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.toml: controls[2].transfer.attachment: invalid attachment: -1"),
+            "{e}"
+        );
+        let text = BASE.replace("status = \"candidate\"", "status = \"maybe\"");
+        let e = Scenario::parse(&text, Format::Toml, "t.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.toml: controls[1].status: "), "{e}");
+    }
+
+    #[test]
+    fn a_budget_section_reads_back_and_reports() {
+        let text = format!(
+            "{BASE}[budget]\nobjective = \"net_benefit\"\nannual = [0.0, 10000.0]\nupfront = 100.0\n\
+             plans = [ {{ name = \"A\", controls = [\"y\"] }} ]\nphased = {{ budgets = [1.0, 2.0, 3.0] }}\n"
+        );
+        let scenario = Scenario::parse(&text, Format::Toml, "t.toml").unwrap();
+        let spec = scenario.to_spec().unwrap();
+        assert_eq!(Scenario::from_spec(&spec).unwrap(), scenario);
+        let report = scenario.budget_report().unwrap();
+        assert_eq!(report.choices.len(), 2);
+        assert!(report.choices[0].controls.is_empty());
+        // y removes 20% of 0.7 x EAL, far more than its 5,000 a year: chosen at 10,000.
+        assert_eq!(report.choices[1].controls, ["y"]);
+        assert_eq!(report.choices[1].added, ["y"]);
+        assert!(report.frontier.iter().all(|p| p.exact));
+        assert_eq!(report.frontier[0].eal_se, 0.0);
+        // The baseline costs +0 (an empty sum of f64 is -0, which JSON would show as -0.0).
+        assert!(report.frontier[0].annual_cost.is_sign_positive());
+        assert!(report.frontier[0].upfront.is_sign_positive());
+        let json = report.to_json_pretty();
+        assert!(json.contains("\"objective\": \"net_benefit\""), "{json}");
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::engine::budget::Objective;
 use crate::report::budget::{BudgetReport, Var99};
 use crate::report::text::{Align, pm, short, table};
 
@@ -38,6 +39,12 @@ impl fmt::Display for BudgetReport {
             self.seed,
             self.currency
         )?;
+        if matches!(self.objective, Objective::Var99 | Objective::Tvar99) {
+            writeln!(
+                f,
+                "  note: the tail objective's own search is not in this build; sets are ranked by EAL"
+            )?;
+        }
         let b = &self.baseline;
         writeln!(
             f,

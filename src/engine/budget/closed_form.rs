@@ -166,12 +166,13 @@ impl ClosedForm {
 
     /// The annualised cost of the candidates `set`.
     pub fn cost(&self, set: &[usize]) -> f64 {
-        set.iter().map(|&i| self.items[i].cost).sum()
+        // `+ 0.0`: the empty sum of f64 is -0, which would print as "-0".
+        set.iter().map(|&i| self.items[i].cost).sum::<f64>() + 0.0
     }
 
     /// The upfront cost of the candidates `set`.
     pub fn upfront(&self, set: &[usize]) -> f64 {
-        set.iter().map(|&i| self.items[i].upfront).sum()
+        set.iter().map(|&i| self.items[i].upfront).sum::<f64>() + 0.0
     }
 
     /// Whether [`eal`](Self::eal) of `set` is the model's residual EAL exactly: no insurance
