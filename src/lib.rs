@@ -245,8 +245,9 @@ pub use model::{
 pub use report::{
     AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
     FunctionShare, HtmlOptions, LEC_GRID_POINTS, LOW_COUNT_YEARS, LossDistribution, LossSummary,
-    QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss, SimulationReport, TAIL_MEAN_LEVELS, TailMean,
-    TextReport, ToleranceCheck, TolerancePoint, ToleranceReport, ToleranceVerdict,
+    PolicyTerms, QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss, SimulationReport,
+    TAIL_MEAN_LEVELS, TailMean, TextReport, ToleranceCheck, TolerancePoint, ToleranceReport,
+    ToleranceVerdict,
 };
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};

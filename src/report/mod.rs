@@ -30,6 +30,7 @@ pub(crate) mod charts;
 pub(crate) mod export;
 pub(crate) mod html;
 pub(crate) mod loss;
+pub(crate) mod policy;
 pub(crate) mod svg;
 pub(crate) mod text;
 pub(crate) mod tolerance;
@@ -43,5 +44,6 @@ pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,
 };
+pub use policy::PolicyTerms;
 pub use text::TextReport;
 pub use tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
