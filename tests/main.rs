@@ -16,6 +16,7 @@ mod layout;
 mod limits;
 mod magnitude;
 mod monitor;
+#[cfg(feature = "scenario")]
 mod notebook_files;
 mod properties;
 mod reference;
