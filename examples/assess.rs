@@ -45,7 +45,7 @@ usage: assess [FILE] [--json] [--trials N] [--seed S] [--csv DIR] [--html FILE] 
   --json       print the report as JSON (format version 1) and nothing else on stdout
   --trials N   simulate N years instead of the file's count (e.g. 1000000, 1_000_000, 1e6)
   --seed S     use seed S instead of the file's
-  --csv DIR    also write lec.csv, controls.csv, risks.csv, functions.csv and trials.csv
+  --csv DIR    also write lec.csv, controls.csv, risks.csv, functions.csv, summary.csv and trials.csv
                (one row per simulated year: 16 bytes more memory per year) into DIR
   --html FILE  also write the report as one self-contained HTML page (charts, tables)
   --svg DIR    also write the charts lec.svg, functions.svg and controls.svg into DIR

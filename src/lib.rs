@@ -247,9 +247,9 @@ pub use report::CandidateValue;
 pub use report::{
     AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
     FunctionShare, GroupShare, HtmlOptions, LEC_GRID_POINTS, LOW_COUNT_YEARS, LossDistribution,
-    LossSummary, PartyShare, QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss, SimulationReport,
-    TAIL_MEAN_LEVELS, TailMean, TextReport, ToleranceCheck, TolerancePoint, ToleranceReport,
-    ToleranceVerdict,
+    LossSummary, PartyShare, PolicyTerms, QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss,
+    SimulationReport, TAIL_MEAN_LEVELS, TailMean, TextReport, ToleranceCheck, TolerancePoint,
+    ToleranceReport, ToleranceVerdict,
 };
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};

@@ -414,6 +414,7 @@ fn without_a_tolerance_curve_the_tolerance_has_no_points() {
     assert_eq!(
         json["tolerance"],
         serde_json::json!({ "met": true, "verdict": "met", "points": [],
+                            "residual": { "met": true, "verdict": "met", "points": [] },
                             "inherent": { "met": true, "verdict": "met", "points": [] } })
     );
 }
@@ -681,17 +682,19 @@ fn write_csv_writes_the_five_tables() {
             "controls.csv",
             "risks.csv",
             "functions.csv",
+            "summary.csv",
             "trials.csv"
         ]
     );
 
     let (header, rows) = read_csv(&dir.join("lec.csv"));
-    assert_eq!(header, ["arm", "loss", "probability"]);
-    assert_eq!(rows.len(), 2 * report.inherent().curve.len());
-    assert_eq!(
-        rows[0][1].parse::<f64>().unwrap(),
-        report.inherent().curve[0].loss
+    assert_eq!(header, ["arm", "loss", "probability", "years"]);
+    let (i, r) = (
+        &report.inherent().shared_curve,
+        &report.residual().shared_curve,
     );
+    assert_eq!(rows.len(), i.len() + r.len());
+    assert_eq!(rows[0][1].parse::<f64>().unwrap(), i[0].loss);
 
     let (header, rows) = read_csv(&dir.join("controls.csv"));
     assert_eq!(
@@ -713,6 +716,10 @@ fn write_csv_writes_the_five_tables() {
             "rosi",
             "standalone_reduction",
             "standalone_reduction_se",
+            "transfer_aggregate_limit",
+            "transfer_coinsurance",
+            "transfer_deductible",
+            "transfer_occurrence_limit",
             "tvar99_reduction",
             "var99_reduction",
         ]
@@ -760,7 +767,7 @@ fn write_csv_writes_the_five_tables() {
     // Without the per-trial losses (not recorded, or a loaded report), four files.
     let loaded: Assessment = serde_json::from_str(&report.to_json()).unwrap();
     let dir = temp_dir("csv-loaded");
-    assert_eq!(loaded.write_csv(&dir).unwrap().len(), 4);
+    assert_eq!(loaded.write_csv(&dir).unwrap().len(), 5);
     assert!(!dir.join("trials.csv").exists());
     let _ = std::fs::remove_dir_all(temp_dir("csv"));
     let _ = std::fs::remove_dir_all(&dir);

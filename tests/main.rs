@@ -17,6 +17,8 @@ mod layout;
 mod limits;
 mod magnitude;
 mod monitor;
+#[cfg(feature = "scenario")]
+mod notebook_files;
 mod properties;
 mod reference;
 mod reliability;

@@ -15,6 +15,7 @@ use crate::model::reliability::{SELF_PARTY, YEAR_DAYS};
 use crate::model::tolerance::ToleranceCurve;
 use crate::report::loss::LossDistribution;
 use crate::report::parties::{GroupShare, PartyShare};
+use crate::report::policy::PolicyTerms;
 use crate::report::tolerance::ToleranceCheck;
 
 /// The result of [`Model::analyze`](crate::Model::analyze): the annual-loss distributions without
@@ -112,20 +113,25 @@ pub struct ControlValue {
     /// marginal reduction and the annualised cost (so an upfront cost counts through its
     /// annuity); `None` when the control costs nothing. A control that overlaps with others
     /// (two controls on the same events) removes less at the margin than alone: compare
-    /// `standalone_reduction` before cutting it.
+    /// `standalone_reduction` before cutting it. A fraction, not a percentage: 1.5 is the text
+    /// report's +150%.
     pub rosi: Option<f64>,
     /// eal_reduction − annual_cost.
     pub net_benefit: f64,
     /// −upfront + Σ_{t=1..horizon} (eal_reduction − annual) / (1 + rate)^t.
     pub npv: f64,
     /// The discount rate at which `npv` would be 0 (see [`Finance::irr`]); `None` without an
-    /// upfront cost or when the reduction never covers the running cost.
+    /// upfront cost or when the reduction never covers the running cost. Like `rosi`, a
+    /// fraction: 0.12 is 12% a year (the text report prints percentages).
     pub irr: Option<f64>,
     /// VaR 99% of the annual loss with every control but this one, minus VaR 99% with all
     /// (a point estimate: the two quantiles share their events, but no interval is given).
     pub var99_reduction: f64,
     /// TVaR 99% with every control but this one, minus TVaR 99% with all.
     pub tvar99_reduction: f64,
+    /// The insurance policy's terms when the control is a transfer, else `None` (extension).
+    #[serde(default)]
+    pub transfer: Option<PolicyTerms>,
     /// The expected share of the year the control is in its intended state, with its managers
     /// in place (closed form, see [`Reliability`](crate::Reliability)); 1 without a
     /// reliability.
@@ -202,6 +208,7 @@ impl ControlAnalysis {
                         Some(l) if c.reliability().is_some() => l.lapse[i] / n / YEAR_DAYS,
                         _ => marginal.mean / YEAR_DAYS,
                     },
+                    transfer: c.transfer().map(PolicyTerms::from),
                 }
             })
             .collect();

@@ -1,7 +1,7 @@
 //! The assess report: a scenario's control analysis in the shape of the JSON report of
 //! SCENARIO.md (format version 1).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::engine::stats;
 use crate::error::{Error, Result};
@@ -33,20 +33,23 @@ pub const LEC_GRID_POINTS: usize = 12;
 /// | `format_version` | 1 (extension) |
 /// | `scenario`, `currency`, `trials`, `seed` | the scenario's name and currency, the simulation's trial count and seed |
 /// | `finance` | `{horizon_years, discount_rate}` (extension) |
-/// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`]: the keys of SCENARIO.md, and as extensions `expected_annual_loss_ci95` (EAL ± 1.96 SE as `[low, high]`, the low end at least 0), `quantiles[].ci95_full_coverage`, and `lec_grid` (the short loss exceedance table of the text report: up to [`LEC_GRID_POINTS`] round losses 1, 2, 5 × 10^k, the same losses in both) |
-/// | `exceedance[]`, `curve[]`, `lec_grid[]` | points `loss`, `probability`, and as an extension `years`: the number of simulated years above the loss. Fewer than [`LOW_COUNT_YEARS`](crate::LOW_COUNT_YEARS) (20), and more than 0, is a low count ([`ExceedancePoint::is_low_count`]): the text says "from N simulated years" |
+/// | `csfquant_version` | the version of csfquant that made the report (extension; `""` in a report stored by an earlier csfquant, which did not record it) |
+/// | `inherent`, `residual` | the annual loss without and with every control, a [`LossSummary`]: the keys of SCENARIO.md, and as extensions `expected_annual_loss_ci95` (EAL ± 1.96 SE as `[low, high]`, the low end at least 0), `quantiles[].ci95_full_coverage`, `lec_grid` (the short loss exceedance table of the text report: up to [`LEC_GRID_POINTS`] round losses 1, 2, 5 × 10^k, the same losses in both) and `shared_curve` (the curve on losses shared by both arms, ending at the arm's last simulated exceedance: what `lec.csv` holds and the chart draws) |
+/// | `exceedance[]`, `curve[]`, `lec_grid[]`, `shared_curve[]` | points `loss`, `probability`, and as an extension `years`: the number of simulated years above the loss. Fewer than [`LOW_COUNT_YEARS`](crate::LOW_COUNT_YEARS) (20), and more than 0, is a low count ([`ExceedancePoint::is_low_count`]): the text says "from N simulated years" |
 /// | `total_reduction` | inherent EAL − residual EAL (extension) |
 /// | `risks` | one [`RiskEffect`] per risk, in the scenario's order: `id`, `name` (extension), `inherent_eal`, `inherent_eal_se` (extension), `residual_eal` |
 /// | `functions` | one [`FunctionShare`] per CSF function that has controls, Govern first: `function` (lower-case: `"govern"`), `annual_cost`, `eal_reduction` (the Shapley share; the shares add up to `total_reduction`), `share` (its fraction of the total, extension; `null` when nothing is removed) |
-/// | `controls` | one [`ControlValue`] per control, in the scenario's order: the keys of SCENARIO.md, and as extensions `name`, `category`, `standalone_reduction_se`, `irr`, `var99_reduction`, `tvar99_reduction` |
-/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]: `met`, `points`, and as extensions `verdict`, `inherent` (the same check of the inherent loss) and per point `margin`, `ci95`, `verdict`; `{"met": true, "verdict": "met", "points": [], "inherent": {"met": true, "verdict": "met", "points": []}}` when the scenario states no tolerance (nothing to exceed) |
+/// | `controls` | one [`ControlValue`] per control, in the scenario's order: the keys of SCENARIO.md, and as extensions `name`, `category`, `standalone_reduction_se`, `irr`, `var99_reduction`, `tvar99_reduction`, `transfer` (the insurance policy's terms, a [`PolicyTerms`](crate::PolicyTerms): `deductible` per event, `occurrence_limit`, `aggregate_limit`, `coinsurance`; `null` for a control that is not insurance), `availability`, `effective_efficacy`, `lapse_cost_per_day` (reliability: see [`ControlValue`]) |
+/// | `tolerance` | the residual loss checked against the scenario's tolerance curve, an [`AssessedTolerance`]: `met`, `points`, and as extensions `verdict`, `inherent` (the same check of the inherent loss), `residual` (the residual check again in the same shape as `inherent`: `residual.met` is `met`, for scripts that read both arms alike) and per point `margin`, `ci95`, `verdict`; `{"met": true, "verdict": "met", "points": [], "residual": {...}, "inherent": {"met": true, "verdict": "met", "points": []}}` when the scenario states no tolerance (nothing to exceed) |
 /// | `candidates` | one [`CandidateValue`] per candidate control (`status = "candidate"`), in the scenario's order: `id`, `name`, `function`, `annual_cost`, `upfront`, `standalone_reduction` (the EAL it removes on top of the in-place controls), `standalone_reduction_se`, `net_benefit` (extension; absent when there is no candidate) |
+/// | `controls[].rosi`, `controls[].irr` | fractions, not percentages: `rosi` 1.5 is the text report's +150%, `irr` 0.12 is 12% a year |
 /// | `tolerance.verdict`, `tolerance.points[].verdict` | the verdict with Monte Carlo noise, a [`ToleranceVerdict`]: `"met"`, `"exceeded"`, or `"within_noise"` when the limit lies inside the point's 95% interval (extension) |
 ///
 /// Every number in the report is finite: [`Assessment::from_analysis`] refuses to build one with
 /// a NaN or an infinity (which `serde_json` would silently write as `null`), and so does
 /// deserialisation. The only `null`s are the ones documented: a control's `rosi` when its annual
-/// cost is 0, its `irr` and `category` when there are none, a function's `share` when the
+/// cost is 0, its `irr` and `category` when there are none, its `transfer` when it is not
+/// insurance (and a policy's `aggregate_limit` when it has none), a function's `share` when the
 /// controls remove nothing.
 ///
 /// # Storing and loading
@@ -109,6 +112,7 @@ pub struct Assessment {
     trials: usize,
     seed: u64,
     finance: Finance,
+    csfquant_version: String,
     inherent: LossSummary,
     residual: LossSummary,
     total_reduction: f64,
@@ -167,6 +171,17 @@ pub struct LossSummary {
     /// than that many decades), so at most [`LEC_GRID_POINTS`]. The same losses in `inherent`
     /// and `residual`; empty when no simulated year has a loss.
     pub lec_grid: Vec<ExceedancePoint>,
+    /// The loss exceedance curve on losses shared by both arms (extension): [`CURVE_POINTS`]
+    /// losses spaced evenly on a log scale from the smallest positive simulated loss of either
+    /// arm to the largest of either, the same losses in `inherent` and `residual`, each arm
+    /// ending at its last simulated exceedance: every point has `years` > 0, so a log axis
+    /// shows every point. Beyond an arm's last point no simulated year lies above the loss
+    /// (P̂ = 0; the true probability is then below about 3 / trials). The residual curve is
+    /// never longer than the inherent one (controls only lower a year's loss), so its losses
+    /// are the first ones of the inherent curve. Empty when no year has a loss, and in a report
+    /// stored by an earlier csfquant (which wrote only `curve`).
+    #[serde(default)]
+    pub shared_curve: Vec<ExceedancePoint>,
 }
 
 /// The tail mean (TVaR) at one probability level.
@@ -182,7 +197,12 @@ pub struct TailMean {
 /// The tolerance verdict: the residual loss exceedance curve against the scenario's tolerance
 /// curve at each of its points (`met`, `verdict`, `points`), and the same check of the inherent
 /// curve (`inherent`, extension).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Serialised, it also carries `residual` (extension): `{met, verdict, points}` of the residual
+/// check, the same shape as `inherent`, so a script reads `tolerance.residual.met` beside
+/// `tolerance.inherent.met`. It repeats `met`, `verdict` and `points` (which stay, as the
+/// contract names them) and is ignored on loading.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AssessedTolerance {
     /// True when the residual P̂(L > loss) is at most the limit at every point.
@@ -198,11 +218,48 @@ pub struct AssessedTolerance {
     pub inherent: ToleranceCheck,
 }
 
+impl Serialize for AssessedTolerance {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        /// The residual check in the shape of `inherent`.
+        #[derive(Serialize)]
+        struct Check<'a> {
+            met: bool,
+            verdict: ToleranceVerdict,
+            points: &'a [TolerancePoint],
+        }
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            met: bool,
+            verdict: ToleranceVerdict,
+            points: &'a [TolerancePoint],
+            residual: Check<'a>,
+            inherent: &'a ToleranceCheck,
+        }
+        Shown {
+            met: self.met,
+            verdict: self.verdict,
+            points: &self.points,
+            residual: Check {
+                met: self.met,
+                verdict: self.verdict,
+                points: &self.points,
+            },
+            inherent: &self.inherent,
+        }
+        .serialize(serializer)
+    }
+}
+
 /// Two probability levels closer than this are the same level in the lookups.
 const LEVEL_TOLERANCE: f64 = 1e-9;
 
 impl LossSummary {
-    fn new(losses: &LossDistribution, thresholds: &[f64], grid: &[f64]) -> Result<LossSummary> {
+    fn new(
+        losses: &LossDistribution,
+        thresholds: &[f64],
+        grid: &[f64],
+        shared: &[f64],
+    ) -> Result<LossSummary> {
         let points = |xs: &[f64]| -> Result<Vec<ExceedancePoint>> {
             xs.iter().map(|&x| losses.exceedance_point(x)).collect()
         };
@@ -231,6 +288,10 @@ impl LossSummary {
             exceedance: points(thresholds)?,
             curve: losses.exceedance_curve(CURVE_POINTS)?,
             lec_grid: points(grid)?,
+            shared_curve: points(shared)?
+                .into_iter()
+                .take_while(|p| p.years > 0)
+                .collect(),
         })
     }
 
@@ -257,6 +318,18 @@ impl LossSummary {
             .find(|q| (q.p - p).abs() <= LEVEL_TOLERANCE)
     }
 
+    /// The points the chart draws and `lec.csv` holds: [`shared_curve`](Self::shared_curve),
+    /// or for a report stored by an earlier csfquant without it, the points of `curve` that
+    /// have a simulated year above them. Every point has `years` > 0.
+    pub(crate) fn drawn_curve(&self) -> impl Iterator<Item = &ExceedancePoint> {
+        let curve = if self.shared_curve.is_empty() {
+            &self.curve
+        } else {
+            &self.shared_curve
+        };
+        curve.iter().filter(|p| p.years > 0 && p.probability > 0.0)
+    }
+
     /// The tail mean (TVaR) at level `p`, one of [`TAIL_MEAN_LEVELS`]; `None` for a level the
     /// report does not carry. Levels are matched to within 1e-9.
     pub fn tail_mean_at(&self, p: f64) -> Option<&TailMean> {
@@ -264,6 +337,31 @@ impl LossSummary {
             .iter()
             .find(|t| (t.p - p).abs() <= LEVEL_TOLERANCE)
     }
+}
+
+/// The losses of [`LossSummary::shared_curve`]: [`CURVE_POINTS`] losses spaced evenly on a log
+/// scale from the smallest positive loss of either arm to the largest of either (the ends exact);
+/// the one loss when they are equal, none when no year has a loss.
+fn shared_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<f64> {
+    let smallest = |d: &LossDistribution| d.losses().iter().copied().find(|&x| x > 0.0);
+    let lo = match (smallest(inherent), smallest(residual)) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => return Vec::new(),
+    };
+    let hi = inherent.max().max(residual.max());
+    if lo == hi {
+        return vec![lo];
+    }
+    let (log_lo, log_hi) = (lo.ln(), hi.ln());
+    let step = (log_hi - log_lo) / (CURVE_POINTS - 1) as f64;
+    (0..CURVE_POINTS)
+        .map(|i| match i {
+            0 => lo,
+            _ if i == CURVE_POINTS - 1 => hi,
+            _ => (log_lo + step * i as f64).exp(),
+        })
+        .collect()
 }
 
 /// The losses of the short loss exceedance table ([`LossSummary::lec_grid`]): round losses 1, 2,
@@ -347,6 +445,7 @@ impl Assessment {
             }
         });
         let grid = lec_grid(analysis.inherent(), analysis.residual());
+        let shared = shared_grid(analysis.inherent(), analysis.residual());
         let assessment = Assessment {
             format_version: 1,
             scenario: name.to_string(),
@@ -354,8 +453,9 @@ impl Assessment {
             trials: analysis.trials(),
             seed: analysis.seed(),
             finance: *analysis.finance(),
-            inherent: LossSummary::new(analysis.inherent(), thresholds, &grid)?,
-            residual: LossSummary::new(analysis.residual(), thresholds, &grid)?,
+            csfquant_version: env!("CARGO_PKG_VERSION").to_string(),
+            inherent: LossSummary::new(analysis.inherent(), thresholds, &grid, &shared)?,
+            residual: LossSummary::new(analysis.residual(), thresholds, &grid, &shared)?,
             total_reduction: analysis.total_reduction(),
             risks,
             functions: analysis.functions().to_vec(),
@@ -421,6 +521,10 @@ impl Assessment {
                 check(key!("lec_grid[].loss"), e.loss)?;
                 check(key!("lec_grid[].probability"), e.probability)?;
             }
+            for e in &losses.shared_curve {
+                check(key!("shared_curve[].loss"), e.loss)?;
+                check(key!("shared_curve[].probability"), e.probability)?;
+            }
         }
         for r in &self.risks {
             check("risks[].inherent_eal", r.inherent_eal)?;
@@ -447,6 +551,15 @@ impl Assessment {
             check("controls[].irr", c.irr.unwrap_or(0.0))?;
             check("controls[].var99_reduction", c.var99_reduction)?;
             check("controls[].tvar99_reduction", c.tvar99_reduction)?;
+            if let Some(t) = &c.transfer {
+                check("controls[].transfer.deductible", t.deductible)?;
+                check("controls[].transfer.occurrence_limit", t.occurrence_limit)?;
+                check(
+                    "controls[].transfer.aggregate_limit",
+                    t.aggregate_limit.unwrap_or(0.0),
+                )?;
+                check("controls[].transfer.coinsurance", t.coinsurance)?;
+            }
             check("controls[].availability", c.availability)?;
             check(
                 "controls[].effective_efficacy",
@@ -529,6 +642,12 @@ impl Assessment {
     /// The seed the simulation ran with.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The version of csfquant that made the report (`env!("CARGO_PKG_VERSION")` of the run);
+    /// empty for a report stored by an earlier csfquant, which did not record it.
+    pub fn csfquant_version(&self) -> &str {
+        &self.csfquant_version
     }
 
     /// The horizon and discount rate behind annual costs and NPVs.
@@ -655,6 +774,8 @@ struct Stored {
     seed: u64,
     #[serde(deserialize_with = "finance_from_parts")]
     finance: Finance,
+    #[serde(default)]
+    csfquant_version: String,
     inherent: LossSummary,
     residual: LossSummary,
     total_reduction: f64,
@@ -687,6 +808,7 @@ impl TryFrom<Stored> for Assessment {
             trials: s.trials,
             seed: s.seed,
             finance: s.finance,
+            csfquant_version: s.csfquant_version,
             inherent: s.inherent,
             residual: s.residual,
             total_reduction: s.total_reduction,
@@ -730,7 +852,7 @@ mod tests {
         // One loss in 1,000 years: EAL 1, SE about 1, so EAL - 1.96 SE < 0.
         let mut xs = vec![0.0; 999];
         xs.push(1000.0);
-        let s = LossSummary::new(&dist(xs), &[], &[]).unwrap();
+        let s = LossSummary::new(&dist(xs), &[], &[], &[]).unwrap();
         assert_eq!(s.expected_annual_loss, 1.0);
         assert_eq!(s.expected_annual_loss_ci95[0], 0.0);
         assert_eq!(

@@ -3,14 +3,17 @@
 //! loaded from its JSON draws the same bytes. See [`svg`](super::svg) for why the SVG is written
 //! by hand.
 //!
-//! The insurance policies' deductible and limit are not marked on the loss exceedance curve: the
-//! report carries no policy terms (a control's figures are its cost and what it removes), so
-//! there is nothing to draw them from.
+//! The loss exceedance curve marks each insurance policy's terms as the report carries them
+//! (`controls[].transfer`): its deductible and occurrence limit, which apply to each event, and
+//! its aggregate limit, which applies to the year. They are drawn at their face value on the
+//! annual-loss axis and labelled with what they apply to, since a per-event amount is not an
+//! annual loss: a year of several events below the deductible can still lose more than it.
 
 use crate::engine::stats;
 use crate::report::analysis::ControlValue;
 use crate::report::assessment::{Assessment, LossSummary};
 use crate::report::loss::ExceedancePoint;
+use crate::report::policy::PolicyTerms;
 use crate::report::svg::{
     Anchor, BLUE, GREEN, GREY, LIGHT, PURPLE, Svg, VERMILLION, ellipsis, pct, pct_tick, short,
     text_width, years,
@@ -19,11 +22,13 @@ use crate::report::tolerance::ToleranceVerdict;
 
 /// The width of every chart (SVG user units; each chart scales to its container).
 const WIDTH: f64 = 760.0;
-/// Dash patterns: the inherent curve, the tolerance curve, the VaR marks, the ROSI = 0 line.
+/// Dash patterns: the inherent curve, the tolerance curve, the VaR marks, the ROSI = 0 line,
+/// the insurance terms.
 const DASH_INHERENT: &str = "9 5";
 const DASH_TOLERANCE: &str = "2 3";
 const DASH_VAR: &str = "6 3 2 3";
 const DASH_ROSI: &str = "7 4";
+const DASH_POLICY: &str = "4 2 1 2";
 /// The longest label a point or bar carries, in characters (then an ellipsis).
 const LABEL_CHARS: usize = 18;
 
@@ -31,14 +36,16 @@ impl Assessment {
     /// The loss exceedance curve as a self-contained SVG document: P(annual loss > x) of the
     /// inherent and residual losses (the residual only when there are controls) on a log
     /// probability axis against a log loss axis, each with its 95% band (the Wilson interval of
-    /// each exceedance probability over the trials), VaR 99% marked on each, and the tolerance
+    /// each exceedance probability over the trials), VaR 99% marked on each, the tolerance
     /// points with where the residual fails them (exceeded, or within Monte Carlo noise above
-    /// the limit). A report without a simulated loss draws the axes' frame and says so.
+    /// the limit), and each insurance policy's deductible, occurrence limit and aggregate limit
+    /// as labelled vertical lines. The curves are
+    /// [`LossSummary::shared_curve`](crate::LossSummary::shared_curve): each ends at its last
+    /// simulated exceedance, as `lec.csv` does. A report without a simulated loss draws the
+    /// axes' frame and says so.
     ///
     /// The same report gives the same bytes; the SVG needs no font file (its text is `<text>`
     /// in a generic font family) and carries a `<title>` and `<desc>`.
-    ///
-    /// Policy deductibles and limits are not marked: the report does not carry them.
     pub fn lec_svg(&self) -> String {
         lec(self)
     }
@@ -90,12 +97,30 @@ fn heading(svg: &mut Svg, title: &str, subtitle: &str) {
 // The loss exceedance curve
 
 fn lec(a: &Assessment) -> String {
-    const HEIGHT: f64 = 500.0;
+    // The plot ends at PLOT_BOTTOM; the legend's rows start at LEGEND_TOP, as many as it needs.
+    const PLOT_BOTTOM: f64 = 388.0;
+    const LEGEND_TOP: f64 = 452.0;
     let controls = !a.controls().is_empty();
     let (inherent, residual) = (a.inherent(), a.residual());
     let title = "Loss exceedance curve: P(annual loss > x)";
     let desc = lec_desc(a);
-    let mut svg = Svg::new("lec", WIDTH, HEIGHT, title, &desc);
+    let var99 = |s: &LossSummary| s.quantile_at(0.99).map(|q| q.loss).filter(|&x| x > 0.0);
+    let policies = policy_marks(a);
+    let has_loss = inherent.probability_of_loss > 0.0 || residual.probability_of_loss > 0.0;
+    let mut arms = vec![(inherent, VERMILLION, DASH_INHERENT, "inherent")];
+    if controls {
+        arms.push((residual, BLUE, "", "residual"));
+    }
+    let legend = if has_loss {
+        lec_legend(a, &arms, !policies.is_empty())
+    } else {
+        Vec::new()
+    };
+    let rows = legend_places(&legend, 84.0, WIDTH - 16.0)
+        .last()
+        .map_or(0.0, |&(_, y)| y / LEGEND_ROW + 1.0);
+    let height = LEGEND_TOP + LEGEND_ROW * (rows - 1.0).max(0.0) + 16.0;
+    let mut svg = Svg::new("lec", WIDTH, height, title, &desc);
     let subtitle = format!(
         "{} · {} · log scales · shaded: 95% interval of each probability",
         ellipsis(a.scenario(), 40),
@@ -103,17 +128,17 @@ fn lec(a: &Assessment) -> String {
     );
     heading(&mut svg, title, &subtitle);
 
-    let var99 = |s: &LossSummary| s.quantile_at(0.99).map(|q| q.loss).filter(|&x| x > 0.0);
-    let mut losses: Vec<f64> = positive_points(&inherent.curve)
-        .chain(positive_points(&residual.curve))
+    let mut losses: Vec<f64> = inherent
+        .drawn_curve()
+        .chain(residual.drawn_curve())
         .map(|p| p.loss)
         .filter(|&x| x > 0.0)
         .collect();
+    losses.extend(policies.iter().map(|m| m.loss));
     if let Some(t) = a.tolerance() {
         losses.extend(t.points.iter().map(|p| p.loss).filter(|&x| x > 0.0));
     }
     losses.extend(var99(inherent));
-    let has_loss = inherent.probability_of_loss > 0.0 || residual.probability_of_loss > 0.0;
 
     let (lo, hi) = losses
         .iter()
@@ -131,7 +156,7 @@ fn lec(a: &Assessment) -> String {
     x0 = x0.max(-3.0);
     let trials = a.trials().max(1) as f64;
     let mut pmin = 1.0 / trials;
-    for p in positive_points(&inherent.curve).chain(positive_points(&residual.curve)) {
+    for p in inherent.drawn_curve().chain(residual.drawn_curve()) {
         pmin = pmin.min(p.probability);
     }
     if let Some(t) = a.tolerance() {
@@ -146,7 +171,7 @@ fn lec(a: &Assessment) -> String {
         left: 84.0,
         right: WIDTH - 28.0,
         top: 60.0,
-        bottom: HEIGHT - 112.0,
+        bottom: PLOT_BOTTOM,
         x: (x0, x1),
         y: (y0, 0.0),
     };
@@ -214,14 +239,16 @@ fn lec(a: &Assessment) -> String {
         return svg.finish();
     }
 
-    let mut arms = vec![(inherent, VERMILLION, DASH_INHERENT, "inherent")];
-    if controls {
-        arms.push((residual, BLUE, "", "residual"));
-    }
     for &(s, colour, _, _) in &arms {
-        band(&mut svg, &f, &s.curve, a.trials(), colour);
+        band(&mut svg, &f, s, a.trials(), colour);
     }
     let mut placer = Placer::new(&f);
+    // The policies' terms: vertical lines under the curves, labels along them at the top.
+    for m in &policies {
+        let x = f.px(m.loss.log10());
+        svg.line(x, f.top, x, f.bottom, GREEN, 1.5, DASH_POLICY);
+        placer.block_line(&[(x, f.top), (x, f.bottom)], 2.0);
+    }
     for &(s, colour, dash, _) in &arms {
         let pts = curve_points(&f, s);
         svg.polyline(&pts, colour, 2.5, dash);
@@ -284,114 +311,258 @@ fn lec(a: &Assessment) -> String {
         }
     }
     // The labels last, clear of every mark and line.
+    for m in &policies {
+        let x = f.px(m.loss.log10()) - 4.0;
+        svg.rotated_label(x, f.top + 6.0, Anchor::End, 11.0, GREEN, &m.label);
+        let length = text_width(m.label.chars().count(), 11.0);
+        placer
+            .blocked
+            .push((x - 11.0, f.top + 6.0, x + 2.0, f.top + 6.0 + length));
+    }
     for (x, y, label) in failures {
         let at = placer.place(&around(x, y, 12.0), label.chars().count(), 11.0);
         svg.text(at.0, at.1, at.2, 11.0, PURPLE, "bold", &label);
     }
 
     // The legend, below the axis title, in rows: each entry as wide as its text.
-    let mut legend = Legend {
-        x: f.left,
-        y: HEIGHT - 48.0,
-        left: f.left,
-        right: WIDTH - 16.0,
-    };
-    for &(_, colour, dash, name) in &arms {
-        legend.entry(&mut svg, 36.0, name, "#000000", |svg, x, y| {
-            svg.line(x, y, x + 30.0, y, colour, 2.5, dash);
-        });
-    }
-    if !controls {
-        legend.entry(
-            &mut svg,
-            0.0,
-            "no controls: no residual curve",
-            GREY,
-            |_, _, _| {},
-        );
-    }
-    let mut vars: Vec<String> = arms
+    for (entry, (x, y)) in legend
         .iter()
-        .filter_map(|&(s, _, _, name)| var99(s).map(|v| format!("{} {name}", short(v))))
-        .collect();
-    if !vars.is_empty() {
-        vars[0] = format!("VaR 99%: {}", vars[0]);
-        legend.entry(&mut svg, 16.0, &vars.join(", "), "#000000", |svg, x, y| {
-            svg.circle(x + 6.0, y, 4.5, "#ffffff", GREY, 2.0);
-        });
-    }
-    if let Some(t) = a.tolerance() {
-        legend.entry(
-            &mut svg,
-            36.0,
-            "tolerance: the largest acceptable P",
-            "#000000",
-            |svg, x, y| {
-                svg.line(x, y, x + 30.0, y, "#000000", 1.5, DASH_TOLERANCE);
-                svg.diamond(x + 15.0, y, 5.0, "#ffffff", "#000000");
-            },
-        );
-        if t.points.iter().any(|p| p.verdict != ToleranceVerdict::Met) {
-            legend.entry(
-                &mut svg,
-                18.0,
-                "the residual fails it",
-                "#000000",
-                |svg, x, y| {
-                    svg.circle(x + 7.0, y, 6.0, "none", PURPLE, 2.5);
-                },
-            );
-        }
-    } else {
-        legend.entry(&mut svg, 0.0, "no tolerance stated", GREY, |_, _, _| {});
+        .zip(legend_places(&legend, f.left, WIDTH - 16.0))
+    {
+        entry.draw(&mut svg, x, LEGEND_TOP + y);
     }
     svg.finish()
 }
 
-/// The curve of `s` in SVG coordinates: flat at P(L > 0) from the left edge to the smallest
-/// positive simulated loss, through the curve's points, and down to the axis at the largest
-/// simulated loss, beyond which no year lies (a log axis has no 0: the drop says it).
+/// The height of a legend row.
+const LEGEND_ROW: f64 = 20.0;
+
+/// A legend entry's key.
+enum Key {
+    /// A curve: its colour and dash pattern.
+    Line(&'static str, &'static str),
+    Var,
+    Policy,
+    Tolerance,
+    Fails,
+    /// No key: a note in grey.
+    Note,
+}
+
+struct Entry {
+    key: Key,
+    text: String,
+}
+
+impl Entry {
+    fn new(key: Key, text: &str) -> Entry {
+        Entry {
+            key,
+            text: text.to_string(),
+        }
+    }
+
+    fn key_width(&self) -> f64 {
+        match self.key {
+            Key::Line(..) | Key::Policy | Key::Tolerance => 36.0,
+            Key::Var => 16.0,
+            Key::Fails => 18.0,
+            Key::Note => 0.0,
+        }
+    }
+
+    fn width(&self) -> f64 {
+        self.key_width() + text_width(self.text.chars().count(), 12.0)
+    }
+
+    /// The entry with its key at (`x`, `y`), `y` the middle of the key.
+    fn draw(&self, svg: &mut Svg, x: f64, y: f64) {
+        let colour = match self.key {
+            Key::Line(colour, dash) => {
+                svg.line(x, y, x + 30.0, y, colour, 2.5, dash);
+                "#000000"
+            }
+            Key::Var => {
+                svg.circle(x + 6.0, y, 4.5, "#ffffff", GREY, 2.0);
+                "#000000"
+            }
+            Key::Policy => {
+                svg.line(
+                    x + 15.0,
+                    y - 7.0,
+                    x + 15.0,
+                    y + 7.0,
+                    GREEN,
+                    1.5,
+                    DASH_POLICY,
+                );
+                "#000000"
+            }
+            Key::Tolerance => {
+                svg.line(x, y, x + 30.0, y, "#000000", 1.5, DASH_TOLERANCE);
+                svg.diamond(x + 15.0, y, 5.0, "#ffffff", "#000000");
+                "#000000"
+            }
+            Key::Fails => {
+                svg.circle(x + 7.0, y, 6.0, "none", PURPLE, 2.5);
+                "#000000"
+            }
+            Key::Note => GREY,
+        };
+        let tx = x + self.key_width();
+        svg.text(tx, y + 4.0, Anchor::Start, 12.0, colour, "", &self.text);
+    }
+}
+
+/// Where each entry goes, (x, row offset): in rows from `left`, an entry that would pass
+/// `right` starting a new row.
+fn legend_places(entries: &[Entry], left: f64, right: f64) -> Vec<(f64, f64)> {
+    let (mut x, mut y) = (left, 0.0);
+    let mut places = Vec::new();
+    for e in entries {
+        if x > left && x + e.width() > right {
+            x = left;
+            y += LEGEND_ROW;
+        }
+        places.push((x, y));
+        x += e.width() + 22.0;
+    }
+    places
+}
+
+/// The loss exceedance chart's legend.
+fn lec_legend(
+    a: &Assessment,
+    arms: &[(&LossSummary, &'static str, &'static str, &str)],
+    policies: bool,
+) -> Vec<Entry> {
+    let mut legend: Vec<Entry> = arms
+        .iter()
+        .map(|&(_, colour, dash, name)| Entry::new(Key::Line(colour, dash), name))
+        .collect();
+    if arms.len() < 2 {
+        legend.push(Entry::new(Key::Note, "no controls: no residual curve"));
+    }
+    let mut vars: Vec<String> = arms
+        .iter()
+        .filter_map(|&(s, _, _, name)| {
+            s.quantile_at(0.99)
+                .filter(|q| q.loss > 0.0)
+                .map(|q| format!("{} {name}", short(q.loss)))
+        })
+        .collect();
+    if !vars.is_empty() {
+        vars[0] = format!("VaR 99%: {}", vars[0]);
+        legend.push(Entry::new(Key::Var, &vars.join(", ")));
+    }
+    if policies {
+        legend.push(Entry::new(
+            Key::Policy,
+            "insurance terms (per event or a year, as labelled)",
+        ));
+    }
+    match a.tolerance() {
+        Some(t) => {
+            legend.push(Entry::new(
+                Key::Tolerance,
+                "tolerance: the largest acceptable P",
+            ));
+            if t.points.iter().any(|p| p.verdict != ToleranceVerdict::Met) {
+                legend.push(Entry::new(Key::Fails, "the residual fails it"));
+            }
+        }
+        None => legend.push(Entry::new(Key::Note, "no tolerance stated")),
+    }
+    legend.push(Entry::new(
+        Key::Note,
+        "each curve ends at its last simulated exceedance",
+    ));
+    legend
+}
+
+/// The curve of `s` in SVG coordinates: flat at P(L > 0) from the left edge to the first
+/// point, then through the points of [`LossSummary::drawn_curve`], ending at the last simulated
+/// exceedance (beyond it no simulated year lies above the loss, P̂ = 0, which a log axis cannot
+/// show: the curve stops there, as `lec.csv` does).
 fn curve_points(f: &Frame, s: &LossSummary) -> Vec<(f64, f64)> {
     let mut pts = Vec::new();
-    let positive: Vec<&ExceedancePoint> = s.curve.iter().filter(|p| p.loss > 0.0).collect();
+    let positive: Vec<&ExceedancePoint> = s.drawn_curve().filter(|p| p.loss > 0.0).collect();
     let Some(first) = positive.first() else {
         return pts;
     };
     if s.probability_of_loss <= 0.0 {
         return pts;
     }
-    let y = |p: f64| {
-        if p > 0.0 {
-            f.clamp_y(f.py(p.log10()))
-        } else {
-            f.bottom
-        }
-    };
+    let y = |p: f64| f.clamp_y(f.py(p.log10()));
     pts.push((f.left, y(s.probability_of_loss)));
     pts.push((f.px(first.loss.log10()), y(s.probability_of_loss)));
     for p in positive {
-        let x = f.px(p.loss.log10());
-        if p.probability > 0.0 {
-            pts.push((x, y(p.probability)));
-        } else {
-            if let Some(&(_, last)) = pts.last() {
-                pts.push((x, last));
-            }
-            pts.push((x, f.bottom));
-            break;
-        }
+        pts.push((f.px(p.loss.log10()), y(p.probability)));
     }
     pts
 }
 
-/// The points of a curve that have a positive probability (the ones a log axis can show).
-fn positive_points(curve: &[ExceedancePoint]) -> impl Iterator<Item = &ExceedancePoint> {
-    curve.iter().filter(|p| p.probability > 0.0 && p.years > 0)
+/// A policy term drawn on the loss exceedance curve: where, and its label.
+struct PolicyMark {
+    loss: f64,
+    label: String,
+}
+
+/// The terms of every insurance policy in the report as vertical marks: the deductible (when
+/// above 0) and the occurrence limit, per event, and the aggregate limit, per year; terms at the
+/// same amount share one mark and one label. With more than one policy, each label starts with
+/// the control's id.
+fn policy_marks(a: &Assessment) -> Vec<PolicyMark> {
+    let policies: Vec<(&str, &PolicyTerms)> = a
+        .controls()
+        .iter()
+        .filter_map(|c| c.transfer.as_ref().map(|t| (c.id.as_str(), t)))
+        .collect();
+    let mut marks: Vec<PolicyMark> = Vec::new();
+    for &(id, t) in &policies {
+        let mut terms = vec![
+            (t.deductible, "deductible", "per event"),
+            (t.occurrence_limit, "occurrence limit", "per event"),
+        ];
+        if let Some(limit) = t.aggregate_limit {
+            terms.push((limit, "aggregate limit", "a year"));
+        }
+        let mut own: Vec<(f64, Vec<(&str, &str)>)> = Vec::new();
+        for (amount, what, per) in terms {
+            if !(amount > 0.0 && amount.is_finite()) {
+                continue;
+            }
+            match own.iter_mut().find(|(x, _)| *x == amount) {
+                Some((_, texts)) => texts.push((what, per)),
+                None => own.push((amount, vec![(what, per)])),
+            }
+        }
+        for (loss, terms) in own {
+            let amount = short(loss);
+            let mut label = match terms[..] {
+                // The usual tower: the same limit for one event and for the year.
+                [("occurrence limit", _), ("aggregate limit", _)] => {
+                    format!("limit {amount} per event and a year")
+                }
+                _ => terms
+                    .iter()
+                    .map(|(what, per)| format!("{what} {amount} {per}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            if policies.len() > 1 {
+                label = format!("{}: {label}", ellipsis(id, LABEL_CHARS));
+            }
+            marks.push(PolicyMark { loss, label });
+        }
+    }
+    marks
 }
 
 /// The 95% Wilson band of a curve, as one polygon: the upper ends forward, the lower back.
-fn band(svg: &mut Svg, f: &Frame, curve: &[ExceedancePoint], trials: usize, colour: &str) {
-    let bounds: Vec<(f64, [f64; 2])> = positive_points(curve)
+fn band(svg: &mut Svg, f: &Frame, s: &LossSummary, trials: usize, colour: &str) {
+    let bounds: Vec<(f64, [f64; 2])> = s
+        .drawn_curve()
         .filter(|p| p.loss > 0.0)
         .map(|p| {
             (
@@ -445,6 +616,9 @@ fn lec_desc(a: &Assessment) -> String {
                 ));
             }
         }
+    }
+    for m in policy_marks(a) {
+        d.push_str(&format!(" Insurance: {}.", m.label));
     }
     if i.curve.iter().all(|p| p.years == 0) {
         d.push_str(" No simulated year has a loss.");
@@ -539,43 +713,6 @@ impl Placer {
             .unwrap_or((b.0, b.1, Anchor::Start));
         self.blocked.push(boxed(&chosen));
         chosen
-    }
-}
-
-/// A legend laid out in rows: an entry that would pass `right` starts a new row.
-struct Legend {
-    x: f64,
-    y: f64,
-    left: f64,
-    right: f64,
-}
-
-impl Legend {
-    /// An entry: its key drawn by `key` at (x, y) in `key_width`, then `text`.
-    fn entry(
-        &mut self,
-        svg: &mut Svg,
-        key_width: f64,
-        text: &str,
-        colour: &str,
-        key: impl FnOnce(&mut Svg, f64, f64),
-    ) {
-        let width = key_width + text_width(text.chars().count(), 12.0);
-        if self.x > self.left && self.x + width > self.right {
-            self.x = self.left;
-            self.y += 20.0;
-        }
-        key(svg, self.x, self.y);
-        svg.text(
-            self.x + key_width,
-            self.y + 4.0,
-            Anchor::Start,
-            12.0,
-            colour,
-            "",
-            text,
-        );
-        self.x += width + 22.0;
     }
 }
 

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::report::assessment::Assessment;
+use crate::report::assessment::{Assessment, LossSummary, QUANTILE_LEVELS, TAIL_MEAN_LEVELS};
+use crate::report::tolerance::ToleranceVerdict;
 
 impl Assessment {
     /// The JSON report on one line (see [`Assessment`] for its keys).
@@ -31,22 +32,31 @@ impl Assessment {
     ///
     /// | file | one row per | columns |
     /// |---|---|---|
-    /// | `lec.csv` | point of the loss exceedance curves ([`LossSummary::curve`](crate::LossSummary::curve)) | `arm` (`inherent` or `residual`), `loss`, `probability` |
-    /// | `controls.csv` | control, in the scenario's order | `id`, `name`, `function`, `category`, then the other keys of `controls[]` in the JSON report, in alphabetical order |
+    /// | `lec.csv` | point of the loss exceedance curves ([`LossSummary::shared_curve`](crate::LossSummary::shared_curve)), the inherent arm first | `arm` (`inherent` or `residual`), `loss`, `probability` (P̂(annual loss > `loss`), a fraction), `years` (the simulated years above `loss`) |
+    /// | `controls.csv` | control, in the scenario's order | `id`, `name`, `function`, `category`, then the other keys of `controls[]` in the JSON report, in alphabetical order, the policy terms as `transfer_deductible`, `transfer_occurrence_limit`, `transfer_aggregate_limit`, `transfer_coinsurance` (empty for a control that is not insurance) |
     /// | `risks.csv` | risk | `id`, `name`, then the other keys of `risks[]`, alphabetically |
     /// | `functions.csv` | CSF function with controls | `function`, then the other keys of `functions[]`, alphabetically |
+    /// | `summary.csv` | arm (`inherent`, then `residual`) | the metadata `scenario`, `currency`, `trials`, `seed`, `csfquant_version`, `horizon_years`, `discount_rate`; `arm`; `expected_annual_loss`, `standard_error`, `expected_annual_loss_ci95_low`, `_high`, `std_dev`, `probability_of_loss`; `var_50` … `var_99_9` (VaR at each of [`QUANTILE_LEVELS`], `var_99_5` is 99.5%) each with `_ci95_low`, `_ci95_high`; `tvar_95`, `tvar_99`; `tolerance_met` (`true`/`false`), `tolerance_verdict` (`met`, `exceeded`, `within_noise`), both empty without a tolerance |
     /// | `trials.csv` | simulated year, in trial order | `trial` (from 1), `inherent`, `residual` |
+    ///
+    /// **lec.csv** has both arms on the same losses, so
+    /// `pivot(index="loss", columns="arm", values="probability")` gives one column per arm.
+    /// Each arm's rows stop at its last simulated exceedance: beyond it no simulated year lies
+    /// above the loss (P̂ = 0, which a log axis cannot show; the true probability is then below
+    /// about 3 / trials), so after the pivot the residual column is NaN where only the inherent
+    /// curve goes on. No rows when no simulated year has a loss.
     ///
     /// The controls, risks and functions tables come from the same serialisation as the JSON
     /// report, so a key added to the report appears as a column too. A `null` (an undefined
-    /// ROSI, no IRR, no category) is an empty cell, which pandas reads as NaN. Numbers are
-    /// written in their shortest form that reads back to the same `f64`; text is quoted where
-    /// CSV needs it.
+    /// ROSI, no IRR, no category, no policy) is an empty cell, which pandas reads as NaN.
+    /// `rosi`, `irr`, `share`, `probability` and `coinsurance` are fractions, not percentages
+    /// (a `rosi` of 1.5 is the text report's +150%). Numbers are written in their shortest form
+    /// that reads back to the same `f64`; text is quoted where CSV needs it.
     ///
     /// `trials.csv` needs each simulated year's losses, which only an analysis run with
     /// [`SimulationOptions::record_trials`](crate::SimulationOptions::record_trials) keeps (16
     /// bytes a year): without them, and for a deserialised report, it is not written and the
-    /// returned list has four paths.
+    /// returned list has five paths (`lec`, `controls`, `risks`, `functions`, `summary`).
     ///
     /// # Errors
     /// The I/O error of the directory or file that could not be created or written, its
@@ -62,29 +72,144 @@ impl Assessment {
             Ok::<(), io::Error>(())
         };
 
-        let mut lec = Table::new(&["arm", "loss", "probability"]);
+        let mut lec = Table::new(&["arm", "loss", "probability", "years"]);
         for (arm, losses) in [("inherent", self.inherent()), ("residual", self.residual())] {
-            for p in &losses.curve {
+            for p in losses.drawn_curve() {
                 lec.rows.push(vec![
                     arm.to_string(),
                     p.loss.to_string(),
                     p.probability.to_string(),
+                    p.years.to_string(),
                 ]);
             }
         }
-        let controls = Table::of(self.controls(), &["id", "name", "function", "category"])?;
-        let risks = Table::of(self.risks(), &["id", "name"])?;
-        let functions = Table::of(self.functions(), &["function"])?;
+        let controls = Table::of(
+            self.controls(),
+            &["id", "name", "function", "category"],
+            &[(
+                "transfer",
+                &[
+                    "deductible",
+                    "occurrence_limit",
+                    "aggregate_limit",
+                    "coinsurance",
+                ],
+            )],
+        )?;
+        let risks = Table::of(self.risks(), &["id", "name"], &[])?;
+        let functions = Table::of(self.functions(), &["function"], &[])?;
+        let summary = self.summary_table();
         file("lec.csv", &|path| lec.write(path))?;
         file("controls.csv", &|path| controls.write(path))?;
         file("risks.csv", &|path| risks.write(path))?;
         file("functions.csv", &|path| functions.write(path))?;
+        file("summary.csv", &|path| summary.write(path))?;
         if let Some((inherent, residual)) = self.analysis().and_then(|a| a.trial_losses()) {
             file("trials.csv", &|path| write_trials(path, inherent, residual))?;
         }
         Ok(written)
     }
 }
+
+impl Assessment {
+    /// `summary.csv`: one row per arm, the metadata repeated on each so that the summaries of
+    /// several scenarios concatenate into one table.
+    fn summary_table(&self) -> Table {
+        let level = |p: f64| {
+            let text = format!("{:.1}", 100.0 * p);
+            text.trim_end_matches(".0").replace('.', "_")
+        };
+        let mut header: Vec<String> = [
+            "scenario",
+            "currency",
+            "trials",
+            "seed",
+            "csfquant_version",
+            "horizon_years",
+            "discount_rate",
+            "arm",
+            "expected_annual_loss",
+            "standard_error",
+            "expected_annual_loss_ci95_low",
+            "expected_annual_loss_ci95_high",
+            "std_dev",
+            "probability_of_loss",
+        ]
+        .map(String::from)
+        .to_vec();
+        for p in QUANTILE_LEVELS {
+            let var = format!("var_{}", level(p));
+            header.extend([format!("{var}_ci95_low"), format!("{var}_ci95_high")]);
+            header.insert(header.len() - 2, var);
+        }
+        header.extend(TAIL_MEAN_LEVELS.map(|p| format!("tvar_{}", level(p))));
+        header.extend(["tolerance_met".into(), "tolerance_verdict".into()]);
+        let mut table = Table {
+            header,
+            rows: Vec::new(),
+        };
+        let tolerance = self.tolerance();
+        let arms: [(&str, &LossSummary, Option<Verdict>); 2] = [
+            (
+                "inherent",
+                self.inherent(),
+                tolerance.map(|t| (t.inherent.met, t.inherent.verdict)),
+            ),
+            (
+                "residual",
+                self.residual(),
+                tolerance.map(|t| (t.met, t.verdict)),
+            ),
+        ];
+        for (arm, s, verdict) in arms {
+            let mut row = vec![
+                self.scenario().to_string(),
+                self.currency().to_string(),
+                self.trials().to_string(),
+                self.seed().to_string(),
+                self.csfquant_version().to_string(),
+                self.finance().horizon_years().to_string(),
+                self.finance().discount_rate().to_string(),
+                arm.to_string(),
+            ];
+            let [low, high] = s.expected_annual_loss_ci95;
+            for x in [
+                s.expected_annual_loss,
+                s.standard_error,
+                low,
+                high,
+                s.std_dev,
+                s.probability_of_loss,
+            ] {
+                row.push(x.to_string());
+            }
+            // The report carries every level (it is built with them), but a stored report
+            // could lack one: an empty cell then, not a panic.
+            let cell = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+            for p in QUANTILE_LEVELS {
+                let q = s.quantile_at(p);
+                row.push(cell(q.map(|q| q.loss)));
+                row.push(cell(q.map(|q| q.ci95[0])));
+                row.push(cell(q.map(|q| q.ci95[1])));
+            }
+            for p in TAIL_MEAN_LEVELS {
+                row.push(cell(s.tail_mean_at(p).map(|t| t.loss)));
+            }
+            match verdict {
+                Some((met, verdict)) => {
+                    row.push(met.to_string());
+                    row.push(verdict.as_str().to_string());
+                }
+                None => row.extend([String::new(), String::new()]),
+            }
+            table.rows.push(row);
+        }
+        table
+    }
+}
+
+/// A tolerance verdict in `summary.csv`: `met` and the verdict with noise.
+type Verdict = (bool, ToleranceVerdict);
 
 const JSON_NEVER_FAILS: &str =
     "the report serialises: its maps have string keys and its Serialize impls cannot fail";
@@ -103,9 +228,15 @@ impl Table {
         }
     }
 
-    /// A table of items that serialise as flat objects: the columns `first`, then the other
-    /// keys in alphabetical order (of the first item; all items have the same keys).
-    fn of<T: Serialize>(items: &[T], first: &[&str]) -> io::Result<Table> {
+    /// A table of items that serialise as objects: the columns `first`, then the other keys in
+    /// alphabetical order (of the first item; all items have the same keys). A key of `nested`
+    /// holds an object or `null`: it becomes one column per listed field, named
+    /// `key_field`, empty where the key is `null`.
+    fn of<T: Serialize>(
+        items: &[T],
+        first: &[&str],
+        nested: &[(&str, &[&str])],
+    ) -> io::Result<Table> {
         let objects: Vec<serde_json::Map<String, Value>> = items
             .iter()
             .map(|item| match serde_json::to_value(item) {
@@ -115,21 +246,38 @@ impl Table {
             .collect::<io::Result<_>>()?;
         let mut table = Table::new(first);
         if let Some(sample) = objects.first() {
-            let mut rest: Vec<&String> = sample
-                .keys()
-                .filter(|k| !first.contains(&k.as_str()))
-                .collect();
+            let mut rest: Vec<String> = Vec::new();
+            for key in sample.keys().filter(|k| !first.contains(&k.as_str())) {
+                match nested.iter().find(|(n, _)| n == key) {
+                    Some((_, fields)) => rest.extend(fields.iter().map(|f| format!("{key}_{f}"))),
+                    None => rest.push(key.clone()),
+                }
+            }
             rest.sort();
-            table.header.extend(rest.into_iter().cloned());
+            table.header.extend(rest);
         }
         let cell = |value: Option<&Value>| match value {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(text)) => text.clone(),
             Some(other) => other.to_string(),
         };
+        // A column's value: the key itself, or a field of a nested key.
+        let lookup = |object: &serde_json::Map<String, Value>, column: &str| -> String {
+            if let Some(v) = object.get(column) {
+                return cell(Some(v));
+            }
+            for (key, fields) in nested {
+                for field in *fields {
+                    if column.strip_prefix(key).and_then(|c| c.strip_prefix('_')) == Some(field) {
+                        return cell(object.get(*key).and_then(|o| o.get(field)));
+                    }
+                }
+            }
+            String::new()
+        };
         table.rows = objects
             .iter()
-            .map(|object| table.header.iter().map(|c| cell(object.get(c))).collect())
+            .map(|object| table.header.iter().map(|c| lookup(object, c)).collect())
             .collect();
         Ok(table)
     }

@@ -141,7 +141,10 @@ fn page(a: &Assessment, options: &HtmlOptions) -> String {
             a.lec_svg(),
             "The chance in a year of losing more than x. Dashed: without controls; solid: with \
              them; shaded: the 95% interval of each probability. Diamonds: the largest \
-             acceptable chance (the risk tolerance).",
+             acceptable chance (the risk tolerance). Each curve ends at the largest loss some \
+             simulated year exceeds: beyond it the estimate is 0, which a log scale cannot \
+             show. Green lines: an insurance policy's terms at their face value; a deductible \
+             and an occurrence limit apply to each event, not to the year's total.",
         ),
         (
             a.functions_svg(),
@@ -569,7 +572,7 @@ fn control_table(h: &mut String, a: &Assessment) {
         &rows,
         "EAL cut: how much the residual EAL rises if only this control is removed; alone: what \
          the control removes by itself. Layered controls overlap, so the cuts do not add up (the \
-         Shapley shares do). ROSI = (EAL cut − cost) / cost; cost = annual + upfront spread over \
-         the horizon.",
+         Shapley shares do). ROSI = (EAL cut − cost) / cost, in percent (the JSON and CSV files \
+         carry it as a fraction: +150% is 1.5); cost = annual + upfront spread over the horizon.",
     );
 }

@@ -36,6 +36,7 @@ pub(crate) mod export;
 pub(crate) mod html;
 pub(crate) mod loss;
 pub(crate) mod parties;
+pub(crate) mod policy;
 pub(crate) mod svg;
 pub(crate) mod text;
 pub(crate) mod tolerance;
@@ -51,5 +52,6 @@ pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,
 };
 pub use parties::{GroupShare, PartyShare};
+pub use policy::PolicyTerms;
 pub use text::TextReport;
 pub use tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};

@@ -340,6 +340,30 @@ impl Svg {
         );
     }
 
+    /// Text rotated by −90° about (`x`, `y`) (reading upwards), in `colour`, with a white halo
+    /// so that it stays readable where it crosses a line: a label along a vertical line.
+    pub(crate) fn rotated_label(
+        &mut self,
+        x: f64,
+        y: f64,
+        anchor: Anchor,
+        size: f64,
+        colour: &str,
+        content: &str,
+    ) {
+        let _ = writeln!(
+            self.out,
+            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{}\" font-size=\"{}\" fill=\"{colour}\" \
+             stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" \
+             transform=\"rotate(-90 {x} {y})\">{}</text>",
+            anchor.as_str(),
+            num(size),
+            escape(content),
+            x = num(x),
+            y = num(y),
+        );
+    }
+
     /// The document, closed.
     pub(crate) fn finish(mut self) -> String {
         self.out.push_str("</svg>\n");

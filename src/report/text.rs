@@ -388,7 +388,8 @@ fn control_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
         "  EAL cut: how much the residual EAL rises if only this control is removed;\n  \
          alone: what the control removes by itself. Layered controls overlap, so the cuts\n  \
          do not add up (the Shapley shares above do).\n  \
-         ROSI = (EAL cut - cost) / cost; cost = annual + upfront spread over the horizon."
+         ROSI = (EAL cut - cost) / cost, in percent (JSON and CSV: a fraction, +150% is 1.5);\n  \
+         cost = annual + upfront spread over the horizon."
     )
 }
 
