@@ -242,6 +242,7 @@ pub use model::{
     BreachFunction, Control, Cost, Efficacy, Finance, Frequency, GordonLoebOptimum, Magnitude,
     Model, Risk, ToleranceCurve, Transfer, gordon_loeb_bound, rosi,
 };
+pub use model::{Frailty, Shock, ShockHit};
 pub use report::{
     AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
     FunctionShare, HtmlOptions, LEC_GRID_POINTS, LOW_COUNT_YEARS, LossDistribution, LossSummary,
