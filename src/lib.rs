@@ -249,6 +249,7 @@ pub use report::{
     QUANTILE_LEVELS, Quantile, RiskEffect, RiskLoss, SimulationReport, TAIL_MEAN_LEVELS, TailMean,
     TextReport, ToleranceCheck, TolerancePoint, ToleranceReport, ToleranceVerdict,
 };
+pub use report::{ShockLoss, TailContribution};
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};
 

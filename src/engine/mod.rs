@@ -4,7 +4,9 @@
 //! It imports the model only; the report types are built from what it returns.
 
 pub(crate) mod arms;
+pub(crate) mod contributions;
 pub(crate) mod control_run;
+pub(crate) mod dependence;
 pub(crate) mod monitor;
 pub(crate) mod shapley;
 pub(crate) mod simulate;

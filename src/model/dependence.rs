@@ -154,19 +154,6 @@ impl Dependence {
         out
     }
 
-    /// The expected annual loss the shocks add to each risk: `E[M] p_r E[X_r]` summed over the
-    /// shocks that hit it.
-    pub(crate) fn shock_eal_by_risk(&self, risks: &[Risk]) -> Vec<f64> {
-        let mut out = vec![0.0; risks.len()];
-        for (shock, hits) in self.shocks.iter().zip(&self.shock_hits) {
-            let m = shock.frequency().mean();
-            for &(r, p) in hits {
-                out[r] += m * p * risks[r].magnitude().mean();
-            }
-        }
-        out
-    }
-
     /// Each shock's expected annual loss, `E[M] Σ_r p_r E[X_r]` (before controls).
     pub(crate) fn shock_eal(&self, risks: &[Risk]) -> Vec<f64> {
         self.shocks

@@ -26,6 +26,7 @@
 pub(crate) mod analysis;
 pub(crate) mod assessment;
 pub(crate) mod charts;
+pub(crate) mod contributions;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
 pub(crate) mod html;
@@ -39,6 +40,7 @@ pub use assessment::{
     AssessedTolerance, Assessment, CURVE_POINTS, LEC_GRID_POINTS, LossSummary, QUANTILE_LEVELS,
     TAIL_MEAN_LEVELS, TailMean,
 };
+pub use contributions::{ShockLoss, TailContribution};
 pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,
