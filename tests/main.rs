@@ -10,6 +10,7 @@ mod common;
 mod compound;
 mod controls;
 mod csf;
+mod dependence;
 mod determinism;
 mod frequency;
 mod layout;
