@@ -11,6 +11,8 @@ mod controls;
 mod csf;
 mod determinism;
 mod frequency;
+#[cfg(feature = "scenario")]
+mod generated;
 mod layout;
 #[cfg(feature = "scenario")]
 mod limits;
