@@ -13,6 +13,8 @@ mod csf;
 mod dependence;
 mod determinism;
 mod frequency;
+#[cfg(feature = "scenario")]
+mod generated;
 mod layout;
 #[cfg(feature = "scenario")]
 mod limits;

@@ -177,7 +177,9 @@ impl Frequency {
     /// - [`Error::InvalidParameter`] unless `low` is finite and `> 0`, or unless `high` is finite,
     ///   `> 0` and at most [`MAX_RATE`](Self::MAX_RATE).
     /// - [`Error::EmptyRange`] (named `ci90`) unless `low < high`; for a known rate use
-    ///   [`poisson`](Self::poisson).
+    ///   [`poisson`](Self::poisson). Bounds so close that their logarithms round to the same
+    ///   number (neighbouring floats such as 3 and 3⁺) meet the rule and give `σ = 0`: the rate
+    ///   is then the known `e^μ`, drawn as such.
     /// - [`Error::InvalidParameter`] named `ci90 high / low` if the interval is wider than the
     ///   table above allows.
     ///

@@ -40,8 +40,8 @@ impl PoissonLognormal {
         let (ln_low, ln_high) = (low.ln(), high.ln());
         let mu = 0.5 * (ln_low + ln_high);
         let sigma = (ln_high - ln_low) / (2.0 * Z95);
-        // sigma > 0: ln is strictly increasing, and low < high are both normal or subnormal
-        // positive finite numbers whose logs differ by at least ~1e-16.
+        // Neighbouring floats may have the same logarithm (ln 3 = ln 3⁺): sigma is then 0, the
+        // rate the known e^mu, and the tail test below +inf (x / 0), which it passes.
         if !((RATE_CLAMP.ln() - mu) / sigma - sigma >= TAIL_Z) {
             return Err(Error::invalid(
                 "ci90 high / low",

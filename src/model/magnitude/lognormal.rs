@@ -67,7 +67,8 @@ impl Lognormal {
         let (ln_low, ln_high) = (low.ln(), high.ln());
         let mu = (ln_low + ln_high) / 2.0;
         let sigma = (ln_high - ln_low) / (2.0 * Z95);
-        // Distinct positive finite numbers have distinct logs, so sigma > 0 and finite.
+        // Neighbouring floats may have the same logarithm (ln 3 = ln 3⁺): then sigma is 0 and
+        // the loss is the point mass e^mu, which every function below treats as such.
         let d = Lognormal { mu, sigma };
         if !d.mean().is_finite() {
             return Err(Error::invalid(
@@ -107,14 +108,18 @@ impl Lognormal {
     pub(super) fn cdf(&self, x: f64) -> f64 {
         if x <= 0.0 {
             0.0
+        } else if self.sigma == 0.0 {
+            // The value drawn, e^μ (neighbours of it may share its logarithm).
+            if x >= self.mu.exp() { 1.0 } else { 0.0 }
         } else {
             normal_cdf((x.ln() - self.mu) / self.sigma)
         }
     }
 
-    /// The density of `X`.
+    /// The density of `X` (0 for the point mass of `σ = 0`, which is an atom: see
+    /// [`atom`](Self::atom)).
     pub(super) fn density(&self, x: f64) -> f64 {
-        if x <= 0.0 {
+        if x <= 0.0 || self.sigma == 0.0 {
             return 0.0;
         }
         let z = (x.ln() - self.mu) / self.sigma;
@@ -142,6 +147,15 @@ impl Lognormal {
                 second: (2.0 * (mu + s2)).exp(),
             };
         }
+        if sigma == 0.0 {
+            // The point mass e^μ: z0 below would be 0 / 0 for a cap at the median.
+            let x = mu.exp().min(c);
+            return Moments {
+                mean: x,
+                variance: 0.0,
+                second: x * x,
+            };
+        }
         let z0 = (c.ln() - mu) / sigma;
         // P(X > c) = Φ̄(z0).
         let tail = 0.5 * erfc(z0 / SQRT_2);
@@ -152,6 +166,12 @@ impl Lognormal {
         // (c · tail) · c rather than c² · tail: c² alone may overflow when the tail is tiny.
         let second = partial(2.0) + c * tail * c;
         Moments::from_raw(mean, second)
+    }
+
+    /// The one value of a lognormal with no spread (`σ = 0`, from a 90% interval whose bounds
+    /// have the same logarithm), which the composite's quadrature takes as an atom.
+    pub(super) fn atom(&self) -> Option<f64> {
+        (self.sigma == 0.0).then(|| self.mu.exp())
     }
 
     /// The body grid for the composite's quadrature: `e^{μ + kσ}`, `|k| <= 12`.

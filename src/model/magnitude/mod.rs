@@ -223,6 +223,10 @@ impl Magnitude {
     /// - [`Error::EmptyRange`] named `ci90` unless `low < high` (a point estimate is
     ///   [`Magnitude::fixed`]).
     ///
+    /// Bounds so close that their logarithms round to the same number (neighbouring floats such
+    /// as 3 and 3⁺) meet `low < high` and give `σ = 0`: the loss is then the point mass `e^μ`,
+    /// with the moments and CDF of one (also under a cap, even a cap at that value).
+    ///
     /// # Example
     ///
     /// ```
@@ -945,6 +949,7 @@ impl Repr {
         match self {
             Repr::Fixed(d) => Some(g(d.value())),
             Repr::Empirical(d) => Some(d.mean_of(g)),
+            Repr::Lognormal(d) => d.atom().map(g),
             _ => None,
         }
     }

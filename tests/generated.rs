@@ -1,0 +1,248 @@
+//! The generated-scenario suite in its short mode (issue 14, item 7): a few thousand generated
+//! and mutated scenarios (see `generated_cases.rs` for the generator, the runner and the checks),
+//! each ending in a located error or a sensible report; and the regression tests built from the
+//! cases it found. The long mode: `cargo run --release --example fuzz -- --cases 100000`.
+
+#[path = "generated_cases.rs"]
+mod cases;
+
+use cases::{Class, Outcome, RunLimits, Tally};
+use csfquant::Format;
+
+/// Runs cases `from..to` and fails with the first case of each failure class.
+fn run(from: u64, to: u64) {
+    let sources = cases::seeds();
+    let limits = RunLimits::default();
+    let mut tally = Tally::default();
+    for k in from..to {
+        let (name, text, format, outcome) = cases::case(k, &sources, &limits);
+        tally.add(&name, &text, format, &outcome);
+    }
+    assert!(tally.failures.is_empty(), "{}", tally.summary());
+    // The generator must reach the engine, not only the parser: most sane cases run.
+    assert!(
+        tally.ran * 5 >= tally.cases,
+        "only {} of {} cases ran:\n{}",
+        tally.ran,
+        tally.cases,
+        tally.summary()
+    );
+}
+
+// Four tests of 800 cases each, so that the test harness runs them side by side.
+#[test]
+fn generated_cases_0() {
+    run(0, 800);
+}
+
+#[test]
+fn generated_cases_1() {
+    run(800, 1600);
+}
+
+#[test]
+fn generated_cases_2() {
+    run(1600, 2400);
+}
+
+#[test]
+fn generated_cases_3() {
+    run(2400, 3200);
+}
+
+/// Every kind of every key is written somewhere in the short mode (a generator that silently
+/// stopped writing a key would test nothing of it).
+#[test]
+fn the_generator_writes_every_key() {
+    let mut seen = std::collections::BTreeSet::new();
+    fn keys(node: &cases::Node, seen: &mut std::collections::BTreeSet<String>) {
+        match node {
+            cases::Node::Table(entries) => {
+                for (k, v) in entries {
+                    seen.insert(k.clone());
+                    keys(v, seen);
+                }
+            }
+            cases::Node::Arr(items) => items.iter().for_each(|v| keys(v, seen)),
+            _ => {}
+        }
+    }
+    for k in (0..3200).step_by(2) {
+        keys(&cases::generate(k).doc, &mut seen);
+    }
+    let format_keys = [
+        "name",
+        "currency",
+        "simulation",
+        "trials",
+        "seed",
+        "finance",
+        "horizon_years",
+        "discount_rate",
+        "thresholds",
+        "tolerance",
+        "loss",
+        "probability",
+        "risks",
+        "id",
+        "csf",
+        "frequency",
+        "poisson",
+        "rate",
+        "ci90",
+        "mu",
+        "sigma",
+        "bernoulli",
+        "negative_binomial",
+        "mean",
+        "variance",
+        "fixed",
+        "count",
+        "magnitude",
+        "lognormal",
+        "cap",
+        "pert",
+        "min",
+        "mode",
+        "max",
+        "lambda",
+        "triangular",
+        "uniform",
+        "gamma",
+        "shape",
+        "scale",
+        "pareto",
+        "value",
+        "empirical",
+        "losses",
+        "fair",
+        "threat_event_frequency",
+        "vulnerability",
+        "susceptibility",
+        "primary_loss",
+        "secondary",
+        "controls",
+        "function",
+        "category",
+        "cost",
+        "upfront",
+        "annual",
+        "applies_to",
+        "efficacy",
+        "frequency_efficacy",
+        "magnitude_efficacy",
+        "transfer",
+        "deductible",
+        "occurrence_limit",
+        "aggregate_limit",
+        "coinsurance",
+    ];
+    let missing: Vec<&str> = format_keys
+        .iter()
+        .copied()
+        .filter(|k| !seen.contains(*k))
+        .collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
+
+/// A failure is reported as one, with its class: the checks can fail.
+#[test]
+fn the_checks_catch_a_bad_report() {
+    let sources = cases::seeds();
+    let scenario = csfquant::Scenario::parse(&sources[0].2, Format::Toml, "default.toml").unwrap();
+    let options = scenario.options().trials(100);
+    let scenario = scenario.with_options(options);
+    let report = scenario.assess().unwrap();
+    let good: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(cases::check_report(&good, 100), Ok(()));
+    let spoilt = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        cases::check_report(&v, 100).unwrap_err().0
+    };
+    assert_eq!(
+        spoilt(&|v| v["risks"][0]["inherent_eal"] = (-1.0).into()),
+        Class::Negative
+    );
+    assert_eq!(
+        spoilt(&|v| v["inherent"]["std_dev"] = serde_json::Value::Null),
+        Class::NonFinite
+    );
+    assert_eq!(
+        spoilt(&|v| v["residual"]["probability_of_loss"] = 1.5.into()),
+        Class::Probability
+    );
+    assert_eq!(
+        spoilt(&|v| v["inherent"]["quantiles"][0]["loss"] = 1e300.into()),
+        Class::Order
+    );
+    assert_eq!(
+        spoilt(&|v| v["risks"][1]["inherent_eal"] = 1e9.into()),
+        Class::Sum
+    );
+    // And an error that is not located is a failure too.
+    let outcome = cases::run_case(
+        "name = \"x\"\nrisks = []\n",
+        Format::Toml,
+        &RunLimits::default(),
+    );
+    assert!(!matches!(outcome, Outcome::Failure { .. }), "{outcome:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression tests from the cases the suite found.
+
+/// A lognormal loss from a 90% interval of two neighbouring floats has `σ = 0` (ln 3 = ln 3⁺):
+/// it is the point mass e^μ. Capped at that value its mean was NaN (0 / 0 in the capped
+/// formulas), and every figure built on it with it.
+#[test]
+fn a_lognormal_with_no_spread_is_a_point_mass_also_under_a_cap() {
+    use csfquant::{Frequency, Magnitude};
+    let flat = Magnitude::lognormal_ci90(3.0, 3f64.next_up()).unwrap();
+    let median = flat.mean();
+    assert!(median == 3.0 || median == 3f64.next_up(), "{median}");
+    assert_eq!(flat.variance(), 0.0);
+    for cap in [median, 10.0, 2.0] {
+        let capped = flat.clone().with_cap(cap).unwrap();
+        let value = median.min(cap);
+        assert_eq!(capped.mean(), value, "cap {cap}");
+        assert_eq!(capped.variance(), 0.0, "cap {cap}");
+        assert_eq!(capped.cdf(value.next_down()), 0.0);
+        assert_eq!(capped.cdf(value), 1.0);
+        // With a secondary loss: the primary is an atom in the convolution.
+        let composite = Magnitude::fixed(1.0)
+            .unwrap()
+            .with_secondary(0.25, capped.clone())
+            .unwrap();
+        assert!(
+            (composite.mean() - (1.0 + 0.25 * value)).abs() < 1e-12,
+            "{composite:?}"
+        );
+        assert!((composite.cdf(1.0) - 0.75).abs() < 1e-12);
+        assert!((composite.cdf(1.0 + value + 1e-9) - 1.0).abs() < 1e-12);
+        let primary = capped
+            .with_secondary(0.5, Magnitude::fixed(2.0).unwrap())
+            .unwrap();
+        assert!((primary.mean() - (value + 1.0)).abs() < 1e-12);
+        assert!(
+            (primary.cdf(value) - 0.5).abs() < 1e-12,
+            "{}",
+            primary.cdf(value)
+        );
+    }
+    // The same rule for an uncertain rate: σ = 0 is the known rate e^μ.
+    let rate = Frequency::poisson_ci90(3.0, 3f64.next_up()).unwrap();
+    assert!((rate.mean() - 3.0).abs() < 1e-15);
+    assert!((rate.variance() - 3.0).abs() < 1e-12);
+    assert!((rate.probability_of_event() - (1.0 - (-3.0f64).exp())).abs() < 1e-9);
+}
+
+/// The same loss in a scenario file runs to a report with finite figures.
+#[test]
+fn a_capped_lognormal_with_no_spread_runs_to_a_sensible_report() {
+    let text = "name = \"flat\"\n[simulation]\ntrials = 50\n[[risks]]\nid = \"r\"\n\
+                frequency = { poisson = { rate = 2.0 } }\n\
+                magnitude = { lognormal = { ci90 = [3.0, 3.0000000000000004], cap = 3.0 } }\n";
+    let outcome = cases::run_case(text, Format::Toml, &RunLimits::default());
+    assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
+}
