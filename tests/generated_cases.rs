@@ -1674,8 +1674,20 @@ fn adds_up(a: f64, b: f64, scale: f64, what: &str) -> Check {
 }
 
 /// Keys whose value may be null: `rosi` where the annual cost is 0, `irr` where no rate
-/// solves, `share` where nothing is shared, a control's optional `category`.
-const NULLABLE: [&str; 4] = ["rosi", "irr", "share", "category"];
+/// solves, `share` where nothing is shared, a control's optional `category`, and the optional
+/// records (a control that is not insurance has no `transfer`, a pure manager no
+/// `effective_efficacy`, a model without groups no `groups`).
+const NULLABLE: [&str; 9] = [
+    "rosi",
+    "irr",
+    "share",
+    "category",
+    "transfer",
+    "aggregate_limit",
+    "attachment",
+    "effective_efficacy",
+    "groups",
+];
 
 /// Every number of the report is finite (JSON cannot carry NaN or infinities: serde_json
 /// writes them as null), and null appears only where the format allows it.
