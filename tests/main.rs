@@ -10,7 +10,6 @@ mod common;
 mod compound;
 mod controls;
 mod csf;
-mod dependence;
 mod determinism;
 mod frequency;
 #[cfg(feature = "scenario")]

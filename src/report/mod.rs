@@ -31,7 +31,6 @@ pub(crate) mod budget_files;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
-pub(crate) mod contributions;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
 pub(crate) mod html;
@@ -48,7 +47,6 @@ pub use assessment::{
     TAIL_MEAN_LEVELS, TailMean,
 };
 pub use candidates::CandidateValue;
-pub use contributions::{ShockLoss, TailContribution};
 pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,

@@ -18,7 +18,6 @@ mod fixed;
 mod negative_binomial;
 mod poisson;
 mod poisson_lognormal;
-mod scaled;
 mod thinned;
 
 use rand::Rng;
