@@ -17,6 +17,8 @@ mod layout;
 mod limits;
 mod magnitude;
 mod monitor;
+#[cfg(feature = "scenario")]
+mod parties_chart;
 mod properties;
 mod reference;
 mod reliability;
