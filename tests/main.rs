@@ -21,6 +21,8 @@ mod magnitude;
 mod monitor;
 #[cfg(feature = "scenario")]
 mod notebook_files;
+#[cfg(feature = "scenario")]
+mod parties_chart;
 mod properties;
 mod reference;
 mod reliability;

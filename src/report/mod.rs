@@ -36,6 +36,7 @@ pub(crate) mod export;
 pub(crate) mod html;
 pub(crate) mod loss;
 pub(crate) mod parties;
+pub(crate) mod parties_chart;
 pub(crate) mod policy;
 pub(crate) mod svg;
 pub(crate) mod text;
