@@ -5,6 +5,8 @@
 mod assessment;
 mod budget;
 #[cfg(feature = "scenario")]
+mod candidates;
+#[cfg(feature = "scenario")]
 mod charts;
 mod common;
 mod compound;

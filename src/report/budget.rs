@@ -10,12 +10,16 @@
 use serde::Serialize;
 
 use crate::engine::budget::{self, ClosedForm, Objective};
+use crate::engine::control_run::TAIL_P;
 use crate::engine::monitor::{Monitor, Unwatched};
+use crate::engine::set_run;
 use crate::engine::simulate::SimulationOptions;
+use crate::engine::stats;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::{Cost, Finance};
 use crate::report::candidates::{CandidateValue, candidate_values};
+use crate::report::loss::INTERVAL_LEVEL;
 
 /// What to choose and under which budgets: the `budget` section of a scenario.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -277,28 +281,55 @@ struct Simulated {
     per_risk: Vec<f64>,
 }
 
-fn simulate_set(
+/// Every set of candidates (indices into the model's candidates) on top of the in-place
+/// controls, simulated in one pass on the same years (set_run.rs).
+fn simulate_sets(
     model: &Model,
-    set: &[usize],
+    sets: &[Vec<usize>],
     options: SimulationOptions,
-    finance: Finance,
     monitor: &dyn Monitor,
-) -> Result<Simulated> {
-    let analysis = model
-        .with_candidates_in_place(set)?
-        .analyze_with(options, finance, monitor)?;
-    let residual = analysis.residual();
-    let q = residual.quantile_with_interval(0.99)?;
-    Ok(Simulated {
-        eal: residual.expected_annual_loss(),
-        eal_se: residual.standard_error(),
-        var99: Var99 {
-            loss: q.loss,
-            ci95: q.ci95,
-        },
-        tvar99: residual.tail_mean(0.99)?,
-        per_risk: analysis.risks().iter().map(|r| r.residual_eal).collect(),
-    })
+) -> Result<Vec<Simulated>> {
+    let all: Vec<usize> = (0..model.candidates().len()).collect();
+    let combined = model.with_candidates_in_place(&all)?;
+    let in_place = model.controls().len();
+    let masks: Vec<Vec<bool>> = sets
+        .iter()
+        .map(|set| {
+            (0..combined.controls().len())
+                .map(|c| c < in_place || set.contains(&(c - in_place)))
+                .collect()
+        })
+        .collect();
+    let trials = options.validate()?;
+    // The tail from the lower end of VaR 99%'s interval up.
+    let (lo, hi, _) = stats::quantile_interval_ranks(trials, TAIL_P, INTERVAL_LEVEL);
+    let k = stats::quantile_rank(trials, TAIL_P);
+    let run = set_run::run(
+        combined.risks(),
+        combined.controls(),
+        &masks,
+        trials - lo + 1,
+        options,
+        monitor,
+    )?;
+    let n = trials as f64;
+    Ok(run
+        .sets
+        .into_iter()
+        .map(|figures| {
+            let top = &figures.top;
+            Simulated {
+                eal: figures.loss.mean,
+                eal_se: (figures.loss.variance() / n).sqrt(),
+                var99: Var99 {
+                    loss: top[k - lo],
+                    ci95: [top[0], top[hi - lo]],
+                },
+                tvar99: stats::tail_mean_of_top(&top[k - lo..], trials, TAIL_P),
+                per_risk: figures.by_risk.iter().map(|r| r / n).collect(),
+            }
+        })
+        .collect())
 }
 
 impl BudgetReport {
@@ -359,10 +390,7 @@ impl BudgetReport {
                 sets.push(c.set.set.clone());
             }
         }
-        let mut simulated = Vec::with_capacity(sets.len());
-        for set in &sets {
-            simulated.push(simulate_set(model, set, options, finance, monitor)?);
-        }
+        let simulated = simulate_sets(model, &sets, options, monitor)?;
         let figures = |set: &[usize]| -> (f64, f64, &Simulated) {
             let i = sets.iter().position(|s| s == set).unwrap_or(0);
             let sim = &simulated[i];
