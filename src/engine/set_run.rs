@@ -31,24 +31,32 @@ use crate::model::risk::Risk;
 pub(crate) struct SetFigures {
     /// The moments of its annual loss.
     pub(crate) loss: Moments,
-    /// The moments of (annual loss of the first set − its annual loss), by year: what the set
-    /// removes against the first, paired on the same years.
-    pub(crate) below_first: Moments,
     /// Its largest annual losses, ascending (as many as the run was asked to keep).
     pub(crate) top: Vec<f64>,
     /// Per risk: its annual loss summed over all years.
     pub(crate) by_risk: Vec<f64>,
 }
 
-/// The figures of every set, in the order the sets were given.
+/// Two sets compared on the same years.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PairFigures {
+    /// The moments of (annual loss of set a − annual loss of set b), by year.
+    pub(crate) difference: Moments,
+    /// The number of years in which set a's loss is strictly lower than set b's.
+    pub(crate) a_lower: u64,
+}
+
+/// The figures of every set and every pair asked for, in the order given.
 #[derive(Debug)]
 pub(crate) struct SetRun {
     pub(crate) sets: Vec<SetFigures>,
+    pub(crate) pairs: Vec<PairFigures>,
 }
 
 /// Simulates `risks` with each set of `controls` (`sets[s][c]`: whether control c is in set
 /// s; the controls are validated together, as one model's) on the same years, keeping each
-/// set's `tail_keep` largest annual losses.
+/// set's `tail_keep` largest annual losses and comparing the sets of each pair (a, b) in
+/// `pairs` year by year.
 ///
 /// # Errors
 /// As the control analysis: [`Error::TooMuchWork`] and the trial-count errors up front,
@@ -57,6 +65,7 @@ pub(crate) fn run(
     risks: &[Risk],
     controls: &[Control],
     sets: &[Vec<bool>],
+    pairs: &[(usize, usize)],
     tail_keep: usize,
     options: SimulationOptions,
     monitor: &dyn Monitor,
@@ -80,7 +89,7 @@ pub(crate) fn run(
         })?);
     }
     let mut loss = vec![Moments::default(); n_sets];
-    let mut below_first = vec![Moments::default(); n_sets];
+    let mut compared = vec![PairFigures::default(); pairs.len()];
     let mut by_risk = vec![vec![0.0; risks.len()]; n_sets];
     let bytes_per_chunk = n_sets * (CHUNK_TRIALS + risks.len()) * 8;
     let seed = options.seed();
@@ -98,12 +107,15 @@ pub(crate) fn run(
         },
         |_, (years, risk_sums): (Vec<f64>, Vec<f64>), inherent, _| {
             let n = inherent.len();
-            let first = &years[..n];
+            let of = |s: usize| &years[s * n..(s + 1) * n];
+            for (pair, &(a, b)) in compared.iter_mut().zip(pairs) {
+                let difference: Vec<f64> = of(a).iter().zip(of(b)).map(|(x, y)| x - y).collect();
+                pair.difference.merge(&Moments::of(&difference));
+                pair.a_lower += difference.iter().filter(|&&d| d < 0.0).count() as u64;
+            }
             for s in 0..n_sets {
-                let own = &years[s * n..(s + 1) * n];
+                let own = of(s);
                 loss[s].merge(&Moments::of(own));
-                let removed: Vec<f64> = first.iter().zip(own).map(|(a, b)| a - b).collect();
-                below_first[s].merge(&Moments::of(&removed));
                 for &y in own {
                     tops[s].push(y);
                 }
@@ -118,16 +130,17 @@ pub(crate) fn run(
     let sets = tops
         .into_iter()
         .zip(loss)
-        .zip(below_first)
         .zip(by_risk)
-        .map(|(((top, loss), below_first), by_risk)| SetFigures {
+        .map(|((top, loss), by_risk)| SetFigures {
             loss,
-            below_first,
             top: top.into_sorted(),
             by_risk,
         })
         .collect();
-    Ok(SetRun { sets })
+    Ok(SetRun {
+        sets,
+        pairs: compared,
+    })
 }
 
 /// Expected work per year in random draws, generously: per event, one per member for its

@@ -66,19 +66,21 @@ pub(crate) fn candidate_values(
                 .collect(),
         );
     }
+    let pairs: Vec<(usize, usize)> = (1..sets.len()).map(|k| (0, k)).collect();
     let run = set_run::run(
         combined.risks(),
         combined.controls(),
         &sets,
+        &pairs,
         0,
         options,
         monitor,
     )?;
     let values = candidates
         .iter()
-        .zip(&run.sets[1..])
-        .map(|(candidate, figures)| {
-            let removed = figures.below_first;
+        .zip(&run.pairs)
+        .map(|(candidate, pair)| {
+            let removed = pair.difference;
             let reduction = removed.mean;
             let se = (removed.variance() / removed.n.max(1.0)).sqrt();
             let annual_cost = finance.annualized_cost(candidate.cost());
