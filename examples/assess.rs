@@ -8,12 +8,12 @@
 //! cargo run --release --example assess -- FILE --json        # the JSON report, for scripts
 //! cargo run --release --example assess -- FILE --csv out     # tidy CSV files for pandas
 //! cargo run --release --example assess -- FILE --html r.html # one self-contained page
-//! cargo run --release --example assess -- FILE --svg charts  # lec.svg, functions.svg, controls.svg
+//! cargo run --release --example assess -- FILE --svg charts  # lec.svg, functions.svg, controls.svg, parties.svg
 //! ```
 //!
 //! The report is the library's (`Assessment::text`, `to_json_pretty`, `write_csv`, `html`,
-//! `lec_svg`, `functions_svg`, `controls_svg`); this
-//! program reads the command line, runs the scenario and prints.
+//! `lec_svg`, `functions_svg`, `controls_svg`, and `parties_svg` where there are parties or
+//! groups); this program reads the command line, runs the scenario and prints.
 //!
 //! Exit codes: 0 done, 1 a failure while running (out of memory, a file that cannot be written),
 //! 2 bad input (a bad flag or number, a missing or invalid scenario file).
@@ -265,6 +265,9 @@ fn run() -> Result<(), Stop> {
         write(&dir.join("lec.svg"), &assessment.lec_svg())?;
         write(&dir.join("functions.svg"), &assessment.functions_svg())?;
         write(&dir.join("controls.svg"), &assessment.controls_svg())?;
+        if let Some(svg) = assessment.parties_svg() {
+            write(&dir.join("parties.svg"), &svg)?;
+        }
     }
     if args.json {
         print_stdout(&format!("{}\n", assessment.to_json_pretty()))

@@ -163,12 +163,15 @@ fn the_default_scenario_draws_its_golden_charts_and_page() {
         let names = well_formed(svg);
         assert_eq!(names[..3], ["svg", "title", "desc"]);
     }
+    // The three charts, then the parties chart (the default scenario has two parties).
+    let parties = report.parties_svg().expect("two parties");
     assert_eq!(
         svgs_of(&html),
         [
             &lec[..lec.len() - 1],
             &functions[..functions.len() - 1],
-            &controls[..controls.len() - 1]
+            &controls[..controls.len() - 1],
+            &parties[..parties.len() - 1]
         ]
     );
     assert!(html.contains(concat!("csfquant ", env!("CARGO_PKG_VERSION"))));
@@ -243,7 +246,8 @@ fn renders(toml: &str, trials: u64) -> ([String; 3], String) {
         well_formed(svg);
     }
     let html = report.html(&HtmlOptions::new());
-    assert_eq!(svgs_of(&html).len(), 3);
+    let parties = usize::from(report.parties_svg().is_some());
+    assert_eq!(svgs_of(&html).len(), 3 + parties);
     for svg in svgs_of(&html) {
         well_formed(svg);
     }

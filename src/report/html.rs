@@ -84,9 +84,10 @@ section { break-inside: auto; }
 
 impl Assessment {
     /// The report as one self-contained HTML page (a `String`, UTF-8): the headline (the EAL
-    /// with its 95% interval, VaR 99%, the tolerance verdict), the three charts
+    /// with its 95% interval, VaR 99%, the tolerance verdict), the charts
     /// ([`lec_svg`](Self::lec_svg), [`functions_svg`](Self::functions_svg),
-    /// [`controls_svg`](Self::controls_svg)) inline, and the tables of the
+    /// [`controls_svg`](Self::controls_svg), and [`parties_svg`](Self::parties_svg) where the
+    /// report has parties or groups) inline, and the tables of the
     /// [text report](Self::text); the scenario's name, trial count, seed and the csfquant
     /// version on it. Inline CSS lays it out for the screen and for print (A4 or Letter, the
     /// charts and the tables each starting a page); there is no script and nothing is fetched.
@@ -156,7 +157,16 @@ fn page(a: &Assessment, options: &HtmlOptions) -> String {
             "Each control's cut in expected annual loss (if only it were removed) against its \
              annualised cost; above the dashed line it pays for itself.",
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(a.parties_svg().map(|svg| {
+        (
+            svg,
+            "Who removes the loss: each party's (who runs the controls) and each group's \
+             Shapley share of the loss removed, and beside each party the residual expected \
+             loss if its controls lapsed for a year (the price of relying on them).",
+        )
+    })) {
         let _ = write!(
             h,
             "<figure>\n{svg}<figcaption>{caption}</figcaption>\n</figure>\n"

@@ -10,7 +10,9 @@
 //! in words, so the chart survives black-and-white print.
 
 use crate::report::assessment::Assessment;
-use crate::report::svg::{Anchor, BLUE, GREEN, GREY, LIGHT, PURPLE, Svg, ellipsis, pct, short};
+use crate::report::svg::{
+    Anchor, BLUE, GREEN, GREY, LIGHT, PURPLE, Svg, ellipsis, pct, short, text_width,
+};
 
 /// The width of the chart (SVG user units), as the other charts.
 const WIDTH: f64 = 760.0;
@@ -177,7 +179,16 @@ fn parties(a: &Assessment) -> Option<String> {
         );
         y += SECTION;
         for r in rows.iter() {
-            bar(&mut svg, r, y, zero, px(r.eal_reduction), fill, stress_x);
+            let total_x = (total > 0.0).then(|| px(total));
+            bar(
+                &mut svg,
+                r,
+                y,
+                (zero, px(r.eal_reduction)),
+                fill,
+                total_x,
+                stress_x,
+            );
             y += ROW;
         }
     }
@@ -232,10 +243,19 @@ fn parties(a: &Assessment) -> Option<String> {
     Some(svg.finish())
 }
 
-/// One row at `y`: the name and its detail line, the bar from `zero` to `x`, its figures, and
-/// the stress figure at the right edge.
+/// One row at `y`: the name and its detail line, the bar from `zero` to `x`, its figures (moved
+/// past the total line `total_x` where they would cross it), and the stress figure at the
+/// right edge.
 #[allow(clippy::too_many_arguments)]
-fn bar(svg: &mut Svg, r: &Row, y: f64, zero: f64, x: f64, fill: &str, stress_x: f64) {
+fn bar(
+    svg: &mut Svg,
+    r: &Row,
+    y: f64,
+    (zero, x): (f64, f64),
+    fill: &str,
+    total_x: Option<f64>,
+    stress_x: f64,
+) {
     let adds_loss = r.eal_reduction < 0.0;
     let (bx, bw) = (zero.min(x), (x - zero).abs());
     svg.rect(
@@ -262,8 +282,16 @@ fn bar(svg: &mut Svg, r: &Row, y: f64, zero: f64, x: f64, fill: &str, stress_x: 
         r.share.map_or("n/a".into(), pct),
         if adds_loss { " (adds loss)" } else { "" }
     );
+    let mut label_x = zero.max(x) + 6.0;
+    let width = text_width(value.chars().count(), 12.0);
+    if let Some(t) = total_x
+        && label_x < t + 4.0
+        && label_x + width > t - 4.0
+    {
+        label_x = t + 6.0;
+    }
     svg.text(
-        zero.max(x) + 6.0,
+        label_x,
         y + ROW / 2.0 + 4.0,
         Anchor::Start,
         12.0,
