@@ -21,7 +21,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use csfquant::budget::Objective;
-use csfquant::{Error, Format, Scenario, SimulationOptions};
+use csfquant::{Error, Format, HtmlOptions, Scenario, SimulationOptions};
 
 #[path = "support/money.rs"]
 mod money;
@@ -35,6 +35,7 @@ const USAGE: &str = "\
 budget: the candidate controls to buy, the frontier of cost vs residual loss
 
 usage: budget [FILE] [--budget X]... [--objective O] [--json] [--trials N] [--seed S] [--csv DIR]
+              [--svg DIR] [--html FILE]
 
   FILE           a scenario file, .toml or .json, with candidate controls (status =
                  \"candidate\"); without it, the embedded default scenario
@@ -46,6 +47,8 @@ usage: budget [FILE] [--budget X]... [--objective O] [--json] [--trials N] [--se
   --trials N     simulate N years instead of the file's count
   --seed S       use seed S instead of the file's
   --csv DIR      also write frontier.csv, choices.csv and plans.csv into DIR
+  --svg DIR      also write the frontier chart, frontier.svg, into DIR
+  --html FILE    also write the report as one self-contained page (the chart and the tables)
   -h, --help     show this help
 
 Exit status: 0 done, 1 failure while running, 2 bad input.";
@@ -85,6 +88,8 @@ struct Args {
     trials: Option<u64>,
     seed: Option<u64>,
     csv: Option<PathBuf>,
+    svg: Option<PathBuf>,
+    html: Option<PathBuf>,
     budgets: Vec<f64>,
     objective: Option<Objective>,
 }
@@ -138,15 +143,25 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, Stop> {
                 let v = value("a seed (a whole number)")?;
                 parsed.seed = Some(parse_count(name, &v, u64::MAX, "18446744073709551615")?);
             }
-            "--csv" => {
-                let path = value("a directory")?;
+            "--csv" | "--svg" | "--html" => {
+                let what = if name == "--html" {
+                    "a file"
+                } else {
+                    "a directory"
+                };
+                let path = value(what)?;
                 if inline.is_none() && path.to_string_lossy().starts_with('-') {
                     return Err(Stop::Input(format!(
-                        "--csv needs a directory, not the option {}; see --help",
+                        "{name} needs {what}, not the option {}; see --help",
                         path.to_string_lossy()
                     )));
                 }
-                parsed.csv = Some(PathBuf::from(path));
+                let path = Some(PathBuf::from(path));
+                match name {
+                    "--csv" => parsed.csv = path,
+                    "--svg" => parsed.svg = path,
+                    _ => parsed.html = path,
+                }
             }
             "--budget" => {
                 let v = value("an amount")?;
@@ -246,7 +261,7 @@ fn run() -> Result<(), Stop> {
     let scenario = scenario
         .with_budget(budget)
         .map_err(|e| Stop::Input(e.to_string()))?;
-    if let Some(dir) = &args.csv {
+    for dir in [&args.csv, &args.svg].into_iter().flatten() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Stop::Runtime(format!("cannot create {}: {e}", dir.display())))?;
     }
@@ -273,6 +288,24 @@ fn run() -> Result<(), Stop> {
             names.join(", "),
             dir.display()
         );
+    }
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text)
+            .map_err(|e| Stop::Runtime(format!("cannot write {}: {e}", path.display())))?;
+        let _ = writeln!(io::stderr(), "budget: wrote {}", path.display());
+        Ok::<(), Stop>(())
+    };
+    if let Some(dir) = &args.svg {
+        write(&dir.join("frontier.svg"), &report.frontier_svg())?;
+    }
+    if let Some(path) = &args.html {
+        let source = args
+            .file
+            .as_deref()
+            .map_or(format!("{DEFAULT_NAME}, embedded"), |f| {
+                f.display().to_string()
+            });
+        write(path, &report.html(&HtmlOptions::new().source(&source)))?;
     }
     if args.json {
         print_stdout(&format!("{}\n", report.to_json_pretty()))

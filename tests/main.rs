@@ -5,6 +5,8 @@
 mod assessment;
 mod budget;
 #[cfg(feature = "scenario")]
+mod budget_charts;
+#[cfg(feature = "scenario")]
 mod budget_plans;
 #[cfg(feature = "scenario")]
 mod candidates;

@@ -65,21 +65,21 @@ impl Assessment {
 }
 
 /// A plot area and its axes' ranges, mapping values to SVG coordinates.
-struct Frame {
-    left: f64,
-    right: f64,
-    top: f64,
-    bottom: f64,
-    x: (f64, f64),
-    y: (f64, f64),
+pub(crate) struct Frame {
+    pub(crate) left: f64,
+    pub(crate) right: f64,
+    pub(crate) top: f64,
+    pub(crate) bottom: f64,
+    pub(crate) x: (f64, f64),
+    pub(crate) y: (f64, f64),
 }
 
 impl Frame {
-    fn px(&self, x: f64) -> f64 {
+    pub(crate) fn px(&self, x: f64) -> f64 {
         self.left + (x - self.x.0) / (self.x.1 - self.x.0) * (self.right - self.left)
     }
 
-    fn py(&self, y: f64) -> f64 {
+    pub(crate) fn py(&self, y: f64) -> f64 {
         self.bottom - (y - self.y.0) / (self.y.1 - self.y.0) * (self.bottom - self.top)
     }
 
@@ -88,7 +88,7 @@ impl Frame {
     }
 }
 
-fn heading(svg: &mut Svg, title: &str, subtitle: &str) {
+pub(crate) fn heading(svg: &mut Svg, title: &str, subtitle: &str) {
     svg.text(16.0, 24.0, Anchor::Start, 15.0, "#000000", "bold", title);
     svg.text(16.0, 42.0, Anchor::Start, 11.0, GREY, "", subtitle);
 }
@@ -859,7 +859,7 @@ fn functions(a: &Assessment) -> String {
 // The controls: cut against cost
 
 /// A tick on a linear money axis: `short` without a trailing `.0` (2k, not 2.0k).
-fn tick(v: f64) -> String {
+pub(crate) fn tick(v: f64) -> String {
     short(v).replace(".0k", "k")
 }
 
@@ -881,10 +881,54 @@ fn nice_step(range: f64, target: f64) -> f64 {
 }
 
 /// An axis from `lo` to `hi` widened to round steps: (start, end, step).
-fn nice_axis(lo: f64, hi: f64) -> (f64, f64, f64) {
+pub(crate) fn nice_axis(lo: f64, hi: f64) -> (f64, f64, f64) {
     let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
     let step = nice_step(hi - lo, 5.0);
     ((lo / step).floor() * step, (hi / step).ceil() * step, step)
+}
+
+/// The grid, the tick labels of linear money axes with steps `xs` and `ys`, and the frame.
+pub(crate) fn linear_grid(svg: &mut Svg, f: &Frame, xs: f64, ys: f64) {
+    let mut k = 0.0;
+    while f.x.0 + k * xs <= f.x.1 + xs * 1e-9 {
+        let v = f.x.0 + k * xs;
+        let x = f.px(v);
+        svg.line(x, f.top, x, f.bottom, LIGHT, 1.0, "");
+        svg.text(
+            x,
+            f.bottom + 18.0,
+            Anchor::Middle,
+            12.0,
+            "#000000",
+            "",
+            &tick(v),
+        );
+        k += 1.0;
+    }
+    let mut k = 0.0;
+    while f.y.0 + k * ys <= f.y.1 + ys * 1e-9 {
+        let v = f.y.0 + k * ys;
+        let y = f.py(v);
+        svg.line(f.left, y, f.right, y, LIGHT, 1.0, "");
+        svg.text(
+            f.left - 6.0,
+            y + 4.0,
+            Anchor::End,
+            12.0,
+            "#000000",
+            "",
+            &tick(v),
+        );
+        k += 1.0;
+    }
+    svg.rect(
+        f.left,
+        f.top,
+        f.right - f.left,
+        f.bottom - f.top,
+        "none",
+        GREY,
+    );
 }
 
 fn controls(a: &Assessment) -> String {
@@ -952,46 +996,7 @@ fn controls(a: &Assessment) -> String {
         x: (x0, x1),
         y: (y0, y1),
     };
-    let mut k = 0.0;
-    while x0 + k * xs <= x1 + xs * 1e-9 {
-        let v = x0 + k * xs;
-        let x = f.px(v);
-        svg.line(x, f.top, x, f.bottom, LIGHT, 1.0, "");
-        svg.text(
-            x,
-            f.bottom + 18.0,
-            Anchor::Middle,
-            12.0,
-            "#000000",
-            "",
-            &tick(v),
-        );
-        k += 1.0;
-    }
-    let mut k = 0.0;
-    while y0 + k * ys <= y1 + ys * 1e-9 {
-        let v = y0 + k * ys;
-        let y = f.py(v);
-        svg.line(f.left, y, f.right, y, LIGHT, 1.0, "");
-        svg.text(
-            f.left - 6.0,
-            y + 4.0,
-            Anchor::End,
-            12.0,
-            "#000000",
-            "",
-            &tick(v),
-        );
-        k += 1.0;
-    }
-    svg.rect(
-        f.left,
-        f.top,
-        f.right - f.left,
-        f.bottom - f.top,
-        "none",
-        GREY,
-    );
+    linear_grid(&mut svg, &f, xs, ys);
     svg.text(
         (f.left + f.right) / 2.0,
         f.bottom + 40.0,

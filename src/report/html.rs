@@ -41,7 +41,7 @@ impl HtmlOptions {
     }
 }
 
-const CSS: &str = "\
+pub(crate) const CSS: &str = "\
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif;
   color: #111; background: #fff; margin: 0 auto; max-width: 60rem; padding: 1.5rem;

@@ -28,12 +28,14 @@ pub(crate) mod assessment;
 pub(crate) mod budget;
 #[cfg(feature = "scenario")]
 pub(crate) mod budget_files;
+pub(crate) mod budget_html;
 pub(crate) mod budget_plans;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
+pub(crate) mod frontier_chart;
 pub(crate) mod html;
 pub(crate) mod loss;
 pub(crate) mod parties;
