@@ -258,12 +258,13 @@ pub use scenario::{Format, Scenario, spec};
 /// exact frontier, the greedy search beyond it, and the budget report.
 pub mod budget {
     pub use crate::engine::budget::{
-        Caps, Chosen, ClosedForm, Frontier, FrontierSet, GREEDY_GUARANTEE, MAX_EXACT, Objective,
-        choose, frontier,
+        Caps, Chosen, ClosedForm, Frontier, FrontierSet, GREEDY_GUARANTEE, MAX_EXACT,
+        MAX_PHASED_EXACT, Objective, Phased, choose, frontier, phased,
     };
     pub use crate::report::budget::{
         Budget, BudgetReport, Choice, FrontierPoint, GordonLoebRisk, Plan, SetFigures, Var99,
     };
+    pub use crate::report::budget_phased::{PhasedPlan, PhasedYear};
     pub use crate::report::budget_plans::{BestSet, Comparison, PlanFigures};
 }
 

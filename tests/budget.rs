@@ -627,3 +627,76 @@ cost = { annual = 5000.0 }
         assert!(json.contains("\"objective\": \"net_benefit\""), "{json}");
     }
 }
+
+/// The phased plan's NPV and yearly spend of one assignment of start years, from the model's
+/// candidates (an implementation independent of the search's).
+fn phased_value(
+    model: &Model,
+    form: &ClosedForm,
+    start: &[Option<u32>],
+    budgets: &[f64],
+    rate: f64,
+) -> Option<f64> {
+    let v = 1.0 / (1.0 + rate);
+    let mut npv = 0.0;
+    for (y, &budget) in (1u32..).zip(budgets) {
+        let mut set = Vec::new();
+        let mut spend = 0.0;
+        let mut upfront = 0.0;
+        for (i, c) in model.candidates().iter().enumerate() {
+            match start[i] {
+                Some(t) if t <= y => {
+                    set.push(i);
+                    spend += c.cost().annual();
+                    if t == y {
+                        upfront += c.cost().upfront();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let annual = spend;
+        if spend + upfront > budget {
+            return None;
+        }
+        let removed = form.baseline() - form.eal(&set);
+        npv += v.powi(y as i32) * (removed - annual) - v.powi(y as i32 - 1) * upfront;
+    }
+    Some(npv)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The phased plan equals brute force over every start year (or never) of up to 7
+    /// candidates over 3 years, within each year's budget.
+    #[test]
+    fn the_phased_plan_equals_brute_force(
+        inst in instance(7),
+        budgets in prop::collection::vec(0u32..150, 3),
+        rate in 0.0f64..0.2,
+    ) {
+        let model = model(&inst);
+        let form = ClosedForm::new(&model, model.candidates(), &Finance::default());
+        let budgets: Vec<f64> = budgets.iter().map(|&b| f64::from(b) * 1000.0).collect();
+        let found = budget::phased(&form, &budgets, rate).unwrap();
+        prop_assert!(found.exact);
+        let n = model.candidates().len();
+        let mut best = f64::NEG_INFINITY;
+        for code in 0..4usize.pow(n as u32) {
+            let start: Vec<Option<u32>> = (0..n)
+                .map(|i| match (code / 4usize.pow(i as u32)) % 4 {
+                    0 => None,
+                    t => Some(t as u32),
+                })
+                .collect();
+            if let Some(v) = phased_value(&model, &form, &start, &budgets, rate) {
+                best = best.max(v);
+            }
+        }
+        let ours = phased_value(&model, &form, &found.start, &budgets, rate);
+        prop_assert!(ours.is_some(), "the plan keeps every year's budget");
+        prop_assert!((found.npv - best).abs() <= 1e-6 * best.abs().max(1.0), "{} {best}", found.npv);
+        prop_assert!((ours.unwrap() - best).abs() <= 1e-6 * best.abs().max(1.0));
+    }
+}

@@ -18,6 +18,7 @@ use crate::engine::stats;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::{Cost, Finance};
+use crate::report::budget_phased::PhasedPlan;
 use crate::report::budget_plans::{Comparison, PlanFigures, SetRef, comparison, plan_figures};
 use crate::report::candidates::{CandidateValue, candidate_values};
 use crate::report::loss::INTERVAL_LEVEL;
@@ -270,6 +271,9 @@ pub struct BudgetReport {
     pub plans: Vec<PlanFigures>,
     /// Every pair of plans compared on the same years.
     pub comparisons: Vec<Comparison>,
+    /// The phased plan, when `budget.phased` gives yearly budgets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phased: Option<PhasedPlan>,
     /// Gordon-Loeb per risk, for the set chosen at the largest budget.
     pub gordon_loeb: Vec<GordonLoebRisk>,
     /// Whether the search was exact (up to [`MAX_EXACT`](crate::budget::MAX_EXACT)
@@ -428,6 +432,25 @@ impl BudgetReport {
                 sets.push(set.clone());
             }
         }
+        // The phased plan, found on the closed form; the set in place each year is simulated.
+        let phased_found = match budget.phased() {
+            Some(budgets) => Some(budget::phased(&form, budgets, finance.discount_rate())?),
+            None => None,
+        };
+        let phased_sets: Option<Vec<Vec<usize>>> = phased_found.as_ref().map(|found| {
+            (1..=found.spend.len() as u32)
+                .map(|y| {
+                    (0..found.start.len())
+                        .filter(|&i| found.start[i].is_some_and(|t| t <= y))
+                        .collect()
+                })
+                .collect()
+        });
+        for set in phased_sets.iter().flatten() {
+            if !sets.contains(set) {
+                sets.push(set.clone());
+            }
+        }
         let at = |set: &[usize]| sets.iter().position(|s| s == set).unwrap_or(0);
         let mut pairs: Vec<(usize, usize)> = plan_sets
             .iter()
@@ -560,6 +583,15 @@ impl BudgetReport {
         }
         choices.extend(by_budget.into_iter().flatten());
 
+        let phased = match (&phased_found, &phased_sets) {
+            (Some(found), Some(year_sets)) => {
+                let all: Vec<String> = candidates.iter().map(|c| c.id().to_string()).collect();
+                let eal = year_sets.iter().map(|set| figures(set).0).collect();
+                Some(PhasedPlan::new(found, &form, &all, eal))
+            }
+            _ => None,
+        };
+
         // Gordon-Loeb for the set at the largest budget (none without budgets).
         let largest = order.last().map(|&k| &chosen[k].set.set[..]).unwrap_or(&[]);
         let gordon_loeb = gordon_loeb(model, &form, largest, &baseline_sim.per_risk);
@@ -577,6 +609,7 @@ impl BudgetReport {
             choices,
             plans,
             comparisons,
+            phased,
             gordon_loeb,
             search: if found.proven { "exact" } else { "greedy" },
         })

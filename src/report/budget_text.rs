@@ -238,6 +238,33 @@ impl fmt::Display for BudgetReport {
             }
         }
 
+        if let Some(p) = &self.phased {
+            writeln!(
+                f,
+                "\nPhased plan: what to start in which year, within each year's cash budget (NPV {}{})",
+                short(p.npv),
+                if p.exact { "" } else { ", an estimate" }
+            )?;
+            let rows: Vec<Vec<String>> = p
+                .years
+                .iter()
+                .map(|y| {
+                    vec![
+                        y.year.to_string(),
+                        short(y.spend),
+                        short(y.eal),
+                        list(&y.start),
+                    ]
+                })
+                .collect();
+            table(
+                f,
+                &["year", "spend", "EAL", "start"],
+                &[Right, Right, Right, Left],
+                &rows,
+            )?;
+        }
+
         if !self.gordon_loeb.is_empty() && !self.choices.is_empty() {
             writeln!(
                 f,

@@ -29,6 +29,7 @@ pub(crate) mod budget;
 #[cfg(feature = "scenario")]
 pub(crate) mod budget_files;
 pub(crate) mod budget_html;
+pub(crate) mod budget_phased;
 pub(crate) mod budget_plans;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;

@@ -25,6 +25,8 @@ pub(crate) struct Item {
     pub(crate) cost: f64,
     /// Upfront cost.
     pub(crate) upfront: f64,
+    /// Annual (running) cost.
+    pub(crate) annual: f64,
     /// (risk index, kept share `(1 − E f)(1 − E s)`) for each risk it applies to, in risk order.
     pub(crate) effects: Vec<(usize, f64)>,
     /// A transfer's effect on the EAL, carried additively (0 for a product control).
@@ -100,6 +102,7 @@ impl ClosedForm {
                 Item {
                     cost: finance.annualized_cost(c.cost()),
                     upfront: c.cost().upfront(),
+                    annual: c.cost().annual(),
                     effects: scope(c, risks).into_iter().map(|r| (r, k)).collect(),
                     additive: 0.0,
                     // A manager acts on other controls' lapses, not as a product on losses:

@@ -4,7 +4,8 @@
 //!   (no simulation, no Monte Carlo error, where no insurance policy is involved);
 //! - [`exact`]: the exact Pareto frontier (annualised cost vs residual EAL) by branch and
 //!   bound, up to [`MAX_EXACT`] candidates;
-//! - [`greedy`]: beyond that, the modified greedy with its guarantee.
+//! - [`greedy`]: beyond that, the modified greedy with its guarantee;
+//! - [`phased`]: the phased plan, a start year per candidate within yearly cash budgets.
 //!
 //! The best set for a budget under the `eal` or the `net_benefit` objective is a point of the
 //! frontier: a set that maximises either within a budget is dominated by no other set (one
@@ -14,10 +15,12 @@ pub(crate) mod closed_form;
 pub(crate) mod exact;
 pub(crate) mod frontier;
 pub(crate) mod greedy;
+pub(crate) mod phased;
 
 pub use closed_form::ClosedForm;
 pub use exact::{Caps, MAX_EXACT};
 pub use greedy::GREEDY_GUARANTEE;
+pub use phased::{MAX_PHASED_EXACT, Phased, phased};
 
 use crate::error::Result;
 
