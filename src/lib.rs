@@ -213,11 +213,10 @@
 //!
 //! # Limitations
 //!
-//! Budget optimisation over candidate controls is not in this release yet (the Gordon–Loeb
-//! optimum, [`BreachFunction`], is). Dependence between risks (common shocks, frailty) is not
-//! modelled: risks are independent. Controls act independently of one another and always work
-//! (coverage, reliability and FAIR-CAM's variance-management controls are left to the
-//! analyst's efficacy inputs).
+//! The budget search ranks sets by expected annual loss (or net benefit): the tail objectives
+//! (`var99`, `tvar99`) have no search of their own yet and rank by EAL. Dependence between
+//! risks (common shocks, frailty) is not modelled: risks are independent, and a control's
+//! lapses are the one source of correlation between them.
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
@@ -270,9 +269,8 @@ pub mod budget {
 
 /// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the
 /// repository, shown here as written). Sections of features not in this release yet
-/// (reliability and shared responsibility, dependence, charts; of "Candidates and budgets", the
-/// plans compared, the phased plan and the tail objectives' search) describe what is coming; a
-/// scenario that uses keys not read yet is refused as having unknown keys.
+/// (dependence; of "Candidates and budgets", the tail objectives' search) describe what is
+/// coming; a scenario that uses keys not read yet is refused as having unknown keys.
 #[cfg(feature = "scenario")]
 pub mod scenario_format {
     // Markdown written for people: `E[N_r]` is a formula, not a link.
