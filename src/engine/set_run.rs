@@ -74,6 +74,7 @@ pub(crate) fn run(
     let plan = Plan::new(risks)?;
     let lapse_plan = LapsePlan::new(risks, controls);
     let n_sets = sets.len();
+    let layout = SetLayout::new(&lapse_plan, sets);
     simulate::check_work(
         plan.expected_draws_per_year + expected_draws_per_year(&lapse_plan, risks, n_sets),
         trials,
@@ -101,7 +102,7 @@ pub(crate) fn run(
         monitor,
         |chunk, inherent, _, watch| {
             let stream = |stream| simulate::stream_rng(seed, chunk, stream);
-            let mut arms = SetArms::new(&lapse_plan, sets, stream, inherent.len());
+            let mut arms = SetArms::new(&lapse_plan, &layout, n_sets, stream, inherent.len());
             let _ = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
             (arms.years, arms.by_risk)
         },
@@ -159,6 +160,49 @@ fn expected_draws_per_year(plan: &LapsePlan, risks: &[Risk], sets: usize) -> f64
     work + 2.0 * plan.controls.len() as f64
 }
 
+/// Per (profile, set), profile-major: the set's members of the profile, each with the
+/// management state the set's managers give it (fixed for the run), and its policies.
+struct SetLayout {
+    active: Vec<Vec<(usize, u32)>>,
+    transfers: Vec<Vec<(usize, usize)>>,
+}
+
+impl SetLayout {
+    fn new(plan: &LapsePlan, sets: &[Vec<bool>]) -> SetLayout {
+        let mut active = Vec::with_capacity(plan.profiles.len() * sets.len());
+        let mut transfers = Vec::with_capacity(plan.profiles.len() * sets.len());
+        for profile in &plan.profiles {
+            for set in sets {
+                let members = profile
+                    .members
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &c)| set[c])
+                    .map(|(j, _)| {
+                        let mut state = 0u32;
+                        for (bit, &m) in profile.manager_members[j].iter().enumerate() {
+                            if set[profile.members[m]] {
+                                state |= 1 << bit;
+                            }
+                        }
+                        (j, state)
+                    })
+                    .collect();
+                active.push(members);
+                transfers.push(
+                    profile
+                        .transfers
+                        .iter()
+                        .copied()
+                        .filter(|&(_, j)| set[profile.members[j]])
+                        .collect(),
+                );
+            }
+        }
+        SetLayout { active, transfers }
+    }
+}
+
 /// One lapse of a control this year (as lapse_arms.rs draws it).
 #[derive(Clone, Copy, Debug)]
 struct Lapse {
@@ -170,7 +214,8 @@ struct Lapse {
 /// The per-chunk state: the controls' generators, this year's draws, and each set's sums.
 struct SetArms<'a> {
     plan: &'a LapsePlan,
-    sets: &'a [Vec<bool>],
+    layout: &'a SetLayout,
+    sets: usize,
     rngs: Vec<Xoshiro256PlusPlus>,
     aux: Vec<Xoshiro256PlusPlus>,
     calendar: Xoshiro256PlusPlus,
@@ -198,15 +243,17 @@ struct SetArms<'a> {
 impl<'a> SetArms<'a> {
     fn new(
         plan: &'a LapsePlan,
-        sets: &'a [Vec<bool>],
+        layout: &'a SetLayout,
+        sets: usize,
         stream: impl Fn(u64) -> Xoshiro256PlusPlus,
         chunk_trials: usize,
     ) -> SetArms<'a> {
         let c = plan.controls.len();
         let w = plan.widest;
-        let s = sets.len();
+        let s = sets;
         SetArms {
             plan,
+            layout,
             sets,
             rngs: plan.controls.iter().map(|pc| stream(pc.stream)).collect(),
             aux: plan
@@ -324,7 +371,7 @@ impl YearSink for SetArms<'_> {
         let n_risks = plan.profile_of_risk.len();
         let p = plan.profile_of_risk[risk];
         if p == NO_PROFILE {
-            for s in 0..self.sets.len() {
+            for s in 0..self.sets {
                 self.by_risk[s * n_risks + risk] += x;
                 self.subtotal[s] += x;
             }
@@ -339,19 +386,11 @@ impl YearSink for SetArms<'_> {
         self.member_factors(profile, time);
         let n_t = plan.transfers.len();
         let above = x > profile.attachment;
-        for (s, set) in self.sets.iter().enumerate() {
-            // The set's product, each member in the state its managers in the set give it.
+        let first = p as usize * self.sets;
+        for s in 0..self.sets {
+            // The set's product in member order, each member in its state in this set.
             let mut kept = 1.0;
-            for (j, &c) in profile.members.iter().enumerate() {
-                if !set[c] {
-                    continue;
-                }
-                let mut state = 0;
-                for (bit, &m) in profile.manager_members[j].iter().enumerate() {
-                    if set[profile.members[m]] {
-                        state |= 1 << bit;
-                    }
-                }
+            for &(j, state) in &self.layout.active[first + s] {
                 kept *= if self.lapsed[j] & (1 << state) != 0 {
                     self.g_out[j]
                 } else {
@@ -361,10 +400,8 @@ impl YearSink for SetArms<'_> {
             let mut y = x * kept;
             if above && y > profile.attachment {
                 let ground_up = y;
-                for &(t, j) in &profile.transfers {
-                    if set[profile.members[j]] {
-                        y -= plan.transfers[t].pay(ground_up, y, &mut self.paid[s * n_t + t]);
-                    }
+                for &(t, _) in &self.layout.transfers[first + s] {
+                    y -= plan.transfers[t].pay(ground_up, y, &mut self.paid[s * n_t + t]);
                 }
             }
             self.by_risk[s * n_risks + risk] += y;
