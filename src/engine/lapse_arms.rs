@@ -34,7 +34,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::csf::Function;
 use crate::engine::arms::ArmChunk;
-use crate::engine::shapley::{MAX_GROUP_PLAYERS, ShapleyWeights, add_managed_product_game};
+use crate::engine::shapley::{MAX_GROUP_PLAYERS, NODES, ShapleyWeights, add_managed_product_game};
 use crate::engine::simulate::YearSink;
 use crate::engine::stats::Moments;
 use crate::model::control::{Control, stream_key};
@@ -539,6 +539,8 @@ pub(crate) struct LapseArms<'a> {
     /// This year's product games waiting for evaluation, their factors in `arena`.
     pending: Vec<PendingGame>,
     arena: Vec<[f64; MAX_GROUP_PLAYERS]>,
+    /// Scratch of `add_managed_product_game`.
+    terms: Vec<[f64; NODES]>,
 }
 
 /// A product game of one profile and partition with the summed loss of its events this year.
@@ -614,6 +616,7 @@ impl<'a> LapseArms<'a> {
                 .collect(),
             pending: Vec::with_capacity(MAX_PENDING),
             arena: Vec::new(),
+            terms: Vec::new(),
         }
     }
 
@@ -802,6 +805,7 @@ impl<'a> LapseArms<'a> {
                 &self.arena[pending.start..pending.start + pending.subsets],
                 plan.partitions[pending.partition].players(),
                 &mut self.product_shares[pending.partition],
+                &mut self.terms,
             );
         }
         self.pending.clear();
