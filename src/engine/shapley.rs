@@ -122,6 +122,12 @@ impl ShapleyWeights {
 /// which eight-point Gauss–Legendre quadrature integrates exactly. Without managers (M = ∅) it
 /// is the product game of [`ShapleyWeights::add_product_game_dense`]. The work is
 /// O(8 · 2^|M| · players) per call.
+///
+/// The evaluation is laid out for speed and gives the same bits as the plain loops (node by
+/// node, subset by subset; `managed_product_game_agrees_with_the_reference_to_the_bit`): the
+/// eight nodes side by side (independent chains of products the processor overlaps), and a
+/// player whose factor is 1 in every subset left out (its term is 1 in every product, and its
+/// share gains exactly 0). `terms` is scratch.
 pub(crate) fn add_managed_product_game(
     x: f64,
     managers: &[usize],
@@ -132,10 +138,21 @@ pub(crate) fn add_managed_product_game(
 ) {
     let (t, w) = gauss_legendre_8();
     let m = managers.len();
+    let subsets = factors.len().min(1 << m);
     let mut in_m = [false; MAX_GROUP_PLAYERS];
     for &a in managers {
         in_m[a] = true;
     }
+    // The non-managing players that act on some subset, in player order.
+    let mut live = [0usize; MAX_GROUP_PLAYERS];
+    let mut n_live = 0;
+    for j in 0..players {
+        if !in_m[j] && factors[..subsets].iter().any(|h| h[j] != 1.0) {
+            live[n_live] = j;
+            n_live += 1;
+        }
+    }
+    let live = &live[..n_live];
     // Powers of t and 1 - t up to |M| (at most 6 managing players, MAX_MANAGERS), per node.
     let mut t_pow = [[1.0; NODES]; 8];
     let mut u_pow = [[1.0; NODES]; 8];
@@ -145,12 +162,11 @@ pub(crate) fn add_managed_product_game(
             u_pow[i][k] = u_pow[i - 1][k] * (1.0 - t[k]);
         }
     }
-    // Every player's term at every node and subset, the eight nodes side by side (independent
-    // chains of products the processor overlaps), then summed in the order of the reference
-    // evaluation (node by node, subset by subset), so the result is the same to the bit.
-    let subsets = factors.len().min(1 << m);
+    // Per subset, a row of terms: the live players', then the managers'.
+    let width = n_live + m;
     terms.clear();
-    terms.resize(subsets * players, [0.0; NODES]);
+    terms.resize(subsets * width + n_live, [1.0; NODES]);
+    let (terms, prefix) = terms.split_at_mut(subsets * width);
     for (subset, h) in factors.iter().enumerate().take(subsets) {
         let present = subset.count_ones() as usize;
         // The product of the present managing players' factors, and the others' terms.
@@ -160,62 +176,52 @@ pub(crate) fn add_managed_product_game(
                 p_t *= h[player];
             }
         }
-        let mut a = [[1.0; NODES]; MAX_GROUP_PLAYERS];
-        for j in 0..players {
-            if in_m[j] {
-                continue;
-            }
-            let q = 1.0 - h[j];
+        // Leave-one-out products of the live players' terms a_i = 1 - t (1 - h_i), by prefix
+        // and suffix without division; each term of the shares as its suffix is known.
+        let mut q = [0.0; MAX_GROUP_PLAYERS];
+        for (i, &j) in live.iter().enumerate() {
+            q[i] = 1.0 - h[j];
+        }
+        for i in 1..n_live {
             for k in 0..NODES {
-                a[j][k] = 1.0 - t[k] * q;
+                prefix[i][k] = prefix[i - 1][k] * (1.0 - t[k] * q[i - 1]);
             }
         }
-        // Leave-one-out products of the non-managing players' terms.
-        let mut prefix = [[1.0; NODES]; MAX_GROUP_PLAYERS];
-        for j in 1..players {
-            for k in 0..NODES {
-                prefix[j][k] = prefix[j - 1][k] * a[j - 1][k];
-            }
-        }
+        let weight: [f64; NODES] =
+            std::array::from_fn(|k| t_pow[present][k] * u_pow[m - present][k]);
+        let row = &mut terms[subset * width..(subset + 1) * width];
         let mut suffix = [1.0; NODES];
-        let mut others = [[0.0; NODES]; MAX_GROUP_PLAYERS];
-        for j in (0..players).rev() {
+        for i in (0..n_live).rev() {
             for k in 0..NODES {
-                others[j][k] = prefix[j][k] * suffix[k];
-                suffix[k] *= a[j][k];
+                let others = prefix[i][k] * suffix[k];
+                row[i][k] = w[k] * weight[k] * p_t * q[i] * others;
+                suffix[k] *= 1.0 - t[k] * q[i];
             }
         }
         let all = suffix;
-        let weight: [f64; NODES] =
-            std::array::from_fn(|k| t_pow[present][k] * u_pow[m - present][k]);
-        let row = &mut terms[subset * players..(subset + 1) * players];
-        for j in 0..players {
-            if in_m[j] {
-                continue;
-            }
-            let q = 1.0 - h[j];
-            for k in 0..NODES {
-                row[j][k] = w[k] * weight[k] * p_t * q * others[j][k];
-            }
-        }
         // A managing player: the derivative of the weight of T in q_a (subtracted: a - b is
         // a + (-b) in IEEE arithmetic).
-        for (bit, &player) in managers.iter().enumerate() {
+        for bit in 0..m {
             for k in 0..NODES {
                 let d = if subset & (1 << bit) != 0 {
                     t_pow[present - 1][k] * u_pow[m - present][k]
                 } else {
                     -t_pow[present][k] * u_pow[m - present - 1][k]
                 };
-                row[player][k] = -(w[k] * d * p_t * all[k]);
+                row[n_live + bit][k] = -(w[k] * d * p_t * all[k]);
             }
         }
     }
     let mut phi = [0.0; MAX_GROUP_PLAYERS];
-    for k in 0..NODES {
-        for row in terms.chunks_exact(players.max(1)).take(subsets) {
-            for j in 0..players {
-                phi[j] += row[j][k];
+    if width > 0 {
+        for k in 0..NODES {
+            for row in terms.chunks_exact(width) {
+                for (i, &j) in live.iter().enumerate() {
+                    phi[j] += row[i][k];
+                }
+                for (bit, &player) in managers.iter().enumerate() {
+                    phi[player] += row[n_live + bit][k];
+                }
             }
         }
     }
