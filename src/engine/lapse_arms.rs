@@ -138,9 +138,10 @@ struct ProfileGame {
     policy_bits: usize,
     /// Per managing player (in `managing_players` order): its bit.
     managing_bits: Vec<usize>,
-    /// Per player: its members in member order (`by_player[player_start[p]..player_start[p + 1]]`).
+    /// The members in the order of their players, each player's in member order.
     by_player: Vec<usize>,
-    player_start: Vec<usize>,
+    /// The players with a member: (player, end of its members in `by_player`), in order.
+    groups: Vec<(usize, usize)>,
 }
 
 impl ProfileGame {
@@ -506,9 +507,13 @@ impl Profile {
                     by_player.extend((0..k).filter(|&j| player[j] == p));
                     player_start.push(by_player.len());
                 }
+                let groups = (0..partition.players())
+                    .filter(|&p| player_start[p + 1] > player_start[p])
+                    .map(|p| (p, player_start[p + 1]))
+                    .collect();
                 ProfileGame {
+                    groups,
                     by_player,
-                    player_start,
                     bit: player.iter().map(|&p| 1 << p).collect(),
                     policy_bits: transfers_here
                         .iter()
@@ -640,7 +645,10 @@ pub(crate) struct LapseArms<'a> {
     full: Vec<f64>,
     /// Scratch per member: the kept share of each all-but-one arm.
     without: Vec<f64>,
-    factors: Vec<[f64; MAX_GROUP_PLAYERS]>,
+    /// Per profile and partition (`profile * partitions + partition`): the event's factor of
+    /// each player per subset T of the managing players (a player without a member of the
+    /// profile stays 1).
+    factors: Vec<Vec<[f64; MAX_GROUP_PLAYERS]>>,
     /// Scratch per subset T of a partition's managing players and member: the member's factor
     /// (`member_g[T * members + j]`), and the members whose factor is not 1.
     member_g: Vec<f64>,
@@ -679,6 +687,8 @@ struct PendingGame {
     partition: usize,
     start: usize,
     subsets: usize,
+    /// Whether every row of its factors is the first (an event in no lapse).
+    uniform: bool,
     loss: f64,
 }
 
@@ -722,7 +732,15 @@ impl<'a> LapseArms<'a> {
             any_lapsed: false,
             full: vec![1.0; w],
             without: vec![1.0; w],
-            factors: vec![[1.0; MAX_GROUP_PLAYERS]; largest_t],
+            factors: plan
+                .profiles
+                .iter()
+                .flat_map(|p| {
+                    p.games
+                        .iter()
+                        .map(|g| vec![[1.0; MAX_GROUP_PLAYERS]; 1 << g.managing_players.len()])
+                })
+                .collect(),
             member_g: vec![1.0; largest_t * w],
             active: vec![0; w],
             chunk_trials: n,
@@ -876,15 +894,22 @@ impl<'a> LapseArms<'a> {
     /// factors now in `self.factors[..subsets]`, or opens one. The Shapley value is linear in x
     /// for given factors, so the events of a year with the same factors (most of them: covered,
     /// unblocked, in no lapse) are evaluated once, at the end of the year (`flush_games`).
-    fn defer_game(&mut self, profile: u32, partition: usize, subsets: usize, x: f64) {
+    fn defer_game(
+        &mut self,
+        profile: u32,
+        partition: usize,
+        subsets: usize,
+        uniform: bool,
+        x: f64,
+    ) {
         let players = self.plan.partitions[partition].players();
-        let factors = &self.factors[..subsets];
-        // A hash of the factors' bits finds a match with one comparison per pending game.
+        let rows = profile as usize * self.plan.partitions.len() + partition;
+        let factors = &self.factors[rows][..subsets];
+        // A hash of the first row's bits (the rows differ only in a lapse) finds a match with
+        // about one comparison.
         let mut key = u64::from(profile) ^ ((partition as u64) << 40);
-        for h in factors {
-            for v in &h[..players] {
-                key = (key ^ v.to_bits()).wrapping_mul(0x0000_0100_0000_01B3);
-            }
+        for v in &factors[0][..players] {
+            key = (key ^ v.to_bits()).wrapping_mul(0x0000_0100_0000_01B3);
         }
         // Open addressing on the key's top bits: at most one pending game matches (a game is
         // opened only when none does), so the first match is the one a linear search finds.
@@ -899,10 +924,19 @@ impl<'a> LapseArms<'a> {
             if pending.key == key
                 && pending.profile == profile
                 && pending.partition == partition
-                && self.arena[pending.start..pending.start + subsets]
-                    .iter()
-                    .zip(factors)
-                    .all(|(a, b)| a[..players] == b[..players])
+                && {
+                    // Two games whose rows are all their first are equal if the first rows
+                    // are.
+                    let n = if uniform && pending.uniform {
+                        1
+                    } else {
+                        subsets
+                    };
+                    self.arena[pending.start..pending.start + n]
+                        .iter()
+                        .zip(factors)
+                        .all(|(a, b)| a[..players] == b[..players])
+                }
             {
                 pending.loss += x;
                 return;
@@ -914,13 +948,14 @@ impl<'a> LapseArms<'a> {
             slot = home;
         }
         let start = self.arena.len();
-        self.arena.extend_from_slice(&self.factors[..subsets]);
+        self.arena.extend_from_slice(&self.factors[rows][..subsets]);
         self.pending.push(PendingGame {
             key,
             profile,
             partition,
             start,
             subsets,
+            uniform,
             loss: x,
         });
         self.slots[slot] = self.pending.len() as u8;
@@ -1155,22 +1190,29 @@ impl YearSink for LapseArms<'_> {
             // In no lapse, a member's factor is the same in every management state, and so
             // is every subset's row: computed once.
             let distinct = if self.any_lapsed { subsets } else { 1 };
-            for t in 0..distinct {
+            let (mf, lapsed) = (&self.mf[..k], self.any_lapsed);
+            let rows = &mut self.factors[p as usize * plan.partitions.len() + pi];
+            for (t, row) in rows.iter_mut().enumerate().take(distinct) {
                 let states = &game.state[t * k..(t + 1) * k];
-                let mf = &self.mf;
-                for (p, h) in self.factors[t][..players].iter_mut().enumerate() {
+                let mut i = 0;
+                for &(player, end) in &game.groups {
                     let mut product = 1.0;
-                    for &j in &game.by_player[game.player_start[p]..game.player_start[p + 1]] {
-                        product *= mf[j].g(states[j] as usize);
+                    for &j in &game.by_player[i..end] {
+                        product *= if lapsed {
+                            mf[j].g(states[j] as usize)
+                        } else {
+                            mf[j].g_in
+                        };
                     }
-                    *h = product;
+                    i = end;
+                    row[player] = product;
                 }
             }
             for t in distinct..subsets {
-                let (first, rest) = self.factors.split_at_mut(t);
+                let (first, rest) = rows.split_at_mut(t);
                 rest[0][..players].copy_from_slice(&first[0][..players]);
             }
-            self.defer_game(p, pi, subsets, x);
+            self.defer_game(p, pi, subsets, !lapsed, x);
             if !above {
                 continue;
             }
