@@ -67,13 +67,35 @@ fn timed(f: fn() -> f64, runs: usize) -> (f64, f64) {
     (times[0], times[runs / 2])
 }
 
+/// A timed part: its criterion name, what it is, the run.
+type Part = (&'static str, &'static str, fn() -> f64);
+
+/// Whether the command line's filters (criterion's, e.g. `-- in_place`) keep `name`, so that
+/// a filtered run does not time the others.
+fn wanted(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
+
 fn bench(c: &mut Criterion) {
-    let (fastest, median) = timed(assess, 10);
-    println!("assess, default scenario, 10^6 years: fastest {fastest:.3} s, median {median:.3} s");
-    let (fastest, median) = timed(in_place_analysis, 10);
-    println!("in-place analysis, same scenario: fastest {fastest:.3} s, median {median:.3} s");
-    let (fastest, median) = timed(inherent_only, 10);
-    println!("inherent only, same scenario: fastest {fastest:.3} s, median {median:.3} s");
+    let parts: [Part; 3] = [
+        ("assess", "assess, default scenario, 10^6 years", assess),
+        (
+            "in_place_analysis",
+            "in-place analysis, same scenario",
+            in_place_analysis,
+        ),
+        ("inherent", "inherent only, same scenario", inherent_only),
+    ];
+    for (name, what, f) in parts {
+        if wanted(name) {
+            let (fastest, median) = timed(f, 10);
+            println!("{what}: fastest {fastest:.3} s, median {median:.3} s");
+        }
+    }
     let mut group = c.benchmark_group("assess_default_scenario_1e6_years");
     group.sample_size(10);
     group.bench_function("assess", |b| b.iter(|| black_box(assess())));

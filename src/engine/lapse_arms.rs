@@ -844,10 +844,13 @@ impl<'a> LapseArms<'a> {
             let (g_in, g_out) = (working, lapsed);
             let mut mask = 0u64;
             for lapse in &self.lapses[c] {
-                let mut offset = time - lapse.start;
-                if offset < 0.0 {
-                    offset += YEAR_DAYS;
-                }
+                // A select, not a branch (which way an event's time falls is a coin flip).
+                let offset = time - lapse.start;
+                let offset = if offset < 0.0 {
+                    offset + YEAR_DAYS
+                } else {
+                    offset
+                };
                 if offset >= lapse.days {
                     continue;
                 }
