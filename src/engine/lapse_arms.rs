@@ -34,7 +34,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::csf::Function;
 use crate::engine::arms::ArmChunk;
-use crate::engine::shapley::{MAX_GROUP_PLAYERS, ShapleyWeights, add_managed_product_game};
+use crate::engine::shapley::{MAX_GROUP_PLAYERS, NODES, ShapleyWeights, add_managed_product_game};
 use crate::engine::simulate::YearSink;
 use crate::engine::stats::Moments;
 use crate::model::control::{Control, stream_key};
@@ -115,15 +115,50 @@ pub(crate) struct Profile {
     /// Per partition: the players holding a member that manages another member, and per subset
     /// T of them (bits in that order) and member: the member's state (bits over its managers).
     games: Vec<ProfileGame>,
+    /// Per member: whether it manages another control.
+    manages: Vec<bool>,
+    /// Per member: its state with every manager in place.
+    full_state: Vec<usize>,
+    /// Per member j that manages (else empty), per member i: i's state without j.
+    without_state: Vec<Vec<usize>>,
+    /// Per party: per member, whether the party runs it, and its state with the party's
+    /// managers out; whether the party runs a member at all.
+    runs: Vec<Vec<bool>>,
+    party_state: Vec<Vec<usize>>,
+    touches: Vec<bool>,
+    /// The controls that are not members (the arms followed under aggregate limits).
+    non_members: Vec<usize>,
 }
 
 #[derive(Debug)]
 struct ProfileGame {
     managing_players: Vec<usize>,
-    /// Per member: its player in the partition.
-    player: Vec<usize>,
     /// `state[T * members + j]`.
     state: Vec<u8>,
+    /// Per member: the bit of its player.
+    bit: Vec<usize>,
+    /// The bits of the players holding a policy of the profile.
+    policy_bits: usize,
+    /// Per managing player (in `managing_players` order): its bit.
+    managing_bits: Vec<usize>,
+    /// The members in the order of their players, each player's in member order.
+    by_player: Vec<usize>,
+    /// The players with a member: (player, end of its members in `by_player`), in order.
+    groups: Vec<(usize, usize)>,
+}
+
+impl ProfileGame {
+    /// The subset T of the managing players (bits in their order) present in `subset`.
+    #[inline]
+    fn managing_subset(&self, subset: usize) -> usize {
+        let mut t = 0;
+        for (pos, &bit) in self.managing_bits.iter().enumerate() {
+            if subset & bit != 0 {
+                t |= 1 << pos;
+            }
+        }
+        t
+    }
 }
 
 /// The controls of a model with reliability features, laid out for the per-event work.
@@ -139,6 +174,8 @@ pub(crate) struct LapsePlan {
     pub(crate) any_aggregate: bool,
     pub(crate) any_lapses: bool,
     pub(crate) widest: usize,
+    /// Per partition: the arm of its empty subset (`arm_subset(partition, 0)`).
+    subset_base: Vec<usize>,
 }
 
 impl LapsePlan {
@@ -279,6 +316,14 @@ impl LapsePlan {
             profile_of_risk.push(p as u32);
         }
         let widest = profiles.iter().map(|p| p.members.len()).max().unwrap_or(0);
+        let mut first = 1 + 3 * planned.len() + transfers.len() + partitions[1].players();
+        let subset_base = partitions
+            .iter()
+            .map(|p| {
+                first += 1 << p.players();
+                first - (1 << p.players())
+            })
+            .collect();
         LapsePlan {
             any_aggregate: transfers.iter().any(|t| t.aggregate_limit().is_some()),
             any_lapses: planned.iter().any(|c| c.lapses.is_some()),
@@ -288,6 +333,7 @@ impl LapsePlan {
             partitions,
             transfers,
             widest,
+            subset_base,
         }
     }
 
@@ -457,12 +503,62 @@ impl Profile {
                         state[t * k + j] = s;
                     }
                 }
+                let player: Vec<usize> = members.iter().map(|&c| partition.player_of[c]).collect();
+                let mut by_player = Vec::with_capacity(k);
+                let mut player_start = vec![0];
+                for p in 0..partition.players() {
+                    by_player.extend((0..k).filter(|&j| player[j] == p));
+                    player_start.push(by_player.len());
+                }
+                let groups = (0..partition.players())
+                    .filter(|&p| player_start[p + 1] > player_start[p])
+                    .map(|p| (p, player_start[p + 1]))
+                    .collect();
                 ProfileGame {
+                    groups,
+                    by_player,
+                    bit: player.iter().map(|&p| 1 << p).collect(),
+                    policy_bits: transfers_here
+                        .iter()
+                        .fold(0, |bits, &(_, j)| bits | 1 << player[j]),
+                    managing_bits: managing_players.iter().map(|&p| 1 << p).collect(),
                     managing_players,
-                    player: members.iter().map(|&c| partition.player_of[c]).collect(),
                     state,
                 }
             })
+            .collect();
+        // The state of member j when the members for which `present` is true are in the arm.
+        let state_of = |j: usize, present: &dyn Fn(usize) -> bool| -> usize {
+            let mut s = 0;
+            for (bit, &mj) in manager_members[j].iter().enumerate() {
+                if present(mj) {
+                    s |= 1 << bit;
+                }
+            }
+            s
+        };
+        let manages: Vec<bool> = members.iter().map(|&c| planned[c].manages).collect();
+        let full_state = (0..k).map(|j| state_of(j, &|_| true)).collect();
+        let without_state = (0..k)
+            .map(|j| {
+                if manages[j] {
+                    (0..k).map(|i| state_of(i, &|m| m != j)).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let parties = partitions[1].players();
+        let runs: Vec<Vec<bool>> = (0..parties)
+            .map(|party| members.iter().map(|&c| planned[c].party == party).collect())
+            .collect();
+        let party_state = runs
+            .iter()
+            .map(|runs| (0..k).map(|j| state_of(j, &|m| !runs[m])).collect())
+            .collect();
+        let touches = runs.iter().map(|runs| runs.contains(&true)).collect();
+        let non_members = (0..planned.len())
+            .filter(|c| !members.contains(c))
             .collect();
         Profile {
             members,
@@ -471,6 +567,13 @@ impl Profile {
             transfers: transfers_here,
             attachment,
             games,
+            manages,
+            full_state,
+            without_state,
+            runs,
+            party_state,
+            touches,
+            non_members,
         }
     }
 }
@@ -496,6 +599,34 @@ struct Lapse {
     thin: f64,
 }
 
+/// One member's factors on the current event: working, lapsed, and the bit set of management
+/// states in which the event falls in a lapse.
+#[derive(Clone, Copy, Debug)]
+struct MemberFactor {
+    g_in: f64,
+    g_out: f64,
+    lapsed: u64,
+}
+
+impl MemberFactor {
+    /// A member that does nothing to the event.
+    const NONE: MemberFactor = MemberFactor {
+        g_in: 1.0,
+        g_out: 1.0,
+        lapsed: 0,
+    };
+
+    /// The factor in management state `s`.
+    #[inline]
+    fn g(&self, s: usize) -> f64 {
+        if self.lapsed & (1 << s) != 0 {
+            self.g_out
+        } else {
+            self.g_in
+        }
+    }
+}
+
 /// The per-chunk state of the arms.
 pub(crate) struct LapseArms<'a> {
     plan: &'a LapsePlan,
@@ -511,14 +642,21 @@ pub(crate) struct LapseArms<'a> {
     lapses: Vec<Vec<Lapse>>,
     /// Scratch per member: factor working, lapsed, and the bit set of management states in
     /// which the event falls in a lapse.
-    g_in: Vec<f64>,
-    g_out: Vec<f64>,
-    lapsed: Vec<u64>,
+    mf: Vec<MemberFactor>,
+    /// Whether the current event falls in a lapse of a member (in some management state).
+    any_lapsed: bool,
     /// Scratch per member: its factor in the residual arm.
     full: Vec<f64>,
     /// Scratch per member: the kept share of each all-but-one arm.
     without: Vec<f64>,
-    factors: Vec<[f64; MAX_GROUP_PLAYERS]>,
+    /// Per profile and partition (`profile * partitions + partition`): the event's factor of
+    /// each player per subset T of the managing players (a player without a member of the
+    /// profile stays 1).
+    factors: Vec<Vec<[f64; MAX_GROUP_PLAYERS]>>,
+    /// Scratch per subset T of a partition's managing players and member: the member's factor
+    /// (`member_g[T * members + j]`), and the members whose factor is not 1.
+    member_g: Vec<f64>,
+    active: Vec<usize>,
     chunk_trials: usize,
     residual: &'a mut [f64],
     year_residual: f64,
@@ -539,6 +677,10 @@ pub(crate) struct LapseArms<'a> {
     /// This year's product games waiting for evaluation, their factors in `arena`.
     pending: Vec<PendingGame>,
     arena: Vec<[f64; MAX_GROUP_PLAYERS]>,
+    /// Per slot: 1 + the index of a pending game whose key leads there (0: empty).
+    slots: [u8; PENDING_SLOTS],
+    /// Scratch of `add_managed_product_game`.
+    terms: Vec<[f64; NODES]>,
 }
 
 /// A product game of one profile and partition with the summed loss of its events this year.
@@ -549,11 +691,16 @@ struct PendingGame {
     partition: usize,
     start: usize,
     subsets: usize,
+    /// Whether every row of its factors is the first (an event in no lapse).
+    uniform: bool,
     loss: f64,
 }
 
-/// The most pending games before they are evaluated early (a linear search finds a match).
+/// The most pending games before they are evaluated early.
 const MAX_PENDING: usize = 24;
+
+/// The slots of the index of the pending games (a power of two, well above `MAX_PENDING`).
+const PENDING_SLOTS: usize = 64;
 
 impl<'a> LapseArms<'a> {
     pub(crate) fn new(
@@ -585,12 +732,21 @@ impl<'a> LapseArms<'a> {
             variant_block: vec![0.0; c],
             variant_keep: vec![1.0; c],
             lapses: vec![Vec::new(); c],
-            g_in: vec![1.0; w],
-            g_out: vec![1.0; w],
-            lapsed: vec![0; w],
+            mf: vec![MemberFactor::NONE; w],
+            any_lapsed: false,
             full: vec![1.0; w],
             without: vec![1.0; w],
-            factors: vec![[1.0; MAX_GROUP_PLAYERS]; largest_t],
+            factors: plan
+                .profiles
+                .iter()
+                .flat_map(|p| {
+                    p.games
+                        .iter()
+                        .map(|g| vec![[1.0; MAX_GROUP_PLAYERS]; 1 << g.managing_players.len()])
+                })
+                .collect(),
+            member_g: vec![1.0; largest_t * w],
+            active: vec![0; w],
             chunk_trials: n,
             residual,
             year_residual: 0.0,
@@ -614,6 +770,8 @@ impl<'a> LapseArms<'a> {
                 .collect(),
             pending: Vec::with_capacity(MAX_PENDING),
             arena: Vec::new(),
+            slots: [0; PENDING_SLOTS],
+            terms: Vec::new(),
         }
     }
 
@@ -654,33 +812,16 @@ impl<'a> LapseArms<'a> {
     /// The factor of member `j` in management state `s`.
     #[inline]
     fn g(&self, j: usize, s: usize) -> f64 {
-        if self.lapsed[j] & (1 << s) != 0 {
-            self.g_out[j]
-        } else {
-            self.g_in[j]
-        }
-    }
-
-    /// The state of member `j` when the members for which `present` is true are in the arm.
-    #[inline]
-    fn state(profile: &Profile, j: usize, present: impl Fn(usize) -> bool) -> usize {
-        let mut s = 0;
-        for (bit, &mj) in profile.manager_members[j].iter().enumerate() {
-            if present(mj) {
-                s |= 1 << bit;
-            }
-        }
-        s
+        self.mf[j].g(s)
     }
 
     /// Sets the per-member factors of an event at `time` of the year.
     fn member_factors(&mut self, profile: &Profile, time: f64) {
         let plan = self.plan;
+        self.any_lapsed = false;
         for (j, &c) in profile.members.iter().enumerate() {
             if !profile.acts[j] {
-                self.g_in[j] = 1.0;
-                self.g_out[j] = 1.0;
-                self.lapsed[j] = 0;
+                self.mf[j] = MemberFactor::NONE;
                 continue;
             }
             let pc = &plan.controls[c];
@@ -695,9 +836,7 @@ impl<'a> LapseArms<'a> {
                 v < pc.coverage
             };
             if !covered {
-                self.g_in[j] = 1.0;
-                self.g_out[j] = 1.0;
-                self.lapsed[j] = 0;
+                self.mf[j] = MemberFactor::NONE;
                 continue;
             }
             let working = if u < self.block[c] { 0.0 } else { self.keep[c] };
@@ -706,14 +845,16 @@ impl<'a> LapseArms<'a> {
             } else {
                 self.variant_keep[c]
             };
-            self.g_in[j] = working;
-            self.g_out[j] = lapsed;
+            let (g_in, g_out) = (working, lapsed);
             let mut mask = 0u64;
             for lapse in &self.lapses[c] {
-                let mut offset = time - lapse.start;
-                if offset < 0.0 {
-                    offset += YEAR_DAYS;
-                }
+                // A select, not a branch (which way an event's time falls is a coin flip).
+                let offset = time - lapse.start;
+                let offset = if offset < 0.0 {
+                    offset + YEAR_DAYS
+                } else {
+                    offset
+                };
                 if offset >= lapse.days {
                     continue;
                 }
@@ -723,7 +864,12 @@ impl<'a> LapseArms<'a> {
                     }
                 }
             }
-            self.lapsed[j] = mask;
+            self.any_lapsed |= mask != 0;
+            self.mf[j] = MemberFactor {
+                g_in,
+                g_out,
+                lapsed: mask,
+            };
         }
     }
 
@@ -755,39 +901,71 @@ impl<'a> LapseArms<'a> {
     /// factors now in `self.factors[..subsets]`, or opens one. The Shapley value is linear in x
     /// for given factors, so the events of a year with the same factors (most of them: covered,
     /// unblocked, in no lapse) are evaluated once, at the end of the year (`flush_games`).
-    fn defer_game(&mut self, profile: u32, partition: usize, subsets: usize, x: f64) {
+    fn defer_game(
+        &mut self,
+        profile: u32,
+        partition: usize,
+        subsets: usize,
+        uniform: bool,
+        x: f64,
+    ) {
         let players = self.plan.partitions[partition].players();
-        let factors = &self.factors[..subsets];
-        // A hash of the factors' bits finds a match with one comparison per pending game.
+        let rows = profile as usize * self.plan.partitions.len() + partition;
+        let factors = &self.factors[rows][..subsets];
+        // A hash of the first row's bits (the rows differ only in a lapse) finds a match with
+        // about one comparison.
         let mut key = u64::from(profile) ^ ((partition as u64) << 40);
-        for h in factors {
-            for v in &h[..players] {
-                key = (key ^ v.to_bits()).wrapping_mul(0x0000_0100_0000_01B3);
-            }
+        for v in &factors[0][..players] {
+            key = (key ^ v.to_bits()).wrapping_mul(0x0000_0100_0000_01B3);
         }
-        for pending in &mut self.pending {
+        // Open addressing on the key's top bits: at most one pending game matches (a game is
+        // opened only when none does), so the first match is the one a linear search finds.
+        let home = (key >> (64 - PENDING_SLOTS.trailing_zeros())) as usize;
+        let mut slot = home;
+        loop {
+            let i = self.slots[slot] as usize;
+            if i == 0 {
+                break;
+            }
+            let pending = &mut self.pending[i - 1];
             if pending.key == key
                 && pending.profile == profile
                 && pending.partition == partition
-                && self.arena[pending.start..pending.start + subsets] == *factors
+                && {
+                    // Two games whose rows are all their first are equal if the first rows
+                    // are.
+                    let n = if uniform && pending.uniform {
+                        1
+                    } else {
+                        subsets
+                    };
+                    self.arena[pending.start..pending.start + n]
+                        .iter()
+                        .zip(factors)
+                        .all(|(a, b)| a[..players] == b[..players])
+                }
             {
                 pending.loss += x;
                 return;
             }
+            slot = (slot + 1) % PENDING_SLOTS;
         }
         if self.pending.len() >= MAX_PENDING {
             self.flush_games();
+            slot = home;
         }
         let start = self.arena.len();
-        self.arena.extend_from_slice(&self.factors[..subsets]);
+        self.arena.extend_from_slice(&self.factors[rows][..subsets]);
         self.pending.push(PendingGame {
             key,
             profile,
             partition,
             start,
             subsets,
+            uniform,
             loss: x,
         });
+        self.slots[slot] = self.pending.len() as u8;
     }
 
     /// Evaluates the pending product games (see `defer_game`).
@@ -802,10 +980,12 @@ impl<'a> LapseArms<'a> {
                 &self.arena[pending.start..pending.start + pending.subsets],
                 plan.partitions[pending.partition].players(),
                 &mut self.product_shares[pending.partition],
+                &mut self.terms,
             );
         }
         self.pending.clear();
         self.arena.clear();
+        self.slots = [0; PENDING_SLOTS];
     }
 
     fn close_recovery_year(&mut self) {
@@ -882,37 +1062,34 @@ impl YearSink for LapseArms<'_> {
         let k = profile.members.len();
         // Residual: every manager in place.
         for j in 0..k {
-            let s = Self::state(profile, j, |_| true);
-            self.full[j] = self.g(j, s);
+            self.full[j] = self.g(j, profile.full_state[j]);
         }
         let all: f64 = self.full[..k].iter().product();
         // All but one: without member j (and, if it manages, with its members unmanaged).
         for j in 0..k {
-            let c = profile.members[j];
-            let kept = if plan.controls[c].manages {
+            self.without[j] = if profile.manages[j] {
+                let states = &profile.without_state[j];
                 let mut kept = 1.0;
                 for i in (0..k).filter(|&i| i != j) {
-                    let s = Self::state(profile, i, |m| m != j);
-                    kept *= self.g(i, s);
+                    kept *= self.g(i, states[i]);
                 }
                 kept
             } else {
                 // Set below from prefix and suffix products.
                 f64::NAN
             };
-            self.without[j] = kept;
         }
         // The product of every residual factor but the j-th, without division.
         let mut suffix = 1.0;
         for j in (0..k).rev() {
-            if !plan.controls[profile.members[j]].manages {
+            if !profile.manages[j] {
                 self.without[j] = suffix;
             }
             suffix *= self.full[j];
         }
         let mut prefix = 1.0;
         for j in 0..k {
-            if !plan.controls[profile.members[j]].manages {
+            if !profile.manages[j] {
                 self.without[j] *= prefix;
             }
             prefix *= self.full[j];
@@ -961,7 +1138,7 @@ impl YearSink for LapseArms<'_> {
                 } else {
                     all
                 };
-                let (y_out, y_in) = (x * others * self.g_out[j], x * others * self.g_in[j]);
+                let (y_out, y_in) = (x * others * self.mf[j].g_out, x * others * self.mf[j].g_in);
                 let (out, inside) = if above {
                     (
                         self.layers(profile, plan.arm_out(c), y_out, |_| false),
@@ -977,10 +1154,7 @@ impl YearSink for LapseArms<'_> {
         // arms of the controls that are not members too.
         if above && plan.any_aggregate {
             let kept = x * all;
-            for c in 0..plan.controls.len() {
-                if profile.members.contains(&c) {
-                    continue;
-                }
+            for &c in &profile.non_members {
                 let without = self.layers(profile, plan.arm_without(c), kept, |m| m == c);
                 self.year_marginal[c] += without - residual;
                 if plan.controls[c].lapses.is_some() {
@@ -992,18 +1166,16 @@ impl YearSink for LapseArms<'_> {
         }
         // Each party out for the year.
         for party in 0..plan.parties() {
-            let runs = |m: usize| plan.controls[profile.members[m]].party == party;
-            let touches = (0..k).any(runs);
-            if !(touches || above && plan.any_aggregate) {
+            if !(profile.touches[party] || above && plan.any_aggregate) {
                 continue;
             }
+            let (runs, states) = (&profile.runs[party], &profile.party_state[party]);
             let mut kept = 1.0;
             for j in 0..k {
-                kept *= if runs(j) {
-                    self.g_out[j]
+                kept *= if runs[j] {
+                    self.mf[j].g_out
                 } else {
-                    let s = Self::state(profile, j, |m| !runs(m));
-                    self.g(j, s)
+                    self.g(j, states[j])
                 };
             }
             let y = x * kept;
@@ -1019,42 +1191,74 @@ impl YearSink for LapseArms<'_> {
         // every subset of players.
         for (pi, (partition, game)) in plan.partitions.iter().zip(&profile.games).enumerate() {
             let subsets = 1usize << game.managing_players.len();
-            for t in 0..subsets {
-                let mut h = [1.0; MAX_GROUP_PLAYERS];
-                for j in 0..k {
-                    let s = game.state[t * k + j] as usize;
-                    h[game.player[j]] *= self.g(j, s);
+            // Each player's factor: the product of its members' in member order (players past
+            // the partition's stay 1).
+            let players = partition.players();
+            // In no lapse, a member's factor is the same in every management state, and so
+            // is every subset's row: computed once.
+            let distinct = if self.any_lapsed { subsets } else { 1 };
+            let (mf, lapsed) = (&self.mf[..k], self.any_lapsed);
+            let rows = &mut self.factors[p as usize * plan.partitions.len() + pi];
+            for (t, row) in rows.iter_mut().enumerate().take(distinct) {
+                let states = &game.state[t * k..(t + 1) * k];
+                let mut i = 0;
+                for &(player, end) in &game.groups {
+                    let mut product = 1.0;
+                    for &j in &game.by_player[i..end] {
+                        product *= if lapsed {
+                            mf[j].g(states[j] as usize)
+                        } else {
+                            mf[j].g_in
+                        };
+                    }
+                    i = end;
+                    row[player] = product;
                 }
-                self.factors[t] = h;
             }
-            self.defer_game(p, pi, subsets, x);
+            for t in distinct..subsets {
+                let (first, rest) = rows.split_at_mut(t);
+                rest[0][..players].copy_from_slice(&first[0][..players]);
+            }
+            self.defer_game(p, pi, subsets, !lapsed, x);
             if !above {
                 continue;
             }
+            for t in 0..subsets {
+                for j in 0..k {
+                    self.member_g[t * k + j] = self.g(j, game.state[t * k + j] as usize);
+                }
+            }
+            // The members whose factor is not 1 under some T: multiplying by 1 changes no
+            // bit, so the others are left out of the subsets' products.
+            let mut active = 0;
+            for j in 0..k {
+                if (0..subsets).any(|t| self.member_g[t * k + j] != 1.0) {
+                    self.active[active] = j;
+                    active += 1;
+                }
+            }
             let n_t = plan.transfers.len();
+            let base = plan.subset_base[pi];
+            debug_assert_eq!(base, plan.arm_subset(pi, 0));
             for subset in 1..1usize << partition.players() {
-                let has_policy = profile
-                    .transfers
-                    .iter()
-                    .any(|&(_, j)| subset & (1 << partition.player_of[profile.members[j]]) != 0);
-                if !has_policy {
+                if subset & game.policy_bits == 0 {
                     continue;
                 }
-                let present =
-                    |m: usize| subset & (1 << partition.player_of[profile.members[m]]) != 0;
+                let factors = &self.member_g[game.managing_subset(subset) * k..];
                 let mut kept = 1.0;
-                for j in (0..k).filter(|&j| present(j)) {
-                    let s = Self::state(profile, j, present);
-                    kept *= self.g(j, s);
+                for &j in &self.active[..active] {
+                    if subset & game.bit[j] != 0 {
+                        kept *= factors[j];
+                    }
                 }
                 let mut y = x * kept;
                 if y <= profile.attachment {
                     continue;
                 }
                 let ground_up = y;
-                let arm = plan.arm_subset(pi, subset);
+                let arm = base + subset;
                 for &(t, j) in &profile.transfers {
-                    if present(j) {
+                    if subset & game.bit[j] != 0 {
                         y -= plan.transfers[t].pay(ground_up, y, &mut self.paid[arm * n_t + t]);
                     }
                 }
