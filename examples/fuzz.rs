@@ -4,6 +4,7 @@
 //! cargo run --release --example fuzz -- --cases 100000            # cases 0..100000
 //! cargo run --release --example fuzz -- --from 5000 --cases 1000  # cases 5000..6000
 //! cargo run --release --example fuzz -- --show 1234               # one case: text and outcome
+//! cargo run --release --example fuzz -- --show 1234 --text        # its text only (not run)
 //! cargo run --release --example fuzz -- --cases 100 --list         # one line per case
 //! ```
 //!
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
     let mut count = 10_000u64;
     let mut show = None;
     let mut list = false;
+    let mut text_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -85,8 +87,9 @@ fn main() -> ExitCode {
             "--from" => from = value(),
             "--show" => show = Some(value()),
             "--list" => list = true,
+            "--text" => text_only = true,
             _ => {
-                eprintln!("usage: fuzz [--cases N] [--from K] [--show K] [--list]");
+                eprintln!("usage: fuzz [--cases N] [--from K] [--show K [--text]] [--list]");
                 return ExitCode::from(2);
             }
         }
@@ -98,6 +101,11 @@ fn main() -> ExitCode {
         csv: Some("csfquant-fuzz-csv"),
         ..cases::RunLimits::default()
     };
+    if let (Some(k), true) = (show, text_only) {
+        let (name, format, text) = cases::case_text(k, &sources);
+        println!("case {name} ({format:?}, {} bytes)\n{text}", text.len());
+        return ExitCode::SUCCESS;
+    }
     if let Some(k) = show {
         let (name, text, format, outcome) = cases::case(k, &sources, &limits);
         println!(

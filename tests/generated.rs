@@ -246,3 +246,40 @@ fn a_capped_lognormal_with_no_spread_runs_to_a_sensible_report() {
     let outcome = cases::run_case(text, Format::Toml, &RunLimits::default());
     assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
 }
+
+/// Runs `text` (TOML) on a thread of its own and returns its outcome, or fails the test after
+/// `secs` seconds: a regression of a hang must fail, not hang the suite.
+fn outcome_within(text: &'static str, secs: u64) -> Outcome {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(cases::run_case(text, Format::Toml, &RunLimits::default()));
+    });
+    receive
+        .recv_timeout(std::time::Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("still running after {secs} s"))
+}
+
+/// Case 58730: a Pareto loss of scale 5e-324 (the smallest subnormal) made every annual loss
+/// subnormal, and the short loss exceedance table's grid started at the power of ten below the
+/// smallest loss, 10^-324, which underflows to 0: multiplied by 10 it stayed 0, and building the
+/// report never ended. The grid now starts at the first power of ten f64 holds and takes at most
+/// one step per power of ten.
+#[test]
+fn a_subnormal_pareto_scale_ends_in_a_report() {
+    const TEXT: &str = "name = \"subnormal\"\n[simulation]\ntrials = 83\nseed = 441\n\
+                        [[risks]]\nid = \"r0\"\nfrequency = { fixed = { count = 4 } }\n\
+                        magnitude = { pareto = { scale = 5e-324, shape = 4.758986754342379 } }\n";
+    // Bound: the case runs in milliseconds; 60 s leaves room for a loaded machine.
+    let outcome = outcome_within(TEXT, 60);
+    assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
+    let report = csfquant::Scenario::parse(TEXT, Format::Toml, "case.toml")
+        .unwrap()
+        .assess()
+        .unwrap();
+    let grid = &report.inherent().lec_grid;
+    assert!(!grid.is_empty(), "the table has its rows");
+    assert!(
+        grid.iter().all(|p| p.loss > 0.0) && grid.windows(2).all(|w| w[0].loss < w[1].loss),
+        "{grid:?}"
+    );
+}

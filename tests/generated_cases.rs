@@ -2035,6 +2035,18 @@ fn shorten_text(text: &str) -> String {
     }
 }
 
+/// The name, format and text of generated case `k` (`k` even: a generated scenario; odd: a
+/// mutated shipped one), without running it.
+pub fn case_text(k: u64, sources: &[(&'static str, Format, String)]) -> (String, Format, String) {
+    if k.is_multiple_of(2) {
+        let generated = generate(k);
+        (format!("generated {k}"), generated.format, generated.text())
+    } else {
+        let (what, format, text) = mutate(k, sources);
+        (format!("mutated {k} ({what})"), format, text)
+    }
+}
+
 /// Runs generated case `k` (`k` even: a generated scenario; odd: a mutated shipped one) and
 /// returns its name, text, format and outcome.
 pub fn case(
@@ -2042,13 +2054,7 @@ pub fn case(
     sources: &[(&'static str, Format, String)],
     limits: &RunLimits,
 ) -> (String, String, Format, Outcome) {
-    let (name, format, text) = if k.is_multiple_of(2) {
-        let generated = generate(k);
-        (format!("generated {k}"), generated.format, generated.text())
-    } else {
-        let (what, format, text) = mutate(k, sources);
-        (format!("mutated {k} ({what})"), format, text)
-    };
+    let (name, format, text) = case_text(k, sources);
     let outcome = run_case(&text, format, limits);
     (name, text, format, outcome)
 }

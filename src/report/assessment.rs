@@ -364,6 +364,10 @@ fn shared_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<
         .collect()
 }
 
+/// More than the powers of ten between the smallest subnormal and `f64::MAX` (10^-324 to
+/// 10^309): the bound on [`lec_grid`]'s loop.
+const MAX_DECADES: usize = 640;
+
 /// The losses of the short loss exceedance table ([`LossSummary::lec_grid`]): round losses 1, 2,
 /// 5 × 10^k from the lower of the two arms' 10% quantiles (or the smallest positive inherent
 /// loss) to the inherent VaR 99.9%, thinned to the powers of ten beyond [`LEC_GRID_POINTS`], and
@@ -381,7 +385,16 @@ fn lec_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<f64
     let lo = low_i.min(low_r).max(smallest);
     let mut grid = Vec::new();
     let mut decade = 10f64.powf(lo.log10().floor());
-    while decade <= top && grid.len() < 100 {
+    if decade == 0.0 {
+        // A subnormal `lo` (below 1e-323): its power of ten underflows to 0, which would never
+        // grow; start at the first power of ten f64 holds.
+        decade = 10f64.powf(-323.0);
+    }
+    // At most one pass per power of ten that f64 holds (about 632), whatever the ends.
+    for _ in 0..MAX_DECADES {
+        if !(decade <= top && grid.len() < 100) {
+            break;
+        }
         for m in [1.0, 2.0, 5.0] {
             let x = m * decade;
             if x >= lo && x <= top {
