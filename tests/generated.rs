@@ -283,3 +283,44 @@ fn a_subnormal_pareto_scale_ends_in_a_report() {
         "{grid:?}"
     );
 }
+
+/// Case 52710: a residual whose simulated losses all lay within a few ulp of 921.408 (an
+/// insurance deductible) drew a loss exceedance curve whose second loss was below its first:
+/// exp(ln lo + step) rounds below lo when the step is a fraction of an ulp. The points of every
+/// curve are now non-decreasing and within the simulated losses.
+#[test]
+fn a_curve_over_losses_a_few_ulp_apart_never_decreases() {
+    use csfquant::LossDistribution;
+    let mut checked = 0;
+    for lo in [921.4081080061438f64, 921.4081080061442, 1.0, 3e-300, 7.5e12] {
+        for ulps in 1..=8 {
+            let mut hi = lo;
+            for _ in 0..ulps {
+                hi = hi.next_up();
+            }
+            let d = LossDistribution::from_losses(vec![0.0, lo, hi, hi]).unwrap();
+            for points in [2, 3, 100, 10_000] {
+                let curve = d.exceedance_curve(points).unwrap();
+                assert_eq!((curve[0].loss, curve[curve.len() - 1].loss), (lo, hi));
+                assert!(
+                    curve.windows(2).all(|w| w[0].loss <= w[1].loss),
+                    "lo {lo:e}, {ulps} ulp, {points} points: {:?}",
+                    curve.iter().map(|p| p.loss).collect::<Vec<_>>()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 5 * 8 * 4);
+    // The case itself, cut down to what it needs: a deductible of 921.408... on a loss that is
+    // always larger leaves every residual loss at the deductible, give or take rounding.
+    const TEXT: &str = "name = \"ulps\"\n[simulation]\ntrials = 111\n\
+                        [[risks]]\nid = \"r0\"\nfrequency = { poisson = { rate = 0.0636 } }\n\
+                        magnitude = { pert = { min = 38.8, mode = 248.0, max = 1944457.5 } }\n\
+                        [[controls]]\nid = \"c3\"\nfunction = \"govern\"\ntransfer = { deductible = 5630618.7, \
+                        occurrence_limit = 2196.6, aggregate_limit = 110.2, coinsurance = 0.33 }\n\
+                        [[controls]]\nid = \"c5\"\nfunction = \"identify\"\n\
+                        transfer = { deductible = 921.4081080061487, occurrence_limit = 70564637.1 }\n";
+    let outcome = cases::run_case(TEXT, Format::Toml, &RunLimits::default());
+    assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
+}

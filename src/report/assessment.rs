@@ -9,7 +9,7 @@ use crate::model::finance::Finance;
 use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::report::candidates::CandidateValue;
-use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
+use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile, log_spaced};
 use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
 
@@ -353,15 +353,7 @@ fn shared_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<
     if lo == hi {
         return vec![lo];
     }
-    let (log_lo, log_hi) = (lo.ln(), hi.ln());
-    let step = (log_hi - log_lo) / (CURVE_POINTS - 1) as f64;
-    (0..CURVE_POINTS)
-        .map(|i| match i {
-            0 => lo,
-            _ if i == CURVE_POINTS - 1 => hi,
-            _ => (log_lo + step * i as f64).exp(),
-        })
-        .collect()
+    log_spaced(lo, hi, CURVE_POINTS)
 }
 
 /// More than the powers of ten between the smallest subnormal and `f64::MAX` (10^-324 to
