@@ -1,8 +1,9 @@
-//! A pass over a scenario's text before the parser sees it, in constant memory (a stack as deep
-//! as the nesting, and a count per array of tables): nesting deeper than
-//! [`Scenario::MAX_DEPTH`] is refused with its location, in either format, and in TOML a list
-//! longer than its limit is refused before the toml crate, which keeps every token and a table
-//! per inline table (up to about 50 bytes of memory per byte of text), parses it.
+//! A pass over a scenario's text before the parser sees it, in little memory (a stack as deep
+//! as the nesting, a count per array of tables, and in TOML the offset of each table header):
+//! nesting deeper than [`Scenario::MAX_DEPTH`] is refused with its location, in either format,
+//! and in TOML a list longer than its limit is refused before the toml crate, which keeps every
+//! token, every parser event and a table per inline table (60 to 90 bytes of memory per byte of
+//! text), parses it. The headers let a long TOML text be read a few `[[risks]]` at a time.
 //!
 //! The scan checks no syntax: at text it does not understand it stops and leaves the error to the
 //! parser. So it never refuses valid text for its syntax, only for its depth or its lists.
@@ -148,14 +149,90 @@ pub(super) fn json(text: &str) -> Result<(), Refusal> {
 // ---------------------------------------------------------------------------------------------
 // TOML.
 
+/// [`toml_outline`], for the tests that need only its refusals.
+#[cfg(test)]
+pub(super) fn toml(text: &str) -> Result<(), Refusal> {
+    toml_outline(text).map(|_| ())
+}
+
 /// Refuses TOML nested deeper than [`Scenario::MAX_DEPTH`] (the toml crate stops at about 80
 /// levels on its own, but names no place for dotted keys) or with a list longer than its limit
 /// (see [`spec::LISTS`]; a list the format does not have, at most as long as the longest).
-pub(super) fn toml(text: &str) -> Result<(), Refusal> {
+/// Where the scan followed the whole text, also returns its table headers, which tell where its
+/// `[[risks]]` entries are: see [`Outline::risk_sections`].
+pub(super) fn toml_outline(text: &str) -> Result<Option<Outline>, Refusal> {
     let mut scan = Toml::new(text, None);
     match scan.document() {
         Err(Halt::Refused(r)) => Err(r),
-        Ok(()) | Err(Halt::Stop) => Ok(()),
+        Err(Halt::Stop) => Ok(None),
+        Ok(()) => Ok(Some(Outline {
+            headers: scan.headers,
+            root_risks: scan.root_risks,
+            len: text.len(),
+        })),
+    }
+}
+
+/// What a table header (`[a.b]`, `[[a.b]]`) opens, for splitting a document at its risks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum HeaderKind {
+    /// `[[risks]]`: a new risk.
+    Risk,
+    /// A table or array of tables in the last risk (`[risks.fair]`).
+    InRisk,
+    /// Any other table, or a header the split does not trust (`[risks]`, an escape in a key).
+    Other,
+    /// A header naming `risks` in a way the split does not follow.
+    Unsure,
+}
+
+/// The table headers of a TOML text the scan followed to its end.
+#[derive(Debug)]
+pub(super) struct Outline {
+    /// Each header's offset (of its first `[`) and kind, in order.
+    headers: Vec<(usize, HeaderKind)>,
+    /// Whether a key of the root table (before any header) starts with `risks`.
+    root_risks: bool,
+    len: usize,
+}
+
+impl Outline {
+    /// Where the text's risks are, when they are all `[[risks]]` tables in one run of headers
+    /// (each `[[risks]]` with the `[risks.…]` tables after it) and nothing else in the text names
+    /// `risks`: the offset of each `[[risks]]` header, and the end of the run (the next other
+    /// header, or the end of the text). Each entry is then a TOML document of its own, read
+    /// apart without changing what the whole text means. `None` otherwise.
+    pub(super) fn risk_sections(&self) -> Option<(Vec<usize>, usize)> {
+        if self.root_risks {
+            return None;
+        }
+        let first = self
+            .headers
+            .iter()
+            .position(|&(_, kind)| kind != HeaderKind::Other)?;
+        if self.headers[first].1 != HeaderKind::Risk {
+            return None;
+        }
+        let after = self.headers[first..]
+            .iter()
+            .position(|&(_, kind)| !matches!(kind, HeaderKind::Risk | HeaderKind::InRisk))
+            .map_or(self.headers.len(), |n| first + n);
+        if self.headers[after..]
+            .iter()
+            .any(|&(_, kind)| kind != HeaderKind::Other)
+        {
+            return None;
+        }
+        let starts = self.headers[first..after]
+            .iter()
+            .filter(|&&(_, kind)| kind == HeaderKind::Risk)
+            .map(|&(offset, _)| offset)
+            .collect();
+        let end = self
+            .headers
+            .get(after)
+            .map_or(self.len, |&(offset, _)| offset);
+        Some((starts, end))
     }
 }
 
@@ -213,6 +290,10 @@ struct Toml<'a> {
     /// The offset of a key whose path is wanted, and that path once found.
     target: Option<usize>,
     found: Option<String>,
+    /// Each table header's offset and kind.
+    headers: Vec<(usize, HeaderKind)>,
+    /// Whether a key of the root table starts with `risks`.
+    root_risks: bool,
 }
 
 impl<'a> Toml<'a> {
@@ -224,6 +305,25 @@ impl<'a> Toml<'a> {
             tables: HashMap::new(),
             target,
             found: None,
+            headers: Vec::new(),
+            root_risks: false,
+        }
+    }
+
+    /// What a header of `keys` opens (see [`HeaderKind`]).
+    fn header_kind(&self, keys: &[Seg], array: bool) -> HeaderKind {
+        let raw = |seg: &Seg| match *seg {
+            Seg::Key(start, end) => self.text.get(start..end).unwrap_or(""),
+            Seg::Index(_) => "",
+        };
+        if keys.iter().any(|k| raw(k).contains('\\')) {
+            return HeaderKind::Unsure;
+        }
+        match (keys.first().map(raw), keys.len(), array) {
+            (Some("risks"), 1, true) => HeaderKind::Risk,
+            (Some("risks"), 1, false) => HeaderKind::Unsure,
+            (Some("risks"), _, _) => HeaderKind::InRisk,
+            _ => HeaderKind::Other,
         }
     }
 
@@ -265,6 +365,7 @@ impl<'a> Toml<'a> {
                 return Ok(());
             };
             if c == b'[' {
+                let opens = self.i;
                 let array = self.at(b"[[");
                 self.i += if array { 2 } else { 1 };
                 self.skip_ws();
@@ -275,10 +376,15 @@ impl<'a> Toml<'a> {
                     return Err(Halt::Stop);
                 }
                 self.i += if array { 2 } else { 1 };
+                let kind = self.header_kind(&keys, array);
+                self.headers.push((opens, kind));
                 path = self.header(&keys, array, start)?;
             } else {
                 let start = self.i;
                 let keys = self.key()?;
+                if self.headers.is_empty() && self.header_kind(&keys, false) != HeaderKind::Other {
+                    self.root_risks = true;
+                }
                 let table = path.len();
                 self.found_in(&path, &keys);
                 self.skip_ws();
