@@ -264,6 +264,7 @@ pub mod budget {
     pub use crate::report::budget::{
         Budget, BudgetReport, Choice, FrontierPoint, GordonLoebRisk, Plan, SetFigures, Var99,
     };
+    pub use crate::report::budget_plans::{BestSet, Comparison, PlanFigures};
 }
 
 /// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the

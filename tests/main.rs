@@ -5,6 +5,10 @@
 mod assessment;
 mod budget;
 #[cfg(feature = "scenario")]
+mod budget_plans;
+#[cfg(feature = "scenario")]
+mod candidates;
+#[cfg(feature = "scenario")]
 mod charts;
 mod common;
 mod compound;

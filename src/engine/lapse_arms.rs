@@ -48,7 +48,7 @@ use crate::model::transfer::Transfer;
 /// 2^-63 chance).
 pub(crate) const CALENDAR_STREAM: u64 = 2;
 
-const NO_PROFILE: u32 = u32::MAX;
+pub(crate) const NO_PROFILE: u32 = u32::MAX;
 
 /// A partition of the controls into Shapley players.
 #[derive(Debug)]
@@ -79,39 +79,39 @@ impl Partition {
 pub(crate) const UNGROUPED: &str = "(ungrouped)";
 
 #[derive(Debug)]
-struct Planned {
-    stream: u64,
-    frequency: Option<Efficacy>,
-    magnitude: Option<Efficacy>,
+pub(crate) struct Planned {
+    pub(crate) stream: u64,
+    pub(crate) frequency: Option<Efficacy>,
+    pub(crate) magnitude: Option<Efficacy>,
     /// During a lapse, on each lever (default 0).
-    variant: Option<Efficacy>,
-    coverage: f64,
-    lapses: Option<Lapses>,
+    pub(crate) variant: Option<Efficacy>,
+    pub(crate) coverage: f64,
+    pub(crate) lapses: Option<Lapses>,
     /// The Poisson count of the lapse process, precomputed.
-    lapse_count: Option<rand_distr::Poisson<f64>>,
+    pub(crate) lapse_count: Option<rand_distr::Poisson<f64>>,
     /// The managing controls of this control (at most 6), and per state (bit set over them,
     /// the managers in place) the lapse thinning factor and duration cap.
-    managers: Vec<usize>,
-    state_factor: Vec<f64>,
-    state_cap: Vec<f64>,
+    pub(crate) managers: Vec<usize>,
+    pub(crate) state_factor: Vec<f64>,
+    pub(crate) state_cap: Vec<f64>,
     /// Whether the control manages another.
-    manages: bool,
-    transfer: Option<usize>,
-    party: usize,
+    pub(crate) manages: bool,
+    pub(crate) transfer: Option<usize>,
+    pub(crate) party: usize,
 }
 
 #[derive(Debug)]
-struct Profile {
+pub(crate) struct Profile {
     /// The controls acting on the risk, then the managers of those that are not acting.
-    members: Vec<usize>,
+    pub(crate) members: Vec<usize>,
     /// Per member: whether it acts on this risk's losses (a manager-only member does not).
-    acts: Vec<bool>,
+    pub(crate) acts: Vec<bool>,
     /// Per member, per manager of it (in `Planned::managers` order): the member index of the
     /// manager.
-    manager_members: Vec<Vec<usize>>,
+    pub(crate) manager_members: Vec<Vec<usize>>,
     /// (transfer, member) in model order.
-    transfers: Vec<(usize, usize)>,
-    attachment: f64,
+    pub(crate) transfers: Vec<(usize, usize)>,
+    pub(crate) attachment: f64,
     /// Per partition: the players holding a member that manages another member, and per subset
     /// T of them (bits in that order) and member: the member's state (bits over its managers).
     games: Vec<ProfileGame>,
@@ -129,16 +129,16 @@ struct ProfileGame {
 /// The controls of a model with reliability features, laid out for the per-event work.
 #[derive(Debug)]
 pub(crate) struct LapsePlan {
-    controls: Vec<Planned>,
-    profiles: Vec<Profile>,
-    profile_of_risk: Vec<u32>,
+    pub(crate) controls: Vec<Planned>,
+    pub(crate) profiles: Vec<Profile>,
+    pub(crate) profile_of_risk: Vec<u32>,
     /// Functions, parties, then groups (when a control has a `group`).
     pub(crate) partitions: Vec<Partition>,
     /// Per party (the order of `partitions[1]`): its controls.
-    transfers: Vec<Transfer>,
-    any_aggregate: bool,
-    any_lapses: bool,
-    widest: usize,
+    pub(crate) transfers: Vec<Transfer>,
+    pub(crate) any_aggregate: bool,
+    pub(crate) any_lapses: bool,
+    pub(crate) widest: usize,
 }
 
 impl LapsePlan {

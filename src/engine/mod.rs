@@ -8,6 +8,7 @@ pub mod budget;
 pub(crate) mod control_run;
 pub(crate) mod lapse_arms;
 pub(crate) mod monitor;
+pub(crate) mod set_run;
 pub(crate) mod shapley;
 pub(crate) mod simulate;
 pub(crate) mod stats;

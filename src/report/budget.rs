@@ -10,12 +10,17 @@
 use serde::Serialize;
 
 use crate::engine::budget::{self, ClosedForm, Objective};
+use crate::engine::control_run::TAIL_P;
 use crate::engine::monitor::{Monitor, Unwatched};
+use crate::engine::set_run::{self, PairFigures};
 use crate::engine::simulate::SimulationOptions;
+use crate::engine::stats;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::{Cost, Finance};
+use crate::report::budget_plans::{Comparison, PlanFigures, SetRef, comparison, plan_figures};
 use crate::report::candidates::{CandidateValue, candidate_values};
+use crate::report::loss::INTERVAL_LEVEL;
 
 /// What to choose and under which budgets: the `budget` section of a scenario.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -261,6 +266,10 @@ pub struct BudgetReport {
     pub frontier: Vec<FrontierPoint>,
     /// The best set at each budget, in the order given.
     pub choices: Vec<Choice>,
+    /// Each plan of `budget.plans` against the best set costing no more.
+    pub plans: Vec<PlanFigures>,
+    /// Every pair of plans compared on the same years.
+    pub comparisons: Vec<Comparison>,
     /// Gordon-Loeb per risk, for the set chosen at the largest budget.
     pub gordon_loeb: Vec<GordonLoebRisk>,
     /// Whether the search was exact (up to [`MAX_EXACT`](crate::budget::MAX_EXACT)
@@ -269,36 +278,67 @@ pub struct BudgetReport {
 }
 
 /// A set's simulated figures.
-struct Simulated {
-    eal: f64,
-    eal_se: f64,
-    var99: Var99,
-    tvar99: f64,
-    per_risk: Vec<f64>,
+pub(crate) struct Simulated {
+    pub(crate) eal: f64,
+    pub(crate) eal_se: f64,
+    pub(crate) var99: Var99,
+    pub(crate) tvar99: f64,
+    pub(crate) per_risk: Vec<f64>,
 }
 
-fn simulate_set(
+/// Every set of candidates (indices into the model's candidates) on top of the in-place
+/// controls, simulated in one pass on the same years (set_run.rs), with the year-by-year
+/// comparison of each pair of sets in `pairs`.
+fn simulate_sets(
     model: &Model,
-    set: &[usize],
+    sets: &[Vec<usize>],
+    pairs: &[(usize, usize)],
     options: SimulationOptions,
-    finance: Finance,
     monitor: &dyn Monitor,
-) -> Result<Simulated> {
-    let analysis = model
-        .with_candidates_in_place(set)?
-        .analyze_with(options, finance, monitor)?;
-    let residual = analysis.residual();
-    let q = residual.quantile_with_interval(0.99)?;
-    Ok(Simulated {
-        eal: residual.expected_annual_loss(),
-        eal_se: residual.standard_error(),
-        var99: Var99 {
-            loss: q.loss,
-            ci95: q.ci95,
-        },
-        tvar99: residual.tail_mean(0.99)?,
-        per_risk: analysis.risks().iter().map(|r| r.residual_eal).collect(),
-    })
+) -> Result<(Vec<Simulated>, Vec<PairFigures>)> {
+    let all: Vec<usize> = (0..model.candidates().len()).collect();
+    let combined = model.with_candidates_in_place(&all)?;
+    let in_place = model.controls().len();
+    let masks: Vec<Vec<bool>> = sets
+        .iter()
+        .map(|set| {
+            (0..combined.controls().len())
+                .map(|c| c < in_place || set.contains(&(c - in_place)))
+                .collect()
+        })
+        .collect();
+    let trials = options.validate()?;
+    // The tail from the lower end of VaR 99%'s interval up.
+    let (lo, hi, _) = stats::quantile_interval_ranks(trials, TAIL_P, INTERVAL_LEVEL);
+    let k = stats::quantile_rank(trials, TAIL_P);
+    let run = set_run::run(
+        combined.risks(),
+        combined.controls(),
+        &masks,
+        pairs,
+        trials - lo + 1,
+        options,
+        monitor,
+    )?;
+    let n = trials as f64;
+    let simulated = run
+        .sets
+        .into_iter()
+        .map(|figures| {
+            let top = &figures.top;
+            Simulated {
+                eal: figures.loss.mean,
+                eal_se: (figures.loss.variance() / n).sqrt(),
+                var99: Var99 {
+                    loss: top[k - lo],
+                    ci95: [top[0], top[hi - lo]],
+                },
+                tvar99: stats::tail_mean_of_top(&top[k - lo..], trials, TAIL_P),
+                per_risk: figures.by_risk.iter().map(|r| r / n).collect(),
+            }
+        })
+        .collect();
+    Ok((simulated, run.pairs))
 }
 
 impl BudgetReport {
@@ -359,9 +399,82 @@ impl BudgetReport {
                 sets.push(c.set.set.clone());
             }
         }
-        let mut simulated = Vec::with_capacity(sets.len());
-        for set in &sets {
-            simulated.push(simulate_set(model, set, options, finance, monitor)?);
+        // Each plan and the best set costing no more than it.
+        let plan_sets: Vec<Vec<usize>> = budget
+            .plans()
+            .iter()
+            .map(|plan| {
+                let mut set: Vec<usize> = plan
+                    .controls
+                    .iter()
+                    .filter_map(|id| candidates.iter().position(|c| c.id() == id))
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect();
+        let best_sets: Vec<Vec<usize>> = plan_sets
+            .iter()
+            .map(|set| {
+                let cost = form.cost(set);
+                budget::choose(&form, &found, cost, budget.upfront, budget.objective)
+                    .set
+                    .set
+            })
+            .collect();
+        for set in plan_sets.iter().chain(&best_sets) {
+            if !sets.contains(set) {
+                sets.push(set.clone());
+            }
+        }
+        let at = |set: &[usize]| sets.iter().position(|s| s == set).unwrap_or(0);
+        let mut pairs: Vec<(usize, usize)> = plan_sets
+            .iter()
+            .zip(&best_sets)
+            .map(|(p, b)| (at(p), at(b)))
+            .collect();
+        for a in 0..plan_sets.len() {
+            for b in a + 1..plan_sets.len() {
+                pairs.push((at(&plan_sets[a]), at(&plan_sets[b])));
+            }
+        }
+        let (simulated, compared) = simulate_sets(model, &sets, &pairs, options, monitor)?;
+        let set_ref = |i: usize| SetRef {
+            set: &sets[i],
+            ids: ids(&sets[i]),
+            simulated: &simulated[i],
+        };
+        let plan_refs: Vec<SetRef> = plan_sets.iter().map(|s| set_ref(at(s))).collect();
+        let plans: Vec<PlanFigures> = budget
+            .plans()
+            .iter()
+            .zip(&plan_refs)
+            .zip(best_sets.iter().zip(&compared))
+            .map(|((plan, plan_ref), (best, pair))| {
+                plan_figures(
+                    &form,
+                    budget.objective,
+                    &plan.name,
+                    plan_ref,
+                    &set_ref(at(best)),
+                    pair,
+                )
+            })
+            .collect();
+        let mut comparisons = Vec::new();
+        let mut next = compared[plan_sets.len()..].iter();
+        for a in 0..plan_refs.len() {
+            for b in a + 1..plan_refs.len() {
+                if let Some(pair) = next.next() {
+                    comparisons.push(comparison(
+                        &form,
+                        (&budget.plans()[a].name, &plan_refs[a]),
+                        (&budget.plans()[b].name, &plan_refs[b]),
+                        pair,
+                    ));
+                }
+            }
         }
         let figures = |set: &[usize]| -> (f64, f64, &Simulated) {
             let i = sets.iter().position(|s| s == set).unwrap_or(0);
@@ -462,6 +575,8 @@ impl BudgetReport {
             candidates: values,
             frontier,
             choices,
+            plans,
+            comparisons,
             gordon_loeb,
             search: if found.proven { "exact" } else { "greedy" },
         })

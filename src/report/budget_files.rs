@@ -13,7 +13,7 @@ impl BudgetReport {
     }
 
     /// Writes `frontier.csv` (one row per frontier point), `choices.csv` (one per budget) and
-    /// `plans.csv` (one per plan; header only until plans are evaluated) into `dir` (created if
+    /// `plans.csv` (one per plan, against the best set costing no more) into `dir` (created if
     /// missing); returns the paths written. Sets are written as candidate ids separated by
     /// spaces.
     ///
@@ -121,11 +121,36 @@ impl BudgetReport {
                 "eal",
                 "eal_se",
                 "var99",
+                "var99_low",
+                "var99_high",
                 "tvar99",
+                "best_controls",
+                "best_annual_cost",
+                "best_eal",
                 "gap",
                 "gap_se",
             ],
-            Vec::new(),
+            self.plans
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.name.clone(),
+                        p.controls.join(" "),
+                        num(p.annual_cost),
+                        num(p.eal),
+                        num(p.eal_se),
+                        num(p.var99.loss),
+                        num(p.var99.ci95[0]),
+                        num(p.var99.ci95[1]),
+                        num(p.tvar99),
+                        p.best_same_cost.controls.join(" "),
+                        num(p.best_same_cost.annual_cost),
+                        num(p.best_same_cost.eal),
+                        num(p.gap),
+                        p.gap_se.map_or(String::new(), num),
+                    ]
+                })
+                .collect(),
         )?;
         Ok(written)
     }

@@ -171,6 +171,73 @@ impl fmt::Display for BudgetReport {
             }
         }
 
+        if !self.plans.is_empty() {
+            writeln!(
+                f,
+                "\nPlans compared, each against the best set costing no more ({})",
+                self.objective.name()
+            )?;
+            let rows: Vec<Vec<String>> = self
+                .plans
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.name.clone(),
+                        short(p.annual_cost),
+                        pm(p.eal, p.eal_se),
+                        var(&p.var99),
+                        list(&p.best_same_cost.controls),
+                        short(p.best_same_cost.eal),
+                        match p.gap_se {
+                            Some(se) => pm(p.gap, se),
+                            None => short(p.gap),
+                        },
+                        list(&p.controls),
+                    ]
+                })
+                .collect();
+            table(
+                f,
+                &[
+                    "plan",
+                    "cost",
+                    "EAL ± 1.96 SE",
+                    "VaR99 [95% CI]",
+                    "best set, same cost",
+                    "its EAL",
+                    "gap",
+                    "candidates",
+                ],
+                &[Left, Right, Right, Right, Left, Right, Right, Left],
+                &rows,
+            )?;
+            if !self.comparisons.is_empty() {
+                writeln!(
+                    f,
+                    "\n  Pairs, on the same simulated years (a − b; the SE is the paired one)"
+                )?;
+                let rows: Vec<Vec<String>> = self
+                    .comparisons
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.a.clone(),
+                            c.b.clone(),
+                            pm(c.eal_difference, c.se),
+                            short(c.var99_difference),
+                            format!("{:.1}%", 100.0 * c.probability_a_lower),
+                        ]
+                    })
+                    .collect();
+                table(
+                    f,
+                    &["a", "b", "EAL a − b", "VaR99 a − b", "years a lower"],
+                    &[Left, Left, Right, Right, Right],
+                    &rows,
+                )?;
+            }
+        }
+
         if !self.gordon_loeb.is_empty() && !self.choices.is_empty() {
             writeln!(
                 f,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::csf::Function;
 use crate::engine::monitor::Monitor;
+use crate::engine::set_run;
 use crate::engine::simulate::SimulationOptions;
 use crate::error::Result;
 use crate::model::Model;
@@ -37,8 +38,9 @@ pub struct CandidateValue {
     pub net_benefit: f64,
 }
 
-/// Each candidate of `model` valued alone on top of the in-place controls (one control
-/// analysis per candidate, with the same options: the same simulated years).
+/// Each candidate of `model` valued alone on top of the in-place controls, all in one
+/// simulation (set_run.rs): the in-place set and the in-place set with each candidate, on the
+/// same years and the same control draws as the model's own analysis with the same options.
 ///
 /// # Errors
 /// As [`Model::analyze`].
@@ -48,26 +50,51 @@ pub(crate) fn candidate_values(
     finance: Finance,
     monitor: &dyn Monitor,
 ) -> Result<Vec<CandidateValue>> {
-    let mut values = Vec::with_capacity(model.candidates().len());
-    for (i, candidate) in model.candidates().iter().enumerate() {
-        let with = model.with_candidates_in_place(&[i])?;
-        let analysis = with.analyze_with(options, finance, monitor)?;
-        let added = analysis
-            .controls()
-            .last()
-            .filter(|c| c.id == candidate.id());
-        let (reduction, se) = added.map_or((0.0, 0.0), |c| (c.eal_reduction, c.eal_reduction_se));
-        let annual_cost = finance.annualized_cost(candidate.cost());
-        values.push(CandidateValue {
-            id: candidate.id().to_string(),
-            name: candidate.name().to_string(),
-            function: candidate.function(),
-            annual_cost,
-            upfront: candidate.cost().upfront(),
-            standalone_reduction: reduction,
-            standalone_reduction_se: se,
-            net_benefit: reduction - annual_cost,
-        });
+    let candidates = model.candidates();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
     }
+    let all: Vec<usize> = (0..candidates.len()).collect();
+    let combined = model.with_candidates_in_place(&all)?;
+    let in_place = model.controls().len();
+    let total = combined.controls().len();
+    let mut sets = vec![(0..total).map(|c| c < in_place).collect::<Vec<bool>>()];
+    for k in 0..candidates.len() {
+        sets.push(
+            (0..total)
+                .map(|c| c < in_place || c == in_place + k)
+                .collect(),
+        );
+    }
+    let pairs: Vec<(usize, usize)> = (1..sets.len()).map(|k| (0, k)).collect();
+    let run = set_run::run(
+        combined.risks(),
+        combined.controls(),
+        &sets,
+        &pairs,
+        0,
+        options,
+        monitor,
+    )?;
+    let values = candidates
+        .iter()
+        .zip(&run.pairs)
+        .map(|(candidate, pair)| {
+            let removed = pair.difference;
+            let reduction = removed.mean;
+            let se = (removed.variance() / removed.n.max(1.0)).sqrt();
+            let annual_cost = finance.annualized_cost(candidate.cost());
+            CandidateValue {
+                id: candidate.id().to_string(),
+                name: candidate.name().to_string(),
+                function: candidate.function(),
+                annual_cost,
+                upfront: candidate.cost().upfront(),
+                standalone_reduction: reduction,
+                standalone_reduction_se: se,
+                net_benefit: reduction - annual_cost,
+            }
+        })
+        .collect();
     Ok(values)
 }

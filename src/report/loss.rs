@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::{Model, Risk};
 
 /// Confidence level of the distribution-free quantile intervals.
-const INTERVAL_LEVEL: f64 = 0.95;
+pub(crate) const INTERVAL_LEVEL: f64 = 0.95;
 
 /// The simulated distribution of one annual loss (the portfolio's or one risk's): one value per
 /// trial (simulated year), sorted once.

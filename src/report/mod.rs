@@ -28,6 +28,7 @@ pub(crate) mod assessment;
 pub(crate) mod budget;
 #[cfg(feature = "scenario")]
 pub(crate) mod budget_files;
+pub(crate) mod budget_plans;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
