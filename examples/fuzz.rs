@@ -146,7 +146,7 @@ fn main() -> ExitCode {
             peak = (used, k);
         }
         if list {
-            let line = format!("{name}: {outcome:?}");
+            let line = format!("{name} ({:.3} s): {outcome:?}", took.as_secs_f64());
             println!("{}", line.chars().take(400).collect::<String>());
         }
         tally.add(&name, &text, format, &outcome);

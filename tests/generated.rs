@@ -136,6 +136,22 @@ fn the_generator_writes_every_key() {
         "occurrence_limit",
         "aggregate_limit",
         "coinsurance",
+        "attachment",
+        "status",
+        "coverage",
+        "reliability",
+        "variance_frequency",
+        "variance_duration_days",
+        "variant_efficacy",
+        "manages",
+        "variance_frequency_factor",
+        "operated_by",
+        "group",
+        "budget",
+        "objective",
+        "plans",
+        "phased",
+        "budgets",
     ];
     let missing: Vec<&str> = format_keys
         .iter()
@@ -323,4 +339,46 @@ fn a_curve_over_losses_a_few_ulp_apart_never_decreases() {
                         transfer = { deductible = 921.4081080061487, occurrence_limit = 70564637.1 }\n";
     let outcome = cases::run_case(TEXT, Format::Toml, &RunLimits::default());
     assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
+}
+
+/// Case 6992: a control whose variant efficacy (1.0, while it lapses) is above its efficacy
+/// removes more loss when out of its intended state, and with little loss left the party's
+/// `eal_if_lapsed`, the residual EAL plus the streamed mean difference, came out at -5.1e-11.
+/// An expected annual loss is never negative.
+#[test]
+fn a_party_whose_lapses_help_has_no_negative_eal_if_lapsed() {
+    const TEXT: &str = r#"{"name": "lapsed", "simulation": {"trials": 179, "seed": 5645432738}, "finance": {"horizon_years": 100, "discount_rate": 0.25}, "risks": [{"id": "r0", "frequency": {"negative_binomial": {"mean": 1.5844337672177498, "variance": 28.795873467450317}}, "magnitude": {"lognormal": {"mu": 9.123847794052075, "sigma": 2.1675171029867166}}}, {"id": "r1", "fair": {"threat_event_frequency": {"bernoulli": {"probability": 0.6374314599513663}}, "susceptibility": 0.20966822898074644, "primary_loss": {"pareto": {"scale": 113.5958491336271, "shape": 2.025951380205722}}, "secondary": {"probability": 0.543169830464732, "loss": {"gamma": {"shape": 4.5137274137298276, "scale": 456.7424591359113}}}}}], "controls": [{"id": "c0", "function": "govern", "applies_to": ["r0", "r1"], "magnitude_efficacy": {"triangular": {"min": 0.05872003796801506, "mode": 0.08755316403036251, "max": 0.6778785581548146}}, "reliability": {"variance_frequency": 1.0466520701439894, "variance_duration_days": 2.8235022277563764}, "variant_efficacy": 1.0, "operated_by": "it:ops", "group": "endpoint"}, {"id": "c1", "function": "identify", "transfer": {"deductible": 580.6585995113023, "occurrence_limit": 195369.2248622215}, "group": "identity"}]}"#;
+    let outcome = cases::run_case(TEXT, Format::Json, &RunLimits::default());
+    assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
+    let report = csfquant::Scenario::parse(TEXT, Format::Json, "case.json")
+        .unwrap()
+        .assess()
+        .unwrap();
+    assert!(!report.parties().is_empty());
+    for p in report.parties() {
+        assert!(p.eal_if_lapsed >= 0.0, "{p:?}");
+    }
+}
+
+/// A scenario with a `budget` section and no candidate controls (found by the generator once it
+/// wrote `budget`): the budget search has nothing to choose from, and said so without saying
+/// where. The error now names `controls`.
+#[test]
+fn a_budget_without_candidates_is_refused_at_the_controls() {
+    let text = "name = \"x\"\n[simulation]\ntrials = 50\n[budget]\nobjective = \"eal\"\n\
+                annual = [1000.0]\n[[risks]]\nid = \"r\"\nfrequency = { poisson = { rate = 1.0 } }\n\
+                magnitude = { fixed = { value = 10.0 } }\n[[controls]]\nid = \"c\"\n\
+                function = \"protect\"\nefficacy = 0.5\n";
+    let scenario = csfquant::Scenario::parse(text, Format::Toml, "case.toml").unwrap();
+    let e = scenario.budget_report().unwrap_err();
+    assert_eq!(e.path(), Some("controls"), "{e}");
+    assert!(
+        matches!(e.source_error(), Some(csfquant::Error::Empty { .. })),
+        "{e:?}"
+    );
+    let outcome = cases::run_case(text, Format::Toml, &RunLimits::default());
+    assert!(
+        matches!(&outcome, Outcome::Refused { kind, at_assess: true, .. } if kind == "Empty"),
+        "{outcome:?}"
+    );
 }
