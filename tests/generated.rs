@@ -382,3 +382,35 @@ fn a_budget_without_candidates_is_refused_at_the_controls() {
         "{outcome:?}"
     );
 }
+
+/// Case 27510: two candidates of which one costs the largest upfront amount (1e15): the
+/// frontier's set of both costs more upfront than one control may, and the budget search
+/// refused the scenario with `invalid upfront: 1000000000586242.6`, naming no key. A set's NPV
+/// is now summed candidate by candidate when its total passes the limit.
+#[test]
+fn a_set_of_candidates_may_cost_more_than_one_control_may() {
+    let text = "name = \"x\"\n[simulation]\ntrials = 50\n[budget]\nannual = [1e16]\n\
+                [[risks]]\nid = \"r\"\nfrequency = { poisson = { rate = 1.0 } }\n\
+                magnitude = { fixed = { value = 1e9 } }\n\
+                [[controls]]\nid = \"a\"\nfunction = \"protect\"\nefficacy = 0.5\n\
+                status = \"candidate\"\ncost = { upfront = 1e15, annual = 1.0 }\n\
+                [[controls]]\nid = \"b\"\nfunction = \"protect\"\nefficacy = 0.5\n\
+                status = \"candidate\"\ncost = { upfront = 586242.6, annual = 2.0 }\n";
+    let scenario = csfquant::Scenario::parse(text, Format::Toml, "case.toml").unwrap();
+    let report = scenario.budget_report().unwrap();
+    let both = report
+        .frontier
+        .iter()
+        .find(|p| p.controls.len() == 2)
+        .expect("the set of both is on the frontier");
+    assert!(both.upfront > 1e15, "{both:?}");
+    // The NPV over the default one-year horizon at rate 0: the reduction less both costs.
+    let expected = both.eal_reduction - (1e15 + 586242.6) - (1.0 + 2.0);
+    assert!(
+        (both.npv - expected).abs() <= 1e15 * f64::EPSILON * 4.0,
+        "{} vs {expected}",
+        both.npv
+    );
+    let outcome = cases::run_case(text, Format::Toml, &RunLimits::default());
+    assert!(matches!(outcome, Outcome::Ran), "{outcome:?}");
+}
