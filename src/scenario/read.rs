@@ -142,6 +142,9 @@ fn parse_toml_in_parts(
     struct Risks {
         risks: Vec<RiskSpec>,
     }
+    if let Some(((open, close), entries)) = outline.inline_risks() {
+        return parse_inline_risks_in_parts(text, (open, close), entries, part_bytes);
+    }
     let (starts, end) = outline.risk_sections()?;
     let second = *starts.get(1)?;
     let mut spec: ScenarioSpec = {
@@ -160,6 +163,52 @@ fn parse_toml_in_parts(
         let stop = starts.get(next).copied().unwrap_or(end);
         let part: Risks = toml::from_str(&text[begin..stop]).ok()?;
         spec.risks.extend(part.risks);
+        k = next;
+    }
+    Some(spec)
+}
+
+/// [`parse_toml_in_parts`] for risks written as one root `risks = [...]` array (its span
+/// `open..close`, and each entry's): the text with only the first risk in the array, then
+/// `risks = [...]` documents of the other entries, about `part_bytes` of text each.
+fn parse_inline_risks_in_parts(
+    text: &str,
+    (open, close): scan::Span,
+    entries: &[scan::Span],
+    part_bytes: usize,
+) -> Option<ScenarioSpec> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Risks {
+        risks: Vec<RiskSpec>,
+    }
+    let &(first_start, first_end) = entries.first()?;
+    if entries.len() < 2 || !(open < first_start && close > first_end) {
+        return None;
+    }
+    let mut spec: ScenarioSpec = {
+        let mut rest =
+            String::with_capacity(text.len() - (close - open) + (first_end - first_start) + 2);
+        rest.push_str(&text[..=open]);
+        rest.push_str(&text[first_start..first_end]);
+        rest.push(']');
+        rest.push_str(&text[close..]);
+        toml::from_str(&rest).ok()?
+    };
+    let mut k = 1;
+    let mut part = String::new();
+    while k < entries.len() {
+        let begin = entries[k].0;
+        let mut next = k + 1;
+        while next < entries.len() && entries[next].0 - begin < part_bytes {
+            next += 1;
+        }
+        part.clear();
+        part.push_str("risks = [");
+        part.push_str(&text[begin..entries[next - 1].1]);
+        part.push_str("\n]\n");
+        let risks: Risks = toml::from_str(&part).ok()?;
+        spec.risks.extend(risks.risks);
         k = next;
     }
     Some(spec)
@@ -1094,14 +1143,44 @@ mod tests {
     }
 
     #[test]
+    fn inline_risks_read_in_parts_are_the_risks_of_the_whole_text() {
+        let entry = |i: usize| {
+            format!(
+                "{{ id = \"r{i}\", frequency = {{ poisson = {{ rate = 0.3 }} }}, \
+                 magnitude = {{ pert = {{ min = 1.0, mode = 2.0, max = 3.0 }} }} }}"
+            )
+        };
+        let list = |n: usize, sep: &str| (0..n).map(entry).collect::<Vec<_>>().join(sep);
+        let texts = [
+            format!("name = \"x\"\nrisks = [{}]\n", list(30, ", ")),
+            format!(
+                "name = \"x\"\nrisks = [\n  {},  # the last\n]\nthresholds = [1.0]\n\
+                 [simulation]\ntrials = 10\n[[controls]]\nid = \"c\"\nfunction = \"protect\"\n\
+                 efficacy = 0.5\n",
+                list(12, ",\n  # a comment\n  ")
+            ),
+        ];
+        for text in &texts {
+            let whole = parse_toml_whole(text, "case.toml").unwrap();
+            assert!(whole.risks.len() >= 12);
+            for part_bytes in [1, 300, 1 << 20] {
+                assert_eq!(in_parts(text, part_bytes).as_ref(), Some(&whole), "{text}");
+            }
+        }
+    }
+
+    #[test]
     fn texts_that_name_risks_otherwise_are_read_whole() {
         let inline = "name = \"x\"\nrisks = [{ id = \"a\", frequency = { poisson = { rate = 1.0 } }, \
                       magnitude = { fixed = { value = 1.0 } } }]\n";
         let cases = [
             // A single risk: nothing to split.
             format!("name = \"x\"\n{}", risks(1)),
-            // Inline risks, a root dotted key, a `[risks]` table, an escaped key.
+            // Inline risks (of one entry, or with another key naming risks), a root dotted
+            // key, a `[risks]` table, an escaped key.
             inline.to_string(),
+            format!("{inline}risks.x = 1\n"),
+            format!("{inline}[[risks]]\nid = \"b\"\n"),
             format!("name = \"x\"\nrisks.x = 1\n{}", risks(3)),
             format!("name = \"x\"\n{}[risks]\nx = 1\n", risks(3)),
             format!("name = \"x\"\n{}[\"ri\\u0073ks\".x]\ny = 1\n", risks(3)),

@@ -166,12 +166,19 @@ pub(super) fn toml_outline(text: &str) -> Result<Option<Outline>, Refusal> {
         Err(Halt::Refused(r)) => Err(r),
         Err(Halt::Stop) => Ok(None),
         Ok(()) => Ok(Some(Outline {
+            inline: match scan.inline_array {
+                Some(array) if scan.root_risk_keys == 1 => Some((array, scan.inline_entries)),
+                _ => None,
+            },
             headers: scan.headers,
             root_risks: scan.root_risks,
             len: text.len(),
         })),
     }
 }
+
+/// A byte range of the text, start and end.
+pub(super) type Span = (usize, usize);
 
 /// What a table header (`[a.b]`, `[[a.b]]`) opens, for splitting a document at its risks.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -194,6 +201,9 @@ pub(super) struct Outline {
     /// Whether a key of the root table (before any header) starts with `risks`.
     root_risks: bool,
     len: usize,
+    /// The root table's `risks = [...]`, when it is its only key naming `risks`: the span of
+    /// the array (`[` to after `]`) and of each entry.
+    inline: Option<(Span, Vec<Span>)>,
 }
 
 impl Outline {
@@ -233,6 +243,21 @@ impl Outline {
             .get(after)
             .map_or(self.len, |&(offset, _)| offset);
         Some((starts, end))
+    }
+
+    /// Where the risks of a root `risks = [...]` array are, when no table header names
+    /// `risks`: the array's span (its `[` to after its `]`) and each entry's. Each entry is an
+    /// inline table complete in itself. `None` otherwise.
+    pub(super) fn inline_risks(&self) -> Option<(Span, &[Span])> {
+        let (array, entries) = self.inline.as_ref()?;
+        if self
+            .headers
+            .iter()
+            .any(|&(_, kind)| kind != HeaderKind::Other)
+        {
+            return None;
+        }
+        Some((*array, entries))
     }
 }
 
@@ -294,6 +319,13 @@ struct Toml<'a> {
     headers: Vec<(usize, HeaderKind)>,
     /// Whether a key of the root table starts with `risks`.
     root_risks: bool,
+    /// How many keys of the root table start with `risks`.
+    root_risk_keys: usize,
+    /// Inside the value of a root `risks = [...]`: the span of each entry's value.
+    in_inline_risks: bool,
+    inline_entries: Vec<Span>,
+    /// The span of the root `risks = [...]` array, from its `[` to after its `]`.
+    inline_array: Option<Span>,
 }
 
 impl<'a> Toml<'a> {
@@ -307,6 +339,10 @@ impl<'a> Toml<'a> {
             found: None,
             headers: Vec::new(),
             root_risks: false,
+            root_risk_keys: 0,
+            in_inline_risks: false,
+            inline_entries: Vec::new(),
+            inline_array: None,
         }
     }
 
@@ -382,8 +418,11 @@ impl<'a> Toml<'a> {
             } else {
                 let start = self.i;
                 let keys = self.key()?;
-                if self.headers.is_empty() && self.header_kind(&keys, false) != HeaderKind::Other {
+                let root_risk =
+                    self.headers.is_empty() && self.header_kind(&keys, false) != HeaderKind::Other;
+                if root_risk {
                     self.root_risks = true;
+                    self.root_risk_keys += 1;
                 }
                 let table = path.len();
                 self.found_in(&path, &keys);
@@ -398,7 +437,17 @@ impl<'a> Toml<'a> {
                 if path.len() > Scenario::MAX_DEPTH {
                     return Err(too_deep(self.text, start, &path).into());
                 }
+                // `risks = [...]` in the root table: note where each risk is.
+                let inline = root_risk
+                    && matches!(keys.as_slice(), [Seg::Key(a, b)] if self.text.get(*a..*b) == Some("risks"))
+                    && self.peek() == Some(b'[');
+                let opens = self.i;
+                self.in_inline_risks = inline;
                 let value = self.value(&mut path);
+                self.in_inline_risks = false;
+                if inline && value.is_ok() {
+                    self.inline_array = Some((opens, self.i));
+                }
                 path.truncate(table);
                 value?;
             }
@@ -549,7 +598,12 @@ impl<'a> Toml<'a> {
                         .into());
                     }
                     path.push(Seg::Index(count));
+                    let record = self.in_inline_risks && path.len() == 2;
+                    let begins = self.i;
                     let entry = self.value(path);
+                    if record {
+                        self.inline_entries.push((begins, self.i));
+                    }
                     path.pop();
                     entry?;
                     count += 1;
