@@ -4,7 +4,9 @@
 //! cargo run --release --example fuzz -- --cases 100000            # cases 0..100000
 //! cargo run --release --example fuzz -- --from 5000 --cases 1000  # cases 5000..6000
 //! cargo run --release --example fuzz -- --show 1234               # one case: text and outcome
+//! cargo run --release --example fuzz -- --show 1234 --text        # its text only (not run)
 //! cargo run --release --example fuzz -- --cases 100 --list         # one line per case
+//! cargo run --release --example fuzz -- --parse-peak FILE.toml    # heap peak of reading a file
 //! ```
 //!
 //! Each case is a generated scenario (even numbers) or a token-level mutation of a shipped one
@@ -70,6 +72,8 @@ fn main() -> ExitCode {
     let mut count = 10_000u64;
     let mut show = None;
     let mut list = false;
+    let mut text_only = false;
+    let mut parse_peak = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -85,11 +89,24 @@ fn main() -> ExitCode {
             "--from" => from = value(),
             "--show" => show = Some(value()),
             "--list" => list = true,
+            "--text" => text_only = true,
+            "--parse-peak" => {
+                parse_peak = Some(args.next().unwrap_or_else(|| {
+                    eprintln!("--parse-peak needs a scenario file");
+                    std::process::exit(2)
+                }))
+            }
             _ => {
-                eprintln!("usage: fuzz [--cases N] [--from K] [--show K] [--list]");
+                eprintln!(
+                    "usage: fuzz [--cases N] [--from K] [--show K [--text]] [--list] \
+                     [--parse-peak FILE]"
+                );
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(path) = parse_peak {
+        return measure_parse(&path);
     }
     // Panics are caught and reported as failures; their default message would only repeat it.
     std::panic::set_hook(Box::new(|_| {}));
@@ -98,6 +115,11 @@ fn main() -> ExitCode {
         csv: Some("csfquant-fuzz-csv"),
         ..cases::RunLimits::default()
     };
+    if let (Some(k), true) = (show, text_only) {
+        let (name, format, text) = cases::case_text(k, &sources);
+        println!("case {name} ({format:?}, {} bytes)\n{text}", text.len());
+        return ExitCode::SUCCESS;
+    }
     if let Some(k) = show {
         let (name, text, format, outcome) = cases::case(k, &sources, &limits);
         println!(
@@ -124,7 +146,7 @@ fn main() -> ExitCode {
             peak = (used, k);
         }
         if list {
-            let line = format!("{name}: {outcome:?}");
+            let line = format!("{name} ({:.3} s): {outcome:?}", took.as_secs_f64());
             println!("{}", line.chars().take(400).collect::<String>());
         }
         tally.add(&name, &text, format, &outcome);
@@ -152,4 +174,42 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Reads the scenario file at `path` (its text already in memory) and prints the heap peak of
+/// parsing it, in bytes and per byte of text.
+fn measure_parse(path: &str) -> ExitCode {
+    let format = if path.ends_with(".json") {
+        csfquant::Format::Json
+    } else {
+        csfquant::Format::Toml
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let base = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let t = Instant::now();
+    let outcome = csfquant::Scenario::parse(&text, format, path).map(|s| s.model().risks().len());
+    let took = t.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    println!(
+        "{path}: {} bytes, parse {:.2} s, heap peak {:.1} MB ({:.1} bytes a byte of text): {}",
+        text.len(),
+        took.as_secs_f64(),
+        peak as f64 / 1e6,
+        peak as f64 / text.len().max(1) as f64,
+        match outcome {
+            Ok(risks) => format!("{risks} risks"),
+            Err(e) => format!(
+                "refused: {}",
+                e.to_string().chars().take(200).collect::<String>()
+            ),
+        }
+    );
+    ExitCode::SUCCESS
 }

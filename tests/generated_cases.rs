@@ -550,6 +550,7 @@ pub const SCENARIO_KEYS: &[Keys] = &[
     scenario_finance,
     scenario_thresholds,
     scenario_tolerance,
+    scenario_budget,
 ];
 
 /// A risk's keys.
@@ -563,6 +564,9 @@ pub const CONTROL_KEYS: &[Keys] = &[
     control_cost,
     control_applies_to,
     control_effects,
+    control_status,
+    control_reliability,
+    control_parties,
 ];
 
 fn scenario_name(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
@@ -947,6 +951,9 @@ fn control_effects(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
         if g.chance(0.4) {
             t.push(entry("coinsurance", cx.probability(g)));
         }
+        if g.chance(0.3) {
+            t.push(entry("attachment", cx.money(g)));
+        }
         out.push(entry("transfer", Node::Table(t)));
         return out;
     }
@@ -981,6 +988,145 @@ fn control_effects(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
         out.clear();
     }
     out
+}
+
+/// `status`: mostly in place (the key left out or written), a quarter candidates.
+fn control_status(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
+    let status = match g.below(8) {
+        0 | 1 => "candidate",
+        2 => "in_place",
+        _ => return vec![],
+    };
+    let status = if g.chance(cx.wild / 2.0) {
+        g.pick(&["Candidate", "", "planned", "in place"])
+    } else {
+        status
+    };
+    vec![entry("status", Node::Str(status.to_string()))]
+}
+
+/// A number of days (mostly 0.1 to 60, now and then a whole year or more).
+fn days(g: &mut Gen, cx: &Ctx) -> Node {
+    let x = if g.chance(0.1) {
+        g.pick(&[0.0, 365.0, 366.0, 1e4])
+    } else {
+        g.log_uniform(0.1, 60.0)
+    };
+    cx.num(g, x)
+}
+
+/// `coverage`, `reliability` (a share, or lapses: `variance_frequency` with
+/// `variance_duration_days`), `variant_efficacy` and `manages`.
+fn control_reliability(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
+    let mut out = vec![];
+    // An insurance policy takes none of these (at the wildness it gets them anyway).
+    if cx.item.iter().any(|(k, _)| k == "transfer") && !g.chance(cx.wild) {
+        return out;
+    }
+    if g.chance(0.15) {
+        out.push(entry("coverage", cx.probability(g)));
+    }
+    if g.chance(0.2) {
+        let reliability = if g.chance(0.4) {
+            cx.probability(g)
+        } else {
+            let mut fields = vec![];
+            if !g.chance(cx.wild / 2.0) {
+                let x = g.log_uniform(0.1, 50.0);
+                fields.push(entry("variance_frequency", cx.num(g, x)));
+            }
+            if !g.chance(cx.wild / 2.0) {
+                fields.push(entry("variance_duration_days", days(g, cx)));
+            }
+            Node::Table(fields)
+        };
+        out.push(entry("reliability", reliability));
+        if g.chance(0.5) {
+            out.push(entry("variant_efficacy", cx.fraction(g)));
+        }
+    } else if g.chance(cx.wild / 4.0) {
+        // Without a reliability to lapse from.
+        out.push(entry("variant_efficacy", cx.fraction(g)));
+    }
+    if g.chance(0.1) {
+        let n = cx.control_ids.len().clamp(1, 3);
+        let mut fields = vec![entry("controls", cx.list(g, n, |g| cx.control_ref(g)))];
+        if g.chance(0.7) {
+            fields.push(entry("variance_frequency_factor", cx.probability(g)));
+        }
+        if g.chance(0.6) {
+            fields.push(entry("variance_duration_days", days(g, cx)));
+        }
+        out.push(entry("manages", Node::Table(fields)));
+    }
+    out
+}
+
+/// `operated_by` and `group`: a few parties and groups, and at the wildness many (more groups
+/// than the Shapley split takes) or odd names.
+fn control_parties(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
+    let mut out = vec![];
+    let name = |g: &mut Gen, usual: &[&str]| {
+        if g.chance(cx.wild) {
+            if g.chance(0.5) {
+                text(g, 1.0)
+            } else {
+                format!("g{}", cx.index)
+            }
+        } else {
+            g.pick(usual).to_string()
+        }
+    };
+    if g.chance(0.2) {
+        let party = name(g, &["self", "aws", "msp", "it:ops"]);
+        out.push(entry("operated_by", Node::Str(party)));
+    }
+    if g.chance(0.15) {
+        let group = name(g, &["identity", "endpoint", "cloud"]);
+        out.push(entry("group", Node::Str(group)));
+    }
+    out
+}
+
+/// `budget`: an objective, annual budgets, an upfront cap, now and then plans and a phased
+/// budget.
+fn scenario_budget(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
+    if g.chance(0.7) {
+        return vec![];
+    }
+    let mut fields = vec![];
+    if g.chance(0.6) {
+        let objective = if g.chance(cx.wild) {
+            g.pick(&["EAL", "", "npv", "var 99"])
+        } else {
+            g.pick(&["eal", "net_benefit", "var99", "tvar99"])
+        };
+        fields.push(entry("objective", Node::Str(objective.to_string())));
+    }
+    if g.chance(0.7) {
+        fields.push(entry("annual", cx.list(g, 4, |g| cx.money(g))));
+    }
+    if g.chance(0.4) {
+        fields.push(entry("upfront", cx.money(g)));
+    }
+    if g.chance(0.2) {
+        let n = cx.control_ids.len().clamp(1, 3);
+        let plans = cx.list(g, 2, |g| {
+            Node::Table(vec![
+                entry("name", Node::Str(text(g, cx.wild))),
+                entry("controls", cx.list(g, n, |g| cx.control_ref(g))),
+            ])
+        });
+        fields.push(entry("plans", plans));
+    }
+    if g.chance(0.1) {
+        let budgets = cx.list(g, 5, |g| cx.money(g));
+        fields.push(entry(
+            "phased",
+            Node::Table(vec![entry("budgets", budgets)]),
+        ));
+    }
+    vec![entry("budget", Node::Table(fields))]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1050,6 +1196,11 @@ pub fn generate(seed: u64) -> Generated {
         }
         doc.push(entry("controls", Node::Arr(controls)));
     }
+    if !g.chance(wild) {
+        make_references_sensible(&mut doc);
+        // A budget section left with nothing to choose from goes.
+        doc.retain(|(k, v)| k != "budget" || !matches!(v, Node::Table(f) if f.is_empty()));
+    }
     let mut doc = Node::Table(doc);
     if g.chance(wild) {
         spoil(&mut g, &mut doc, wild);
@@ -1063,6 +1214,117 @@ pub fn generate(seed: u64) -> Generated {
         doc,
         format,
         sections: g.chance(0.5),
+    }
+}
+
+/// Points the references between items where the format needs them (most cases; the others
+/// keep whatever was drawn): `manages` at the other controls that have a `reliability` (or
+/// leaves it out), budget plans at candidates (or leaves them out), and a phased budget of one
+/// cash budget per year of the horizon.
+fn make_references_sensible(doc: &mut [(String, Node)]) {
+    fn get<'a>(entries: &'a [(String, Node)], key: &str) -> Option<&'a Node> {
+        entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    fn id_of(control: &Node) -> Option<String> {
+        match control {
+            Node::Table(fields) => match get(fields, "id") {
+                Some(Node::Str(id)) => Some(id.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let controls: Vec<Node> = match get(doc, "controls") {
+        Some(Node::Arr(items)) => items.clone(),
+        _ => vec![],
+    };
+    let with = |key: &str, value: Option<&str>| -> Vec<String> {
+        controls
+            .iter()
+            .filter(|c| match (c, value) {
+                (Node::Table(f), None) => get(f, key).is_some(),
+                (Node::Table(f), Some(v)) => matches!(get(f, key), Some(Node::Str(s)) if s == v),
+                _ => false,
+            })
+            .filter_map(id_of)
+            .collect()
+    };
+    let reliable = with("reliability", None);
+    let candidates = with("status", Some("candidate"));
+    let horizon = match get(doc, "finance") {
+        Some(Node::Table(f)) => match get(f, "horizon_years") {
+            Some(Node::Int(h)) if (1..=100).contains(h) => *h as usize,
+            _ => 1,
+        },
+        _ => 1,
+    };
+    for (k, v) in doc.iter_mut() {
+        match (k.as_str(), v) {
+            ("controls", Node::Arr(items)) => {
+                for control in items.iter_mut() {
+                    let own = id_of(control);
+                    let Node::Table(fields) = control else {
+                        continue;
+                    };
+                    let managed: Vec<Node> = reliable
+                        .iter()
+                        .filter(|id| Some(*id) != own.as_ref())
+                        .take(2)
+                        .map(|id| Node::Str(id.clone()))
+                        .collect();
+                    if managed.is_empty() {
+                        fields.retain(|(k, _)| k != "manages");
+                    }
+                    for (k, v) in fields.iter_mut() {
+                        if let ("manages", Node::Table(m)) = (k.as_str(), v) {
+                            for (mk, mv) in m.iter_mut() {
+                                if mk == "controls" {
+                                    *mv = Node::Arr(managed.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            ("budget", Node::Table(fields)) => {
+                if candidates.is_empty() {
+                    // Nothing to choose from: the budget search refuses it (a case now and
+                    // then, at the wildness).
+                    fields.clear();
+                }
+                for (k, v) in fields.iter_mut() {
+                    match (k.as_str(), v) {
+                        ("plans", Node::Arr(plans)) => {
+                            for plan in plans.iter_mut() {
+                                if let Node::Table(p) = plan {
+                                    for (pk, pv) in p.iter_mut() {
+                                        if pk == "controls" {
+                                            *pv = Node::Arr(
+                                                candidates
+                                                    .iter()
+                                                    .take(2)
+                                                    .map(|c| Node::Str(c.clone()))
+                                                    .collect(),
+                                            );
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        ("phased", Node::Table(p)) => {
+                            for (pk, pv) in p.iter_mut() {
+                                if let ("budgets", Node::Arr(b)) = (pk.as_str(), pv) {
+                                    let last = b.last().cloned().unwrap_or(Node::Num(1e5));
+                                    b.resize(horizon, last);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -1319,7 +1581,14 @@ pub struct RunLimits {
     pub time: Duration,
     /// Write the CSV files too (slower: files on disk).
     pub csv: Option<&'static str>,
+    /// Run the budget search of a scenario with candidates or a `budget` section ([`case`]
+    /// runs it in every generated case and in one mutated case of [`MUTATED_BUDGET_EVERY`]).
+    pub budget: bool,
 }
+
+/// [`case`] runs the budget search in one mutated case of this many: the shipped default
+/// scenario has ten candidates, whose search would be most of the suite's time.
+pub const MUTATED_BUDGET_EVERY: u64 = 8;
 
 impl Default for RunLimits {
     fn default() -> RunLimits {
@@ -1327,6 +1596,7 @@ impl Default for RunLimits {
             max_trials: 200,
             time: Duration::from_secs(10),
             csv: None,
+            budget: true,
         }
     }
 }
@@ -1523,6 +1793,40 @@ fn run_unguarded(text: &str, format: Format, file: &str, limits: &RunLimits) -> 
             return fail(Class::Shape, format!("write_csv: {e}"));
         }
     }
+    if limits.budget && (scenario.budget().is_some() || !scenario.model().candidates().is_empty()) {
+        return run_budget(&scenario, file, limits);
+    }
+    Outcome::Ran
+}
+
+/// The budget search of a scenario with candidates or a `budget` section: its report must be
+/// finite, read back as JSON, and print; or it is a located error.
+fn run_budget(scenario: &Scenario, file: &str, limits: &RunLimits) -> Outcome {
+    let report = match scenario.budget_report_with(&Deadline(Instant::now() + limits.time)) {
+        Ok(r) => r,
+        Err(e) => return check_error(&e, file, true),
+    };
+    let value: Value = match serde_json::from_str(&report.to_json_pretty()) {
+        Ok(v) => v,
+        Err(e) => {
+            return fail(
+                Class::Shape,
+                format!("the budget report's JSON does not parse: {e}"),
+            );
+        }
+    };
+    if let Err((class, detail)) = all_finite(&value, &mut String::from("budget"), "") {
+        return fail(class, detail);
+    }
+    if report.to_string().is_empty() {
+        return fail(Class::Shape, "an empty budget report");
+    }
+    if let Some(dir) = limits.csv {
+        let dir = std::env::temp_dir().join(format!("{dir}-budget-{}", std::process::id()));
+        if let Err(e) = report.write_csv(&dir) {
+            return fail(Class::Shape, format!("budget write_csv: {e}"));
+        }
+    }
     Outcome::Ran
 }
 
@@ -1677,7 +1981,9 @@ fn adds_up(a: f64, b: f64, scale: f64, what: &str) -> Check {
 /// solves, `share` where nothing is shared, a control's optional `category`, and the optional
 /// records (a control that is not insurance has no `transfer`, a pure manager no
 /// `effective_efficacy`, a model without groups no `groups`).
-const NULLABLE: [&str; 9] = [
+const NULLABLE: [&str; 10] = [
+    // The budget report's: a plan's gap has no standard error under a tail objective.
+    "gap_se",
     "rosi",
     "irr",
     "share",
@@ -1927,6 +2233,56 @@ pub fn check_report(report: &Value, trials: u64) -> Check {
             ));
         }
     }
+    for (i, c) in list(report, "controls", "")?.iter().enumerate() {
+        let here = format!("controls[{i}]");
+        if let Some(a) = c.get("availability") {
+            probability(num(a, &here)?, &format!("{here}.availability"))?;
+        }
+        if let Some(e) = c.get("effective_efficacy").filter(|e| !e.is_null()) {
+            probability(num(e, &here)?, &format!("{here}.effective_efficacy"))?;
+        }
+    }
+    // Parties and groups: Shapley shares of the total reduction, adding up to it.
+    for section in ["parties", "groups"] {
+        let Some(entries) = report.get(section).and_then(Value::as_array) else {
+            continue;
+        };
+        let (mut sum, mut scale) = (0.0, inherent_eal);
+        for (i, e) in entries.iter().enumerate() {
+            let here = format!("{section}[{i}]");
+            non_negative(
+                num(key(e, "annual_cost", &here)?, &here)?,
+                &format!("{here}.annual_cost"),
+            )?;
+            if let Some(x) = e.get("eal_if_lapsed") {
+                non_negative(num(x, &here)?, &format!("{here}.eal_if_lapsed"))?;
+            }
+            let x = num(key(e, "eal_reduction", &here)?, &here)?;
+            sum += x;
+            scale += x.abs();
+        }
+        if !entries.is_empty() {
+            adds_up(sum, total, scale, &format!("{section}' eal_reduction"))?;
+        }
+    }
+    // Candidates: valued apart, each on top of the in-place set.
+    if let Some(candidates) = report.get("candidates").and_then(Value::as_array) {
+        for (i, c) in candidates.iter().enumerate() {
+            let here = format!("candidates[{i}]");
+            let cost = num(key(c, "annual_cost", &here)?, &here)?;
+            for k in ["annual_cost", "upfront", "standalone_reduction_se"] {
+                non_negative(num(key(c, k, &here)?, &here)?, &format!("{here}.{k}"))?;
+            }
+            let reduction = num(key(c, "standalone_reduction", &here)?, &here)?;
+            let net = num(key(c, "net_benefit", &here)?, &here)?;
+            adds_up(
+                net,
+                reduction - cost,
+                reduction.abs() + cost,
+                &format!("{here}.net_benefit"),
+            )?;
+        }
+    }
     if let Some(t) = report.get("tolerance") {
         for side in [Some(t), t.get("inherent")].into_iter().flatten() {
             for (i, p) in list(side, "points", "tolerance")?.iter().enumerate() {
@@ -2035,6 +2391,18 @@ fn shorten_text(text: &str) -> String {
     }
 }
 
+/// The name, format and text of generated case `k` (`k` even: a generated scenario; odd: a
+/// mutated shipped one), without running it.
+pub fn case_text(k: u64, sources: &[(&'static str, Format, String)]) -> (String, Format, String) {
+    if k.is_multiple_of(2) {
+        let generated = generate(k);
+        (format!("generated {k}"), generated.format, generated.text())
+    } else {
+        let (what, format, text) = mutate(k, sources);
+        (format!("mutated {k} ({what})"), format, text)
+    }
+}
+
 /// Runs generated case `k` (`k` even: a generated scenario; odd: a mutated shipped one) and
 /// returns its name, text, format and outcome.
 pub fn case(
@@ -2042,13 +2410,12 @@ pub fn case(
     sources: &[(&'static str, Format, String)],
     limits: &RunLimits,
 ) -> (String, String, Format, Outcome) {
-    let (name, format, text) = if k.is_multiple_of(2) {
-        let generated = generate(k);
-        (format!("generated {k}"), generated.format, generated.text())
-    } else {
-        let (what, format, text) = mutate(k, sources);
-        (format!("mutated {k} ({what})"), format, text)
+    let (name, format, text) = case_text(k, sources);
+    let limits = RunLimits {
+        budget: limits.budget
+            && (k.is_multiple_of(2) || (k / 2).is_multiple_of(MUTATED_BUDGET_EVERY)),
+        ..*limits
     };
-    let outcome = run_case(&text, format, limits);
+    let outcome = run_case(&text, format, &limits);
     (name, text, format, outcome)
 }

@@ -640,3 +640,53 @@ fn the_errors_of_assess_name_their_place() {
         "{e}"
     );
 }
+
+/// A TOML text over 1 MiB is read a few risks at a time when its risks are `[[risks]]` tables
+/// or one `risks = [...]` array (the toml crate takes 60-90 bytes a byte of what it reads at
+/// once): the scenario is the same as the same risks in JSON, in either layout.
+#[test]
+fn a_long_toml_text_read_in_parts_is_the_scenario_it_says() {
+    let n = 12_000;
+    let entry = |i: usize| {
+        format!(
+            "id = \"r{i}\", frequency = {{ poisson = {{ rate = 0.{} }} }}, \
+             magnitude = {{ pert = {{ min = 1.0, mode = {}.0, max = 1e6 }} }}",
+            1 + i % 9,
+            2 + i % 1000
+        )
+    };
+    let head = "name = \"long\"\nthresholds = [1000.0]\n";
+    let tail = "[simulation]\ntrials = 10\n[[controls]]\nid = \"c\"\nfunction = \"protect\"\n\
+                efficacy = 0.5\n";
+    let tables: String = (0..n)
+        .map(|i| format!("[[risks]]\n{}\n", entry(i).replacen(", ", "\n", 2)))
+        .collect();
+    let inline: Vec<String> = (0..n).map(|i| format!("{{ {} }}", entry(i))).collect();
+    let texts = [
+        format!("{head}{tables}{tail}"),
+        format!("{head}risks = [\n{}\n]\n{tail}", inline.join(",\n")),
+    ];
+    let json_text = format!(
+        r#"{{"name": "long", "thresholds": [1000.0], "simulation": {{"trials": 10}},
+            "risks": [{}],
+            "controls": [{{"id": "c", "function": "protect", "efficacy": 0.5}}]}}"#,
+        (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "r{i}", "frequency": {{"poisson": {{"rate": 0.{}}}}},
+                        "magnitude": {{"pert": {{"min": 1.0, "mode": {}.0, "max": 1e6}}}}}}"#,
+                    1 + i % 9,
+                    2 + i % 1000
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let expected = json(&json_text).unwrap().to_spec().unwrap();
+    for text in &texts {
+        assert!(text.len() > 1 << 20, "{} bytes", text.len());
+        let scenario = toml(text).unwrap();
+        assert_eq!(scenario.model().risks().len(), n);
+        assert_eq!(scenario.to_spec().unwrap(), expected);
+    }
+}

@@ -256,8 +256,13 @@ impl ControlAnalysis {
                             annual_cost,
                             eal_reduction: p.share / n,
                             share: (shared != 0.0).then(|| p.share / shared),
-                            eal_if_lapsed: residual.expected_annual_loss()
-                                + p.out_minus_residual.mean,
+                            // The mean of annual losses, never negative: the streamed
+                            // difference can take the sum a few ulp below 0 when the lapsed
+                            // controls remove more than the intended ones (a variant
+                            // efficacy above the efficacy) and little loss is left.
+                            eal_if_lapsed: (residual.expected_annual_loss()
+                                + p.out_minus_residual.mean)
+                                .max(0.0),
                             var99_if_lapsed: p.out_var,
                         }
                     })

@@ -9,7 +9,7 @@ use crate::model::finance::Finance;
 use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::report::candidates::CandidateValue;
-use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile};
+use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile, log_spaced};
 use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
 
@@ -353,16 +353,12 @@ fn shared_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<
     if lo == hi {
         return vec![lo];
     }
-    let (log_lo, log_hi) = (lo.ln(), hi.ln());
-    let step = (log_hi - log_lo) / (CURVE_POINTS - 1) as f64;
-    (0..CURVE_POINTS)
-        .map(|i| match i {
-            0 => lo,
-            _ if i == CURVE_POINTS - 1 => hi,
-            _ => (log_lo + step * i as f64).exp(),
-        })
-        .collect()
+    log_spaced(lo, hi, CURVE_POINTS)
 }
+
+/// More than the powers of ten between the smallest subnormal and `f64::MAX` (10^-324 to
+/// 10^309): the bound on [`lec_grid`]'s loop.
+const MAX_DECADES: usize = 640;
 
 /// The losses of the short loss exceedance table ([`LossSummary::lec_grid`]): round losses 1, 2,
 /// 5 × 10^k from the lower of the two arms' 10% quantiles (or the smallest positive inherent
@@ -381,7 +377,16 @@ fn lec_grid(inherent: &LossDistribution, residual: &LossDistribution) -> Vec<f64
     let lo = low_i.min(low_r).max(smallest);
     let mut grid = Vec::new();
     let mut decade = 10f64.powf(lo.log10().floor());
-    while decade <= top && grid.len() < 100 {
+    if decade == 0.0 {
+        // A subnormal `lo` (below 1e-323): its power of ten underflows to 0, which would never
+        // grow; start at the first power of ten f64 holds.
+        decade = 10f64.powf(-323.0);
+    }
+    // At most one pass per power of ten that f64 holds (about 632), whatever the ends.
+    for _ in 0..MAX_DECADES {
+        if !(decade <= top && grid.len() < 100) {
+            break;
+        }
         for m in [1.0, 2.0, 5.0] {
             let x = m * decade;
             if x >= lo && x <= top {

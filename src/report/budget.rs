@@ -531,7 +531,18 @@ impl BudgetReport {
             }
             let reduction = baseline_eal - eal;
             let annual: f64 = s.set.iter().map(|&i| candidates[i].cost().annual()).sum();
-            let cost = Cost::new(s.upfront, annual)?;
+            // A set's costs may add up past one control's limit (two candidates of 1e15
+            // upfront, case 27510 of the generated suite): the NPV is linear in the costs, so
+            // it is then taken candidate by candidate.
+            let npv = match Cost::new(s.upfront, annual) {
+                Ok(cost) => finance.npv(&cost, reduction),
+                Err(_) => s
+                    .set
+                    .iter()
+                    .fold(finance.npv(&Cost::default(), reduction), |npv, &i| {
+                        npv + finance.npv(candidates[i].cost(), 0.0)
+                    }),
+            };
             frontier.push(FrontierPoint {
                 annual_cost: s.annual_cost,
                 upfront: s.upfront,
@@ -542,7 +553,7 @@ impl BudgetReport {
                 var99: sim.var99,
                 tvar99: sim.tvar99,
                 net_benefit: reduction - s.annual_cost,
-                npv: finance.npv(&cost, reduction),
+                npv,
                 exact: found.proven && form.is_exact(&s.set),
             });
         }

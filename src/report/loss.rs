@@ -340,18 +340,9 @@ impl LossDistribution {
         if lo == hi {
             return Ok(vec![self.point(lo)]);
         }
-        let (log_lo, log_hi) = (lo.ln(), hi.ln());
-        let step = (log_hi - log_lo) / (points - 1) as f64;
-        Ok((0..points)
-            .map(|i| {
-                // Pin the ends exactly so rounding in exp(ln x) cannot push them outside the data.
-                let loss = match i {
-                    0 => lo,
-                    _ if i == points - 1 => hi,
-                    _ => (log_lo + step * i as f64).exp(),
-                };
-                self.point(loss)
-            })
+        Ok(log_spaced(lo, hi, points)
+            .into_iter()
+            .map(|loss| self.point(loss))
             .collect())
     }
 
@@ -374,6 +365,24 @@ impl LossDistribution {
     fn tail_share(&self, x: f64) -> f64 {
         self.count_above(x) as f64 / self.sorted.len() as f64
     }
+}
+
+/// `points` (at least 2) losses spaced evenly on a log scale from `lo` to `hi` (0 < lo < hi),
+/// the ends exact, never decreasing: when `lo` and `hi` are a few ulp apart, rounding in
+/// exp(ln x) could put an inner point below `lo` (case 52710) or above `hi`, so each inner point
+/// is clamped between the one before and `hi`.
+pub(crate) fn log_spaced(lo: f64, hi: f64, points: usize) -> Vec<f64> {
+    debug_assert!(points >= 2 && 0.0 < lo && lo < hi);
+    let (log_lo, log_hi) = (lo.ln(), hi.ln());
+    let step = (log_hi - log_lo) / (points - 1) as f64;
+    let mut grid = Vec::with_capacity(points);
+    grid.push(lo);
+    for i in 1..points - 1 {
+        let previous = grid[i - 1];
+        grid.push((log_lo + step * i as f64).exp().clamp(previous, hi));
+    }
+    grid.push(hi);
+    grid
 }
 
 fn check_p(p: f64) -> Result<()> {

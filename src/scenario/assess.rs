@@ -20,6 +20,10 @@ pub(super) fn locate_run(scenario: &Scenario, error: Error) -> Error {
     let risks = scenario.model().risks();
     match error {
         Error::TooManyTrials { .. } | Error::NoTrials => at("simulation.trials".into(), error),
+        // The budget search of a scenario without candidates: nothing to choose from.
+        Error::Empty {
+            name: "candidate controls",
+        } => at("controls".into(), error),
         Error::TooMuchWork { .. } => {
             // The work is about one draw per simulated event, plus one count a year for a risk
             // that draws its own (any but a fixed-rate Poisson, which share one count).

@@ -94,14 +94,124 @@ fn json_error(file: &str, path: &[Segment], e: serde_json::Error) -> Error {
     syntax(file, path, location, message)
 }
 
+/// TOML texts longer than this are read a few risks at a time when they can be
+/// ([`parse_toml_in_parts`]).
+const TOML_IN_PARTS_ABOVE: usize = 1 << 20;
+
+/// About how much text of `[[risks]]` entries [`parse_toml_in_parts`] gives the toml crate at
+/// once (an entry is never split).
+const TOML_PART_BYTES: usize = 256 << 10;
+
 pub(super) fn parse_toml(text: &str, file: &str) -> Result<ScenarioSpec> {
-    // Before the toml crate parses the text into memory (about 50 bytes a byte).
-    scan::toml(text).map_err(|r| refused(file, text, r))?;
+    // Before the toml crate parses the text into memory (60 to 90 bytes a byte: every token,
+    // every parser event and the document's tree at once).
+    let outline = scan::toml_outline(text).map_err(|r| refused(file, text, r))?;
+    if text.len() > TOML_IN_PARTS_ABOVE
+        && let Some(spec) = outline.and_then(|o| parse_toml_in_parts(text, &o, TOML_PART_BYTES))
+    {
+        return Ok(spec);
+    }
+    parse_toml_whole(text, file)
+}
+
+/// The text as one document: what every error comes from.
+fn parse_toml_whole(text: &str, file: &str) -> Result<ScenarioSpec> {
     let de = toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, &[], e))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path: Vec<Segment> = e.path().iter().cloned().collect();
         toml_error(file, text, &path, e.into_inner())
     })
+}
+
+/// A long TOML text whose risks are `[[risks]]` tables in one run of headers (see
+/// [`scan::Outline::risk_sections`]), read in parts so that the toml crate's memory (60 to 90
+/// bytes a byte of the part) is spent on a few hundred kilobytes at a time: the text without
+/// its risks but the first, then the other risks, [`TOML_PART_BYTES`] of text at a time. Each
+/// part is a TOML document that means there what it means in the whole text (a `[[risks]]`
+/// entry with its `[risks.…]` tables is a table of its own, and nothing else names `risks`).
+/// `None` when the text is not so written or a part does not read: the whole text is then
+/// read as one document, which gives the error with its path and location.
+fn parse_toml_in_parts(
+    text: &str,
+    outline: &scan::Outline,
+    part_bytes: usize,
+) -> Option<ScenarioSpec> {
+    /// The risks of one part.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Risks {
+        risks: Vec<RiskSpec>,
+    }
+    if let Some(((open, close), entries)) = outline.inline_risks() {
+        return parse_inline_risks_in_parts(text, (open, close), entries, part_bytes);
+    }
+    let (starts, end) = outline.risk_sections()?;
+    let second = *starts.get(1)?;
+    let mut spec: ScenarioSpec = {
+        let mut rest = String::with_capacity(text.len() - (end - second));
+        rest.push_str(&text[..second]);
+        rest.push_str(&text[end..]);
+        toml::from_str(&rest).ok()?
+    };
+    let mut k = 1;
+    while k < starts.len() {
+        let begin = starts[k];
+        let mut next = k + 1;
+        while next < starts.len() && starts[next] - begin < part_bytes {
+            next += 1;
+        }
+        let stop = starts.get(next).copied().unwrap_or(end);
+        let part: Risks = toml::from_str(&text[begin..stop]).ok()?;
+        spec.risks.extend(part.risks);
+        k = next;
+    }
+    Some(spec)
+}
+
+/// [`parse_toml_in_parts`] for risks written as one root `risks = [...]` array (its span
+/// `open..close`, and each entry's): the text with only the first risk in the array, then
+/// `risks = [...]` documents of the other entries, about `part_bytes` of text each.
+fn parse_inline_risks_in_parts(
+    text: &str,
+    (open, close): scan::Span,
+    entries: &[scan::Span],
+    part_bytes: usize,
+) -> Option<ScenarioSpec> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Risks {
+        risks: Vec<RiskSpec>,
+    }
+    let &(first_start, first_end) = entries.first()?;
+    if entries.len() < 2 || !(open < first_start && close > first_end) {
+        return None;
+    }
+    let mut spec: ScenarioSpec = {
+        let mut rest =
+            String::with_capacity(text.len() - (close - open) + (first_end - first_start) + 2);
+        rest.push_str(&text[..=open]);
+        rest.push_str(&text[first_start..first_end]);
+        rest.push(']');
+        rest.push_str(&text[close..]);
+        toml::from_str(&rest).ok()?
+    };
+    let mut k = 1;
+    let mut part = String::new();
+    while k < entries.len() {
+        let begin = entries[k].0;
+        let mut next = k + 1;
+        while next < entries.len() && entries[next].0 - begin < part_bytes {
+            next += 1;
+        }
+        part.clear();
+        part.push_str("risks = [");
+        part.push_str(&text[begin..entries[next - 1].1]);
+        part.push_str("\n]\n");
+        let risks: Risks = toml::from_str(&part).ok()?;
+        spec.risks.extend(risks.risks);
+        k = next;
+    }
+    Some(spec)
 }
 
 fn toml_error(file: &str, text: &str, path: &[Segment], e: toml::de::Error) -> Error {
@@ -983,4 +1093,130 @@ fn control(spec: &ControlSpec, path: &str) -> Built<Control> {
         ));
     }
     Ok(control)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const RISK: &str = "[[risks]]\nid = \"r{n}\"\nfrequency = { poisson = { rate = 0.3 } }\n\
+                        magnitude = { lognormal = { ci90 = [50000.0, 5000000.0] } }\n";
+
+    fn risks(n: usize) -> String {
+        (0..n)
+            .map(|i| RISK.replace("{n}", &i.to_string()))
+            .collect()
+    }
+
+    /// The spec read in parts of `part_bytes`, if the text can be.
+    fn in_parts(text: &str, part_bytes: usize) -> Option<ScenarioSpec> {
+        let outline = scan::toml_outline(text).unwrap()?;
+        parse_toml_in_parts(text, &outline, part_bytes)
+    }
+
+    #[test]
+    fn risks_read_in_parts_are_the_risks_of_the_whole_text() {
+        let fair = "[[risks]]\nid = \"f\"\n[risks.fair]\nvulnerability = 0.25\n\
+                    [risks.fair.threat_event_frequency]\npoisson = { rate = 2.0 }\n\
+                    [risks.fair.primary_loss.pert]\nmin = 1.0\nmode = 2.0\nmax = 9.0\n";
+        let texts = [
+            format!("name = \"x\"\n{}", risks(40)),
+            format!(
+                "name = \"x\"\nthresholds = [1.0]\n[simulation]\ntrials = 10\n{}{fair}{}\
+                 [[controls]]\nid = \"c\"\nfunction = \"protect\"\nefficacy = 0.5\n\
+                 [finance]\nhorizon_years = 3\n",
+                risks(7),
+                risks(5).replace("\"r", "\"s")
+            ),
+            format!("name = \"x\"\n  {fair}  {fair}# a comment\n[finance]\nhorizon_years = 3\n")
+                .replace("id = \"f\"\n[r", "id = \"g\"\n[r"),
+        ];
+        for text in &texts {
+            let whole = parse_toml_whole(text, "case.toml").unwrap();
+            assert!(whole.risks.len() >= 2);
+            // One risk a part, a few, all at once.
+            for part_bytes in [1, 300, 1 << 20] {
+                assert_eq!(in_parts(text, part_bytes).as_ref(), Some(&whole), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn inline_risks_read_in_parts_are_the_risks_of_the_whole_text() {
+        let entry = |i: usize| {
+            format!(
+                "{{ id = \"r{i}\", frequency = {{ poisson = {{ rate = 0.3 }} }}, \
+                 magnitude = {{ pert = {{ min = 1.0, mode = 2.0, max = 3.0 }} }} }}"
+            )
+        };
+        let list = |n: usize, sep: &str| (0..n).map(entry).collect::<Vec<_>>().join(sep);
+        let texts = [
+            format!("name = \"x\"\nrisks = [{}]\n", list(30, ", ")),
+            format!(
+                "name = \"x\"\nrisks = [\n  {},  # the last\n]\nthresholds = [1.0]\n\
+                 [simulation]\ntrials = 10\n[[controls]]\nid = \"c\"\nfunction = \"protect\"\n\
+                 efficacy = 0.5\n",
+                list(12, ",\n  # a comment\n  ")
+            ),
+        ];
+        for text in &texts {
+            let whole = parse_toml_whole(text, "case.toml").unwrap();
+            assert!(whole.risks.len() >= 12);
+            for part_bytes in [1, 300, 1 << 20] {
+                assert_eq!(in_parts(text, part_bytes).as_ref(), Some(&whole), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn texts_that_name_risks_otherwise_are_read_whole() {
+        let inline = "name = \"x\"\nrisks = [{ id = \"a\", frequency = { poisson = { rate = 1.0 } }, \
+                      magnitude = { fixed = { value = 1.0 } } }]\n";
+        let cases = [
+            // A single risk: nothing to split.
+            format!("name = \"x\"\n{}", risks(1)),
+            // Inline risks (of one entry, or with another key naming risks), a root dotted
+            // key, a `[risks]` table, an escaped key.
+            inline.to_string(),
+            format!("{inline}risks.x = 1\n"),
+            format!("{inline}[[risks]]\nid = \"b\"\n"),
+            format!("name = \"x\"\nrisks.x = 1\n{}", risks(3)),
+            format!("name = \"x\"\n{}[risks]\nx = 1\n", risks(3)),
+            format!("name = \"x\"\n{}[\"ri\\u0073ks\".x]\ny = 1\n", risks(3)),
+            // Risks in two runs, or a risk's table after another table.
+            format!(
+                "name = \"x\"\n{}[[controls]]\nid = \"c\"\nfunction = \"protect\"\n{}",
+                risks(2),
+                risks(2).replace("\"r", "\"s")
+            ),
+            format!(
+                "name = \"x\"\n{}[simulation]\ntrials = 5\n[risks.fair]\n",
+                risks(3)
+            ),
+            // Text the scan does not follow (a syntax error).
+            format!("name = \"x\"\n{}[[risks]\n", risks(3)),
+        ];
+        for text in &cases {
+            let outline = scan::toml_outline(text).unwrap();
+            let parts = outline.and_then(|o| parse_toml_in_parts(text, &o, 1));
+            assert!(parts.is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_error_in_a_part_is_reported_from_the_whole_text() {
+        let text = format!(
+            "name = \"x\"\n{}{}",
+            risks(5),
+            RISK.replace("rate = 0.3", "rate = \"high\"")
+        );
+        // Long enough to be read in parts, if it read.
+        let text = format!("{text}#{}\n", " ".repeat(TOML_IN_PARTS_ABOVE));
+        assert!(in_parts(&text, 1).is_none());
+        let e = parse_toml(&text, "case.toml").unwrap_err();
+        let whole = parse_toml_whole(&text, "case.toml").unwrap_err();
+        assert_eq!(e.to_string(), whole.to_string());
+        assert!(e.to_string().contains("risks[5]"), "{e}");
+    }
 }

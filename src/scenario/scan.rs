@@ -1,8 +1,9 @@
-//! A pass over a scenario's text before the parser sees it, in constant memory (a stack as deep
-//! as the nesting, and a count per array of tables): nesting deeper than
-//! [`Scenario::MAX_DEPTH`] is refused with its location, in either format, and in TOML a list
-//! longer than its limit is refused before the toml crate, which keeps every token and a table
-//! per inline table (up to about 50 bytes of memory per byte of text), parses it.
+//! A pass over a scenario's text before the parser sees it, in little memory (a stack as deep
+//! as the nesting, a count per array of tables, and in TOML the offset of each table header):
+//! nesting deeper than [`Scenario::MAX_DEPTH`] is refused with its location, in either format,
+//! and in TOML a list longer than its limit is refused before the toml crate, which keeps every
+//! token, every parser event and a table per inline table (60 to 90 bytes of memory per byte of
+//! text), parses it. The headers let a long TOML text be read a few `[[risks]]` at a time.
 //!
 //! The scan checks no syntax: at text it does not understand it stops and leaves the error to the
 //! parser. So it never refuses valid text for its syntax, only for its depth or its lists.
@@ -148,14 +149,115 @@ pub(super) fn json(text: &str) -> Result<(), Refusal> {
 // ---------------------------------------------------------------------------------------------
 // TOML.
 
+/// [`toml_outline`], for the tests that need only its refusals.
+#[cfg(test)]
+pub(super) fn toml(text: &str) -> Result<(), Refusal> {
+    toml_outline(text).map(|_| ())
+}
+
 /// Refuses TOML nested deeper than [`Scenario::MAX_DEPTH`] (the toml crate stops at about 80
 /// levels on its own, but names no place for dotted keys) or with a list longer than its limit
 /// (see [`spec::LISTS`]; a list the format does not have, at most as long as the longest).
-pub(super) fn toml(text: &str) -> Result<(), Refusal> {
+/// Where the scan followed the whole text, also returns its table headers, which tell where its
+/// `[[risks]]` entries are: see [`Outline::risk_sections`].
+pub(super) fn toml_outline(text: &str) -> Result<Option<Outline>, Refusal> {
     let mut scan = Toml::new(text, None);
     match scan.document() {
         Err(Halt::Refused(r)) => Err(r),
-        Ok(()) | Err(Halt::Stop) => Ok(()),
+        Err(Halt::Stop) => Ok(None),
+        Ok(()) => Ok(Some(Outline {
+            inline: match scan.inline_array {
+                Some(array) if scan.root_risk_keys == 1 => Some((array, scan.inline_entries)),
+                _ => None,
+            },
+            headers: scan.headers,
+            root_risks: scan.root_risks,
+            len: text.len(),
+        })),
+    }
+}
+
+/// A byte range of the text, start and end.
+pub(super) type Span = (usize, usize);
+
+/// What a table header (`[a.b]`, `[[a.b]]`) opens, for splitting a document at its risks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum HeaderKind {
+    /// `[[risks]]`: a new risk.
+    Risk,
+    /// A table or array of tables in the last risk (`[risks.fair]`).
+    InRisk,
+    /// Any other table, or a header the split does not trust (`[risks]`, an escape in a key).
+    Other,
+    /// A header naming `risks` in a way the split does not follow.
+    Unsure,
+}
+
+/// The table headers of a TOML text the scan followed to its end.
+#[derive(Debug)]
+pub(super) struct Outline {
+    /// Each header's offset (of its first `[`) and kind, in order.
+    headers: Vec<(usize, HeaderKind)>,
+    /// Whether a key of the root table (before any header) starts with `risks`.
+    root_risks: bool,
+    len: usize,
+    /// The root table's `risks = [...]`, when it is its only key naming `risks`: the span of
+    /// the array (`[` to after `]`) and of each entry.
+    inline: Option<(Span, Vec<Span>)>,
+}
+
+impl Outline {
+    /// Where the text's risks are, when they are all `[[risks]]` tables in one run of headers
+    /// (each `[[risks]]` with the `[risks.…]` tables after it) and nothing else in the text names
+    /// `risks`: the offset of each `[[risks]]` header, and the end of the run (the next other
+    /// header, or the end of the text). Each entry is then a TOML document of its own, read
+    /// apart without changing what the whole text means. `None` otherwise.
+    pub(super) fn risk_sections(&self) -> Option<(Vec<usize>, usize)> {
+        if self.root_risks {
+            return None;
+        }
+        let first = self
+            .headers
+            .iter()
+            .position(|&(_, kind)| kind != HeaderKind::Other)?;
+        if self.headers[first].1 != HeaderKind::Risk {
+            return None;
+        }
+        let after = self.headers[first..]
+            .iter()
+            .position(|&(_, kind)| !matches!(kind, HeaderKind::Risk | HeaderKind::InRisk))
+            .map_or(self.headers.len(), |n| first + n);
+        if self.headers[after..]
+            .iter()
+            .any(|&(_, kind)| kind != HeaderKind::Other)
+        {
+            return None;
+        }
+        let starts = self.headers[first..after]
+            .iter()
+            .filter(|&&(_, kind)| kind == HeaderKind::Risk)
+            .map(|&(offset, _)| offset)
+            .collect();
+        let end = self
+            .headers
+            .get(after)
+            .map_or(self.len, |&(offset, _)| offset);
+        Some((starts, end))
+    }
+
+    /// Where the risks of a root `risks = [...]` array are, when no table header names
+    /// `risks`: the array's span (its `[` to after its `]`) and each entry's. Each entry is an
+    /// inline table complete in itself. `None` otherwise.
+    pub(super) fn inline_risks(&self) -> Option<(Span, &[Span])> {
+        let (array, entries) = self.inline.as_ref()?;
+        if self
+            .headers
+            .iter()
+            .any(|&(_, kind)| kind != HeaderKind::Other)
+        {
+            return None;
+        }
+        Some((*array, entries))
     }
 }
 
@@ -213,6 +315,17 @@ struct Toml<'a> {
     /// The offset of a key whose path is wanted, and that path once found.
     target: Option<usize>,
     found: Option<String>,
+    /// Each table header's offset and kind.
+    headers: Vec<(usize, HeaderKind)>,
+    /// Whether a key of the root table starts with `risks`.
+    root_risks: bool,
+    /// How many keys of the root table start with `risks`.
+    root_risk_keys: usize,
+    /// Inside the value of a root `risks = [...]`: the span of each entry's value.
+    in_inline_risks: bool,
+    inline_entries: Vec<Span>,
+    /// The span of the root `risks = [...]` array, from its `[` to after its `]`.
+    inline_array: Option<Span>,
 }
 
 impl<'a> Toml<'a> {
@@ -224,6 +337,29 @@ impl<'a> Toml<'a> {
             tables: HashMap::new(),
             target,
             found: None,
+            headers: Vec::new(),
+            root_risks: false,
+            root_risk_keys: 0,
+            in_inline_risks: false,
+            inline_entries: Vec::new(),
+            inline_array: None,
+        }
+    }
+
+    /// What a header of `keys` opens (see [`HeaderKind`]).
+    fn header_kind(&self, keys: &[Seg], array: bool) -> HeaderKind {
+        let raw = |seg: &Seg| match *seg {
+            Seg::Key(start, end) => self.text.get(start..end).unwrap_or(""),
+            Seg::Index(_) => "",
+        };
+        if keys.iter().any(|k| raw(k).contains('\\')) {
+            return HeaderKind::Unsure;
+        }
+        match (keys.first().map(raw), keys.len(), array) {
+            (Some("risks"), 1, true) => HeaderKind::Risk,
+            (Some("risks"), 1, false) => HeaderKind::Unsure,
+            (Some("risks"), _, _) => HeaderKind::InRisk,
+            _ => HeaderKind::Other,
         }
     }
 
@@ -265,6 +401,7 @@ impl<'a> Toml<'a> {
                 return Ok(());
             };
             if c == b'[' {
+                let opens = self.i;
                 let array = self.at(b"[[");
                 self.i += if array { 2 } else { 1 };
                 self.skip_ws();
@@ -275,10 +412,18 @@ impl<'a> Toml<'a> {
                     return Err(Halt::Stop);
                 }
                 self.i += if array { 2 } else { 1 };
+                let kind = self.header_kind(&keys, array);
+                self.headers.push((opens, kind));
                 path = self.header(&keys, array, start)?;
             } else {
                 let start = self.i;
                 let keys = self.key()?;
+                let root_risk =
+                    self.headers.is_empty() && self.header_kind(&keys, false) != HeaderKind::Other;
+                if root_risk {
+                    self.root_risks = true;
+                    self.root_risk_keys += 1;
+                }
                 let table = path.len();
                 self.found_in(&path, &keys);
                 self.skip_ws();
@@ -292,7 +437,17 @@ impl<'a> Toml<'a> {
                 if path.len() > Scenario::MAX_DEPTH {
                     return Err(too_deep(self.text, start, &path).into());
                 }
+                // `risks = [...]` in the root table: note where each risk is.
+                let inline = root_risk
+                    && matches!(keys.as_slice(), [Seg::Key(a, b)] if self.text.get(*a..*b) == Some("risks"))
+                    && self.peek() == Some(b'[');
+                let opens = self.i;
+                self.in_inline_risks = inline;
                 let value = self.value(&mut path);
+                self.in_inline_risks = false;
+                if inline && value.is_ok() {
+                    self.inline_array = Some((opens, self.i));
+                }
                 path.truncate(table);
                 value?;
             }
@@ -443,7 +598,12 @@ impl<'a> Toml<'a> {
                         .into());
                     }
                     path.push(Seg::Index(count));
+                    let record = self.in_inline_risks && path.len() == 2;
+                    let begins = self.i;
                     let entry = self.value(path);
+                    if record {
+                        self.inline_entries.push((begins, self.i));
+                    }
                     path.pop();
                     entry?;
                     count += 1;
