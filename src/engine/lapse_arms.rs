@@ -25,21 +25,20 @@
 //! own stream exactly as in arms.rs, so a control's draws do not change when another control
 //! gains a reliability. Its coverage and lapse draws come from a second stream of its own (key
 //! `stream_key ^ 1`, even where the first is odd), and each event's time of the year from a
-//! calendar stream (key [`CALENDAR_STREAM`]) that only this module reads.
+//! calendar stream (key [`CALENDAR_STREAM`]); control_draws.rs draws them all.
 
-use rand::Rng;
-use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 use std::collections::{HashMap, HashSet};
 
 use crate::csf::Function;
 use crate::engine::arms::ArmChunk;
+use crate::engine::control_draws::ControlDraws;
 use crate::engine::shapley::{MAX_GROUP_PLAYERS, NODES, ShapleyWeights, add_managed_product_game};
 use crate::engine::simulate::YearSink;
 use crate::engine::stats::Moments;
 use crate::model::control::{Control, stream_key};
 use crate::model::efficacy::Efficacy;
-use crate::model::reliability::{Lapses, YEAR_DAYS};
+use crate::model::reliability::Lapses;
 use crate::model::risk::Risk;
 use crate::model::transfer::Transfer;
 
@@ -590,61 +589,11 @@ pub(crate) struct LapseChunk {
     pub(crate) shares: Vec<Vec<f64>>,
 }
 
-/// A lapse of the current year: start (days), duration, and the uniform that decides whether a
-/// manager prevents it.
-#[derive(Clone, Copy, Debug)]
-struct Lapse {
-    start: f64,
-    days: f64,
-    thin: f64,
-}
-
-/// One member's factors on the current event: working, lapsed, and the bit set of management
-/// states in which the event falls in a lapse.
-#[derive(Clone, Copy, Debug)]
-struct MemberFactor {
-    g_in: f64,
-    g_out: f64,
-    lapsed: u64,
-}
-
-impl MemberFactor {
-    /// A member that does nothing to the event.
-    const NONE: MemberFactor = MemberFactor {
-        g_in: 1.0,
-        g_out: 1.0,
-        lapsed: 0,
-    };
-
-    /// The factor in management state `s`.
-    #[inline]
-    fn g(&self, s: usize) -> f64 {
-        if self.lapsed & (1 << s) != 0 {
-            self.g_out
-        } else {
-            self.g_in
-        }
-    }
-}
-
 /// The per-chunk state of the arms.
 pub(crate) struct LapseArms<'a> {
     plan: &'a LapsePlan,
-    rngs: Vec<Xoshiro256PlusPlus>,
-    aux: Vec<Xoshiro256PlusPlus>,
-    calendar: Xoshiro256PlusPlus,
-    /// This year's draws per control: blocking probability and kept share, working and lapsed.
-    block: Vec<f64>,
-    keep: Vec<f64>,
-    variant_block: Vec<f64>,
-    variant_keep: Vec<f64>,
-    /// This year's lapses per control.
-    lapses: Vec<Vec<Lapse>>,
-    /// Scratch per member: factor working, lapsed, and the bit set of management states in
-    /// which the event falls in a lapse.
-    mf: Vec<MemberFactor>,
-    /// Whether the current event falls in a lapse of a member (in some management state).
-    any_lapsed: bool,
+    /// The controls' draws and the current event's member factors.
+    draws: ControlDraws,
     /// Scratch per member: its factor in the residual arm.
     full: Vec<f64>,
     /// Scratch per member: the kept share of each all-but-one arm.
@@ -720,20 +669,7 @@ impl<'a> LapseArms<'a> {
             .unwrap_or(1);
         LapseArms {
             plan,
-            rngs: plan.controls.iter().map(|pc| stream(pc.stream)).collect(),
-            aux: plan
-                .controls
-                .iter()
-                .map(|pc| stream(pc.stream ^ 1))
-                .collect(),
-            calendar: stream(CALENDAR_STREAM),
-            block: vec![0.0; c],
-            keep: vec![1.0; c],
-            variant_block: vec![0.0; c],
-            variant_keep: vec![1.0; c],
-            lapses: vec![Vec::new(); c],
-            mf: vec![MemberFactor::NONE; w],
-            any_lapsed: false,
+            draws: ControlDraws::new(plan, stream),
             full: vec![1.0; w],
             without: vec![1.0; w],
             factors: plan
@@ -812,65 +748,7 @@ impl<'a> LapseArms<'a> {
     /// The factor of member `j` in management state `s`.
     #[inline]
     fn g(&self, j: usize, s: usize) -> f64 {
-        self.mf[j].g(s)
-    }
-
-    /// Sets the per-member factors of an event at `time` of the year.
-    fn member_factors(&mut self, profile: &Profile, time: f64) {
-        let plan = self.plan;
-        self.any_lapsed = false;
-        for (j, &c) in profile.members.iter().enumerate() {
-            if !profile.acts[j] {
-                self.mf[j] = MemberFactor::NONE;
-                continue;
-            }
-            let pc = &plan.controls[c];
-            // The blocking draw as in arms.rs, from the control's own stream.
-            let u = if pc.frequency.is_some() {
-                unit(&mut self.rngs[c])
-            } else {
-                1.0
-            };
-            let covered = pc.coverage >= 1.0 || {
-                let v = unit(&mut self.aux[c]);
-                v < pc.coverage
-            };
-            if !covered {
-                self.mf[j] = MemberFactor::NONE;
-                continue;
-            }
-            let working = if u < self.block[c] { 0.0 } else { self.keep[c] };
-            let lapsed = if pc.frequency.is_some() && u < self.variant_block[c] {
-                0.0
-            } else {
-                self.variant_keep[c]
-            };
-            let (g_in, g_out) = (working, lapsed);
-            let mut mask = 0u64;
-            for lapse in &self.lapses[c] {
-                // A select, not a branch (which way an event's time falls is a coin flip).
-                let offset = time - lapse.start;
-                let offset = if offset < 0.0 {
-                    offset + YEAR_DAYS
-                } else {
-                    offset
-                };
-                if offset >= lapse.days {
-                    continue;
-                }
-                for s in 0..pc.state_factor.len() {
-                    if lapse.thin < pc.state_factor[s] && offset < pc.state_cap[s] {
-                        mask |= 1 << s;
-                    }
-                }
-            }
-            self.any_lapsed |= mask != 0;
-            self.mf[j] = MemberFactor {
-                g_in,
-                g_out,
-                lapsed: mask,
-            };
-        }
+        self.draws.mf[j].g(s)
     }
 
     /// Pays the profile's policies in `arm` on a kept loss `y`, skipping those for which
@@ -1005,43 +883,7 @@ impl<'a> LapseArms<'a> {
 
 impl YearSink for LapseArms<'_> {
     fn start_year(&mut self) {
-        let plan = self.plan;
-        for (i, pc) in plan.controls.iter().enumerate() {
-            let rng = &mut self.rngs[i];
-            if let Some(f) = &pc.frequency {
-                self.block[i] = f.sample(rng);
-            }
-            if let Some(s) = &pc.magnitude {
-                self.keep[i] = 1.0 - s.sample(rng);
-            }
-            let Some(lapses) = pc.lapses else {
-                continue;
-            };
-            let aux = &mut self.aux[i];
-            let variant = pc.variant.as_ref().map_or(0.0, |v| v.sample(aux));
-            self.variant_block[i] = if pc.frequency.is_some() { variant } else { 0.0 };
-            self.variant_keep[i] = if pc.magnitude.is_some() {
-                1.0 - variant
-            } else {
-                1.0
-            };
-            let list = &mut self.lapses[i];
-            list.clear();
-            let draw = |days: f64, aux: &mut Xoshiro256PlusPlus| Lapse {
-                start: unit(aux) * YEAR_DAYS,
-                days,
-                thin: unit(aux),
-            };
-            match lapses {
-                Lapses::Share(r) => list.push(draw((1.0 - r) * YEAR_DAYS, aux)),
-                Lapses::Poisson { duration_days, .. } => {
-                    let n = pc.lapse_count.map_or(0.0, |p| p.sample(aux)) as usize;
-                    for _ in 0..n {
-                        list.push(draw(duration_days.min(YEAR_DAYS), aux));
-                    }
-                }
-            }
-        }
+        self.draws.start_year(self.plan);
     }
 
     fn event(&mut self, risk: usize, x: f64) {
@@ -1053,12 +895,8 @@ impl YearSink for LapseArms<'_> {
             return;
         }
         let profile = &plan.profiles[p as usize];
-        let time = if plan.any_lapses {
-            unit(&mut self.calendar) * YEAR_DAYS
-        } else {
-            0.0
-        };
-        self.member_factors(profile, time);
+        let time = self.draws.event_time(plan);
+        self.draws.member_factors(plan, profile, time);
         let k = profile.members.len();
         // Residual: every manager in place.
         for j in 0..k {
@@ -1138,7 +976,10 @@ impl YearSink for LapseArms<'_> {
                 } else {
                     all
                 };
-                let (y_out, y_in) = (x * others * self.mf[j].g_out, x * others * self.mf[j].g_in);
+                let (y_out, y_in) = (
+                    x * others * self.draws.mf[j].g_out,
+                    x * others * self.draws.mf[j].g_in,
+                );
                 let (out, inside) = if above {
                     (
                         self.layers(profile, plan.arm_out(c), y_out, |_| false),
@@ -1173,7 +1014,7 @@ impl YearSink for LapseArms<'_> {
             let mut kept = 1.0;
             for j in 0..k {
                 kept *= if runs[j] {
-                    self.mf[j].g_out
+                    self.draws.mf[j].g_out
                 } else {
                     self.g(j, states[j])
                 };
@@ -1196,8 +1037,8 @@ impl YearSink for LapseArms<'_> {
             let players = partition.players();
             // In no lapse, a member's factor is the same in every management state, and so
             // is every subset's row: computed once.
-            let distinct = if self.any_lapsed { subsets } else { 1 };
-            let (mf, lapsed) = (&self.mf[..k], self.any_lapsed);
+            let distinct = if self.draws.any_lapsed { subsets } else { 1 };
+            let (mf, lapsed) = (&self.draws.mf[..k], self.draws.any_lapsed);
             let rows = &mut self.factors[p as usize * plan.partitions.len() + pi];
             for (t, row) in rows.iter_mut().enumerate().take(distinct) {
                 let states = &game.state[t * k..(t + 1) * k];
@@ -1288,12 +1129,6 @@ impl YearSink for LapseArms<'_> {
             self.close_recovery_year();
         }
     }
-}
-
-/// A 53-bit uniform in [0, 1), as arms.rs draws its blocks.
-#[inline]
-fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Whether `controls` need this module (any of them uses a reliability feature).

@@ -5,6 +5,7 @@
 
 pub(crate) mod arms;
 pub mod budget;
+pub(crate) mod control_draws;
 pub(crate) mod control_run;
 pub(crate) mod lapse_arms;
 pub(crate) mod monitor;

@@ -13,17 +13,15 @@
 //! the work is O(sets × members); the control analysis's marginal, Shapley and lapse arms are
 //! not computed.
 
-use rand::Rng;
-use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use crate::engine::lapse_arms::{CALENDAR_STREAM, LapsePlan, NO_PROFILE, Profile};
+use crate::engine::control_draws::ControlDraws;
+use crate::engine::lapse_arms::{LapsePlan, NO_PROFILE};
 use crate::engine::monitor::Monitor;
 use crate::engine::simulate::{self, CHUNK_TRIALS, Plan, SimulationOptions, YearSink};
 use crate::engine::stats::{Largest, Moments};
 use crate::error::{Error, Result};
 use crate::model::control::Control;
-use crate::model::reliability::{Lapses, YEAR_DAYS};
 use crate::model::risk::Risk;
 
 /// What one set's simulated years give.
@@ -203,31 +201,13 @@ impl SetLayout {
     }
 }
 
-/// One lapse of a control this year (as lapse_arms.rs draws it).
-#[derive(Clone, Copy, Debug)]
-struct Lapse {
-    start: f64,
-    days: f64,
-    thin: f64,
-}
-
 /// The per-chunk state: the controls' generators, this year's draws, and each set's sums.
 struct SetArms<'a> {
     plan: &'a LapsePlan,
     layout: &'a SetLayout,
     sets: usize,
-    rngs: Vec<Xoshiro256PlusPlus>,
-    aux: Vec<Xoshiro256PlusPlus>,
-    calendar: Xoshiro256PlusPlus,
-    block: Vec<f64>,
-    keep: Vec<f64>,
-    variant_block: Vec<f64>,
-    variant_keep: Vec<f64>,
-    lapses: Vec<Vec<Lapse>>,
-    /// Scratch per member: factor working, lapsed, and the management states in a lapse.
-    g_in: Vec<f64>,
-    g_out: Vec<f64>,
-    lapsed: Vec<u64>,
+    /// The controls' draws and the current event's member factors.
+    draws: ControlDraws,
     /// Per set: this year's loss, in the engine's subtotals (see `YearSink::subtotal_done`).
     year: Vec<f64>,
     subtotal: Vec<f64>,
@@ -248,28 +228,12 @@ impl<'a> SetArms<'a> {
         stream: impl Fn(u64) -> Xoshiro256PlusPlus,
         chunk_trials: usize,
     ) -> SetArms<'a> {
-        let c = plan.controls.len();
-        let w = plan.widest;
         let s = sets;
         SetArms {
             plan,
             layout,
             sets,
-            rngs: plan.controls.iter().map(|pc| stream(pc.stream)).collect(),
-            aux: plan
-                .controls
-                .iter()
-                .map(|pc| stream(pc.stream ^ 1))
-                .collect(),
-            calendar: stream(CALENDAR_STREAM),
-            block: vec![0.0; c],
-            keep: vec![1.0; c],
-            variant_block: vec![0.0; c],
-            variant_keep: vec![1.0; c],
-            lapses: vec![Vec::new(); c],
-            g_in: vec![1.0; w],
-            g_out: vec![1.0; w],
-            lapsed: vec![0; w],
+            draws: ControlDraws::new(plan, stream),
             year: vec![0.0; s],
             subtotal: vec![0.0; s],
             paid: vec![0.0; s * plan.transfers.len()],
@@ -278,92 +242,11 @@ impl<'a> SetArms<'a> {
             by_risk: vec![0.0; s * plan.profile_of_risk.len()],
         }
     }
-
-    /// Sets the per-member factors of an event at `time` of the year, as lapse_arms.rs does.
-    fn member_factors(&mut self, profile: &Profile, time: f64) {
-        let plan = self.plan;
-        for (j, &c) in profile.members.iter().enumerate() {
-            self.g_in[j] = 1.0;
-            self.g_out[j] = 1.0;
-            self.lapsed[j] = 0;
-            if !profile.acts[j] {
-                continue;
-            }
-            let pc = &plan.controls[c];
-            let u = if pc.frequency.is_some() {
-                unit(&mut self.rngs[c])
-            } else {
-                1.0
-            };
-            let covered = pc.coverage >= 1.0 || unit(&mut self.aux[c]) < pc.coverage;
-            if !covered {
-                continue;
-            }
-            self.g_in[j] = if u < self.block[c] { 0.0 } else { self.keep[c] };
-            self.g_out[j] = if pc.frequency.is_some() && u < self.variant_block[c] {
-                0.0
-            } else {
-                self.variant_keep[c]
-            };
-            let mut mask = 0u64;
-            for lapse in &self.lapses[c] {
-                let mut offset = time - lapse.start;
-                if offset < 0.0 {
-                    offset += YEAR_DAYS;
-                }
-                if offset >= lapse.days {
-                    continue;
-                }
-                for s in 0..pc.state_factor.len() {
-                    if lapse.thin < pc.state_factor[s] && offset < pc.state_cap[s] {
-                        mask |= 1 << s;
-                    }
-                }
-            }
-            self.lapsed[j] = mask;
-        }
-    }
 }
 
 impl YearSink for SetArms<'_> {
     fn start_year(&mut self) {
-        let plan = self.plan;
-        for (i, pc) in plan.controls.iter().enumerate() {
-            let rng = &mut self.rngs[i];
-            if let Some(f) = &pc.frequency {
-                self.block[i] = f.sample(rng);
-            }
-            if let Some(s) = &pc.magnitude {
-                self.keep[i] = 1.0 - s.sample(rng);
-            }
-            let Some(lapses) = pc.lapses else {
-                continue;
-            };
-            let aux = &mut self.aux[i];
-            let variant = pc.variant.as_ref().map_or(0.0, |v| v.sample(aux));
-            self.variant_block[i] = if pc.frequency.is_some() { variant } else { 0.0 };
-            self.variant_keep[i] = if pc.magnitude.is_some() {
-                1.0 - variant
-            } else {
-                1.0
-            };
-            let list = &mut self.lapses[i];
-            list.clear();
-            let draw = |days: f64, aux: &mut Xoshiro256PlusPlus| Lapse {
-                start: unit(aux) * YEAR_DAYS,
-                days,
-                thin: unit(aux),
-            };
-            match lapses {
-                Lapses::Share(r) => list.push(draw((1.0 - r) * YEAR_DAYS, aux)),
-                Lapses::Poisson { duration_days, .. } => {
-                    let n = pc.lapse_count.map_or(0.0, |p| p.sample(aux)) as usize;
-                    for _ in 0..n {
-                        list.push(draw(duration_days.min(YEAR_DAYS), aux));
-                    }
-                }
-            }
-        }
+        self.draws.start_year(self.plan);
     }
 
     fn event(&mut self, risk: usize, x: f64) {
@@ -378,12 +261,8 @@ impl YearSink for SetArms<'_> {
             return;
         }
         let profile = &plan.profiles[p as usize];
-        let time = if plan.any_lapses {
-            unit(&mut self.calendar) * YEAR_DAYS
-        } else {
-            0.0
-        };
-        self.member_factors(profile, time);
+        let time = self.draws.event_time(plan);
+        self.draws.member_factors(plan, profile, time);
         let n_t = plan.transfers.len();
         let above = x > profile.attachment;
         let first = p as usize * self.sets;
@@ -391,11 +270,7 @@ impl YearSink for SetArms<'_> {
             // The set's product in member order, each member in its state in this set.
             let mut kept = 1.0;
             for &(j, state) in &self.layout.active[first + s] {
-                kept *= if self.lapsed[j] & (1 << state) != 0 {
-                    self.g_out[j]
-                } else {
-                    self.g_in[j]
-                };
+                kept *= self.draws.mf[j].g(state as usize);
             }
             let mut y = x * kept;
             if above && y > profile.attachment {
@@ -422,10 +297,4 @@ impl YearSink for SetArms<'_> {
         }
         self.paid.fill(0.0);
     }
-}
-
-/// A 53-bit uniform in [0, 1), as arms.rs and lapse_arms.rs draw theirs.
-#[inline]
-fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
