@@ -890,3 +890,28 @@ fn capped_composite_with_a_large_empirical_secondary() {
         loss.mean()
     );
 }
+
+#[test]
+fn a_capped_pert_over_a_range_whose_square_overflows_has_a_finite_variance() {
+    // Generated case 111864: max = f64::MAX, capped far below it. The variance of the unit
+    // Beta underflows to 0 while width² overflows: it was inf · 0 = NaN. Nearly all the mass is
+    // above the cap, so the capped loss is the cap but for a share ~1e-301: mean = cap and
+    // variance 0 to rounding.
+    let cap = 3_772_410.800_073_156;
+    let m = Magnitude::pert_with_lambda(
+        134.046_810_711_790_56,
+        184.339_821_587_744_58,
+        f64::MAX,
+        4.0,
+    )
+    .unwrap()
+    .with_cap(cap)
+    .unwrap();
+    assert!(
+        m.variance().is_finite() && m.variance() >= 0.0,
+        "{}",
+        m.variance()
+    );
+    assert!((m.mean() - cap).abs() <= 1e-9 * cap, "{}", m.mean());
+    assert!(m.second_moment().is_finite());
+}

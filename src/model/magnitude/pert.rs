@@ -120,10 +120,16 @@ impl Pert {
     /// Moments of `min(X, c)`, `c > min`.
     pub(super) fn moments(&self, c: f64) -> Moments {
         let (mean_b, var_b) = pert_unit_moments(self.alpha, self.beta, (c - self.min) / self.width);
-        Moments::from_mean_variance(
-            self.min + self.width * mean_b,
-            self.width * self.width * var_b,
-        )
+        // width² overflows for a range past 1.3e154; then scale the SD instead, so that a
+        // cap far below `max` (var_b underflowing to 0) gives 0, not inf · 0 = NaN.
+        let width_squared = self.width * self.width;
+        let variance = if width_squared.is_finite() {
+            width_squared * var_b
+        } else {
+            let sd = self.width * var_b.sqrt();
+            sd * sd
+        };
+        Moments::from_mean_variance(self.min + self.width * mean_b, variance)
     }
 
     /// `Var[X] = width² αβ / ((α + β)² (α + β + 1))` as one expression: what an
