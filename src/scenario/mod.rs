@@ -126,9 +126,11 @@ impl Scenario {
 
     /// The largest TOML scenario file or text accepted, in bytes (8 MiB): hundreds of times a
     /// hand-written scenario. The TOML parser (the toml crate) keeps every token and a tree of
-    /// the whole document, up to about 50 times the text (a valid 6 MB TOML file of observed
-    /// losses takes about 180 MB), so TOML is held to less than JSON; a generated scenario of
-    /// tens of thousands of risks belongs in JSON.
+    /// the whole document, 60 to 90 times the text when read as one document. A text over
+    /// 1 MiB whose risks are `[[risks]]` tables in one run, or one `risks = [...]` array, is
+    /// read a few hundred kilobytes of risks at a time, in about 6 to 12 times the text (100 MB
+    /// for 67,000 risks in 8 MiB); any other long text (huge `applies_to` lists, say) is read
+    /// whole. So TOML is held to less than JSON.
     pub const MAX_TOML_BYTES: u64 = 8 * 1024 * 1024;
 
     /// The deepest nesting of tables (objects) and arrays a scenario file may have, the root
