@@ -14,16 +14,17 @@
 //!
 //! Search: every assignment of (horizon + 1) choices per candidate, depth first, cutting a
 //! branch as soon as a year's spend exceeds its budget (spend only grows down a branch), while
-//! (horizon + 1)^candidates is at most [`MAX_PHASED_EXACT`]; beyond, a local search from the
-//! empty plan (the best single change of one candidate's start year, repeated while the NPV
-//! grows), whose result is marked not exact.
+//! (horizon + 1)^candidates × horizon (assignments times the years each one evaluates) is at
+//! most [`MAX_PHASED_EXACT`]; beyond, a local search from the empty plan (the best single
+//! change of one candidate's start year, repeated while the NPV grows, at most twice the number
+//! of candidates times), whose result is marked not exact.
 
 use crate::engine::budget::ClosedForm;
 use crate::error::{Error, Result};
 
-/// The most assignments the exact search enumerates (4^11: eleven candidates over a three-year
-/// horizon).
-pub const MAX_PHASED_EXACT: f64 = 4_194_304.0;
+/// The most work of the exact search, in assignments times years (3 × 4^11: eleven candidates
+/// over a three-year horizon).
+pub const MAX_PHASED_EXACT: f64 = 12_582_912.0;
 
 /// The phased plan found.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,7 +88,7 @@ pub fn phased(form: &ClosedForm, budgets: &[f64], rate: f64) -> Result<Phased> {
     let n = form.len();
     let h = budgets.len() as u32;
     let mut best = vec![None; n];
-    let exact = ((h + 1) as f64).powi(n as i32) <= MAX_PHASED_EXACT;
+    let exact = ((h + 1) as f64).powi(n as i32) * f64::from(h) <= MAX_PHASED_EXACT;
     if exact {
         let mut start = vec![None; n];
         let mut spend = vec![0.0; budgets.len()];
@@ -104,7 +105,7 @@ pub fn phased(form: &ClosedForm, budgets: &[f64], rate: f64) -> Result<Phased> {
         );
     } else {
         let mut npv = evaluate(form, &best, budgets, rate).map_or(f64::NEG_INFINITY, |e| e.0);
-        loop {
+        for _ in 0..2 * n {
             let mut step: Option<(usize, Option<u32>, f64)> = None;
             for i in 0..n {
                 for t in std::iter::once(None).chain((1..=h).map(Some)) {
