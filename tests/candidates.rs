@@ -12,6 +12,8 @@ use csfquant::{
     Risk, Scenario, SimulationOptions, Status, Transfer,
 };
 
+use crate::common::risk;
+
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
 }
@@ -52,15 +54,6 @@ fn the_default_scenarios_candidates_agree_with_one_analysis_each() {
         .unwrap()
         .with_options(SimulationOptions::new(11).trials(20_000));
     check_against_one_analysis_each(&scenario);
-}
-
-fn risk(id: &str, rate: f64, low: f64, high: f64) -> Risk {
-    Risk::new(
-        id,
-        Frequency::poisson(rate).unwrap(),
-        Magnitude::lognormal_ci90(low, high).unwrap(),
-    )
-    .unwrap()
 }
 
 #[test]

@@ -40,3 +40,13 @@ pub fn tail_mean_se(d: &LossDistribution, p: f64) -> f64 {
     let v = tail.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / tail.len() as f64;
     ((v + p * (tvar - var_p).powi(2)) / (d.trials() as f64 * (1.0 - p))).sqrt()
 }
+
+/// A risk with a fixed Poisson rate and a lognormal loss from its 90% interval.
+pub fn risk(id: &str, rate: f64, low: f64, high: f64) -> Risk {
+    Risk::new(
+        id,
+        Frequency::poisson(rate).unwrap(),
+        Magnitude::lognormal_ci90(low, high).unwrap(),
+    )
+    .unwrap()
+}

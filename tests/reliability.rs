@@ -7,14 +7,7 @@ use csfquant::{
     Model, Reliability, Risk, SimulationOptions, Transfer,
 };
 
-fn risk(id: &str, rate: f64, low: f64, high: f64) -> Risk {
-    Risk::new(
-        id,
-        Frequency::poisson(rate).unwrap(),
-        Magnitude::lognormal_ci90(low, high).unwrap(),
-    )
-    .unwrap()
-}
+use crate::common::risk;
 
 fn fixed(v: f64) -> Efficacy {
     Efficacy::fixed(v).unwrap()
