@@ -19,8 +19,10 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::finance::{Cost, Finance};
 use crate::report::budget_phased::PhasedPlan;
-use crate::report::budget_plans::{Comparison, PlanFigures, SetRef, comparison, plan_figures};
-use crate::report::candidates::{CandidateValue, candidate_values};
+use crate::report::budget_plans::{
+    Comparison, PlanFigures, SetRef, comparison, eal_of, plan_figures,
+};
+use crate::report::candidates::{CandidateValue, candidate_values, on_top};
 use crate::report::loss::INTERVAL_LEVEL;
 
 /// What to choose and under which budgets: the `budget` section of a scenario.
@@ -300,17 +302,7 @@ fn simulate_sets(
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<(Vec<Simulated>, Vec<PairFigures>)> {
-    let all: Vec<usize> = (0..model.candidates().len()).collect();
-    let combined = model.with_candidates_in_place(&all)?;
-    let in_place = model.controls().len();
-    let masks: Vec<Vec<bool>> = sets
-        .iter()
-        .map(|set| {
-            (0..combined.controls().len())
-                .map(|c| c < in_place || set.contains(&(c - in_place)))
-                .collect()
-        })
-        .collect();
+    let (combined, masks) = on_top(model, sets)?;
     let trials = options.validate()?;
     // The tail from the lower end of VaR 99%'s interval up.
     let (lo, hi, _) = stats::quantile_interval_ranks(trials, TAIL_P, INTERVAL_LEVEL);
@@ -502,11 +494,8 @@ impl BudgetReport {
         let figures = |set: &[usize]| -> (f64, f64, &Simulated) {
             let i = sets.iter().position(|s| s == set).unwrap_or(0);
             let sim = &simulated[i];
-            if form.is_exact(set) {
-                (form.eal(set), 0.0, sim)
-            } else {
-                (sim.eal, sim.eal_se, sim)
-            }
+            let (eal, se) = eal_of(&form, set, sim);
+            (eal, se, sim)
         };
         let (baseline_eal, baseline_se, baseline_sim) = figures(&[]);
         let baseline = SetFigures {

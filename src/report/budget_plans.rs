@@ -90,12 +90,12 @@ fn eal_difference(form: &ClosedForm, a: &SetRef, b: &SetRef, pair: &PairFigures)
     (d.mean, (d.variance() / d.n.max(1.0)).sqrt())
 }
 
-/// The figures of a set's residual EAL: the closed form where exact, else simulated.
-fn eal_of(form: &ClosedForm, s: &SetRef) -> (f64, f64) {
-    if form.is_exact(s.set) {
-        (form.eal(s.set), 0.0)
+/// A set's residual EAL and its standard error: the closed form where exact, else simulated.
+pub(crate) fn eal_of(form: &ClosedForm, set: &[usize], simulated: &Simulated) -> (f64, f64) {
+    if form.is_exact(set) {
+        (form.eal(set), 0.0)
     } else {
-        (s.simulated.eal, s.simulated.eal_se)
+        (simulated.eal, simulated.eal_se)
     }
 }
 
@@ -108,8 +108,8 @@ pub(crate) fn plan_figures(
     best: &SetRef,
     pair: &PairFigures,
 ) -> PlanFigures {
-    let (eal, eal_se) = eal_of(form, plan);
-    let (best_eal, _) = eal_of(form, best);
+    let (eal, eal_se) = eal_of(form, plan.set, plan.simulated);
+    let (best_eal, _) = eal_of(form, best.set, best.simulated);
     let (difference, se) = eal_difference(form, plan, best, pair);
     let (plan_cost, best_cost) = (form.cost(plan.set), form.cost(best.set));
     let (gap, gap_se) = match objective {

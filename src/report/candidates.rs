@@ -38,6 +38,28 @@ pub struct CandidateValue {
     pub net_benefit: f64,
 }
 
+/// `model` with every candidate in place (the in-place controls, then the candidates), and for
+/// each set of candidates (indices into [`Model::candidates`]) its mask over those controls:
+/// the in-place controls and the set's candidates. What set_run.rs evaluates.
+///
+/// # Errors
+/// As [`Model::with_candidates_in_place`].
+pub(crate) fn on_top(model: &Model, sets: &[Vec<usize>]) -> Result<(Model, Vec<Vec<bool>>)> {
+    let all: Vec<usize> = (0..model.candidates().len()).collect();
+    let combined = model.with_candidates_in_place(&all)?;
+    let in_place = model.controls().len();
+    let mut masks = Vec::with_capacity(sets.len());
+    for set in sets {
+        let mut mask = vec![false; combined.controls().len()];
+        mask[..in_place].fill(true);
+        for &k in set {
+            mask[in_place + k] = true;
+        }
+        masks.push(mask);
+    }
+    Ok((combined, masks))
+}
+
 /// Each candidate of `model` valued alone on top of the in-place controls, all in one
 /// simulation (set_run.rs): the in-place set and the in-place set with each candidate, on the
 /// same years and the same control draws as the model's own analysis with the same options.
@@ -54,18 +76,10 @@ pub(crate) fn candidate_values(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let all: Vec<usize> = (0..candidates.len()).collect();
-    let combined = model.with_candidates_in_place(&all)?;
-    let in_place = model.controls().len();
-    let total = combined.controls().len();
-    let mut sets = vec![(0..total).map(|c| c < in_place).collect::<Vec<bool>>()];
-    for k in 0..candidates.len() {
-        sets.push(
-            (0..total)
-                .map(|c| c < in_place || c == in_place + k)
-                .collect(),
-        );
-    }
+    let sets: Vec<Vec<usize>> = std::iter::once(Vec::new())
+        .chain((0..candidates.len()).map(|k| vec![k]))
+        .collect();
+    let (combined, sets) = on_top(model, &sets)?;
     let pairs: Vec<(usize, usize)> = (1..sets.len()).map(|k| (0, k)).collect();
     let run = set_run::run(
         combined.risks(),
