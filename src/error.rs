@@ -397,6 +397,28 @@ pub enum Error {
         /// The constant that sets it, e.g. `Scenario::MAX_TOML_BYTES`.
         limit: &'static str,
     },
+    /// A TOML scenario text longer than
+    /// [`Scenario::MAX_TOML_DOCUMENT_BYTES`](crate::Scenario::MAX_TOML_DOCUMENT_BYTES) whose parts cannot be read that short: a
+    /// longer text is read in parts (its risks a few at a time), which needs its risks written
+    /// as `[[risks]]` tables in one run or as one `risks = [...]` array, and each part (the
+    /// text apart from its risks, one risk) within the limit.
+    #[error(
+        "{}{what} is {bytes} bytes, longer than a TOML document is read in (expected at most \
+         {max} bytes, Scenario::MAX_TOML_DOCUMENT_BYTES): a longer TOML text is read a few \
+         risks at a time, so write its risks as `[[risks]]` tables in one run or as one \
+         `risks = [...]` array, keeping the rest short, or write the scenario as JSON",
+        if file.is_empty() { String::new() } else { format!("{file}: ") }
+    )]
+    TomlDocumentTooLarge {
+        /// The file, as given (empty for text without a file).
+        file: String,
+        /// What is too long: the text, the text apart from its risks, or `risks[K]`.
+        what: String,
+        /// Its length in bytes.
+        bytes: u64,
+        /// The longest accepted, in bytes.
+        max: u64,
+    },
     /// A set of candidate controls names one that is not a candidate of the model (unknown,
     /// or in place already).
     #[error("{} is not a candidate control of the model", Quoted(id))]
@@ -448,6 +470,7 @@ impl Error {
                 | Error::TooManyThresholds { .. }
                 | Error::TooManyEntries { .. }
                 | Error::InputTooLarge { .. }
+                | Error::TomlDocumentTooLarge { .. }
                 | Error::OutOfMemory { .. }
         ) || self.source_error().is_some_and(Error::is_limit)
     }
@@ -459,6 +482,7 @@ impl Error {
             | Error::ScenarioSyntax { file, .. }
             | Error::InvalidScenario { file, .. }
             | Error::InputTooLarge { file, .. }
+            | Error::TomlDocumentTooLarge { file, .. }
                 if !file.is_empty() =>
             {
                 Some(file)

@@ -165,6 +165,7 @@
 //! | points of a loss exceedance curve | 10,000 | [`LossDistribution::MAX_CURVE_POINTS`] |
 //! | risks in a model built in Rust | none but the work limit | |
 //! | scenario file or text, JSON / TOML | 64 MiB / 8 MiB | `Scenario::MAX_JSON_BYTES`, `Scenario::MAX_TOML_BYTES` |
+//! | TOML read as one document (a TOML text longer than this is read a few risks at a time: its risks `[[risks]]` tables in one run or one `risks = [...]` array, the rest and each risk at most this long) | 2 MiB | `Scenario::MAX_TOML_DOCUMENT_BYTES` |
 //! | risks, thresholds in a scenario | 500,000, 1,000 | `Scenario::MAX_RISKS`, `Scenario::MAX_THRESHOLDS` |
 //! | CSF ids per risk, observed losses per empirical magnitude | 256, 100,000 | `Scenario::MAX_CSF_IDS`, `Scenario::MAX_EMPIRICAL_LOSSES` |
 //! | nesting of a scenario file | 32 levels | `Scenario::MAX_DEPTH` |

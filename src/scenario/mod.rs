@@ -129,9 +129,19 @@ impl Scenario {
     /// the whole document, 60 to 90 times the text when read as one document. A text over
     /// 1 MiB whose risks are `[[risks]]` tables in one run, or one `risks = [...]` array, is
     /// read a few hundred kilobytes of risks at a time, in about 6 to 12 times the text (100 MB
-    /// for 67,000 risks in 8 MiB); any other long text (huge `applies_to` lists, say) is read
-    /// whole. So TOML is held to less than JSON.
+    /// for 67,000 risks in 8 MiB); a text that cannot be read so is read whole only up to
+    /// [`MAX_TOML_DOCUMENT_BYTES`](Self::MAX_TOML_DOCUMENT_BYTES). So TOML is held to less
+    /// than JSON.
     pub const MAX_TOML_BYTES: u64 = 8 * 1024 * 1024;
+
+    /// The longest TOML document the parser is given at once, in bytes (2 MiB, so at most
+    /// about 180 MB of parser memory): a whole text up to this long, and each part of a longer
+    /// one (the text apart from its risks; the risks a few hundred kilobytes at a time; one
+    /// risk). A longer text whose risks are not `[[risks]]` tables in one run nor one
+    /// `risks = [...]` array, or whose rest is longer than this (huge `applies_to` lists,
+    /// say), is refused with [`Error::TomlDocumentTooLarge`]; its errors come from the part
+    /// that has them, located in the whole text.
+    pub const MAX_TOML_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024;
 
     /// The deepest nesting of tables (objects) and arrays a scenario file may have, the root
     /// table counting as 1. The format itself needs 8 (`risks[0].fair.secondary.loss.lognormal.ci90`);

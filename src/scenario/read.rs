@@ -106,21 +106,112 @@ pub(super) fn parse_toml(text: &str, file: &str) -> Result<ScenarioSpec> {
     // Before the toml crate parses the text into memory (60 to 90 bytes a byte: every token,
     // every parser event and the document's tree at once).
     let outline = scan::toml_outline(text).map_err(|r| refused(file, text, r))?;
-    if text.len() > TOML_IN_PARTS_ABOVE
-        && let Some(spec) = outline.and_then(|o| parse_toml_in_parts(text, &o, TOML_PART_BYTES))
-    {
-        return Ok(spec);
+    let whole_max = Scenario::MAX_TOML_DOCUMENT_BYTES as usize;
+    if text.len() <= TOML_IN_PARTS_ABOVE {
+        return parse_toml_whole(text, file);
     }
-    parse_toml_whole(text, file)
+    let parts = match &outline {
+        Ok(outline) => parse_toml_in_parts(text, file, outline, TOML_PART_BYTES),
+        Err(_) => None,
+    };
+    match (parts, outline) {
+        (Some(Ok(spec)), _) => Ok(spec),
+        // A text short enough to read whole gives its error from the whole document, the
+        // reference the parts' errors are tested against.
+        _ if text.len() <= whole_max => parse_toml_whole(text, file),
+        (Some(Err(e)), _) => Err(e),
+        (None, Err(stop)) => Err(not_followed(file, text, stop)),
+        (None, Ok(_)) => Err(document_too_large(
+            file,
+            "the text (its risks are neither `[[risks]]` tables in one run nor one \
+             `risks = [...]` array)",
+            text.len(),
+        )),
+    }
 }
 
 /// The text as one document: what every error comes from.
 fn parse_toml_whole(text: &str, file: &str) -> Result<ScenarioSpec> {
-    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(file, text, &[], e))?;
+    parse_toml_document(text, file, text, &[Piece::WHOLE], 0)
+}
+
+/// A piece of a TOML document made from the text: the document's bytes from `at` on are the
+/// text's from `from` on, for `len` bytes (0 for text the reader wrote, such as `risks = [`).
+#[derive(Clone, Copy)]
+struct Piece {
+    at: usize,
+    from: usize,
+    len: usize,
+}
+
+impl Piece {
+    const WHOLE: Piece = Piece {
+        at: 0,
+        from: 0,
+        len: usize::MAX,
+    };
+}
+
+/// `document` (made of `pieces` of `text`) as a spec of type `T`; an error is located in
+/// `text`, its path's first risk index moved by `first_risk` (the part's first risk's index).
+fn parse_toml_document<T: serde::de::DeserializeOwned>(
+    document: &str,
+    file: &str,
+    text: &str,
+    pieces: &[Piece],
+    first_risk: usize,
+) -> Result<T> {
+    let to_text = |offset: usize| {
+        let piece = pieces
+            .iter()
+            .rev()
+            .find(|p| p.at <= offset)
+            .unwrap_or(&Piece::WHOLE);
+        piece.from + (offset - piece.at).min(piece.len)
+    };
+    let span = |e: &toml::de::Error| e.span().map(|s| to_text(s.start)..to_text(s.end));
+    let de = toml::Deserializer::parse(document)
+        .map_err(|e| toml_error(file, text, &[], span(&e), e.message()))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path: Vec<Segment> = e.path().iter().cloned().collect();
-        toml_error(file, text, &path, e.into_inner())
+        let mut path: Vec<Segment> = e.path().iter().cloned().collect();
+        if let [Segment::Map { key }, Segment::Seq { index }, ..] = path.as_mut_slice()
+            && key == "risks"
+        {
+            *index += first_risk;
+        }
+        let e = e.into_inner();
+        toml_error(file, text, &path, span(&e), e.message())
     })
+}
+
+/// The error for a TOML text too long to read as one document, where the scan that splits it
+/// into parts stopped (at `stop`): most likely a syntax error there. Reading it whole for the
+/// parser's own message would cost 60 to 90 bytes a byte of the text.
+fn not_followed(file: &str, text: &str, stop: usize) -> Error {
+    let (line, column) = line_column(text, stop);
+    Error::ScenarioSyntax {
+        file: file.to_string(),
+        path: String::new(),
+        line: Some(line),
+        column: Some(column),
+        message: format!(
+            "the text does not read here (a syntax error at or just before this place, or TOML \
+             the reader of long texts does not follow); a TOML text longer than {} bytes \
+             (Scenario::MAX_TOML_DOCUMENT_BYTES) is read a few risks at a time: fix the text \
+             here, or write the scenario as JSON",
+            Scenario::MAX_TOML_DOCUMENT_BYTES
+        ),
+    }
+}
+
+/// The error for a TOML text, or a part of one, too long to read as one document.
+fn document_too_large(file: &str, what: &str, bytes: usize) -> Error {
+    Error::TomlDocumentTooLarge {
+        file: file.to_string(),
+        what: what.to_string(),
+        bytes: bytes as u64,
+        max: Scenario::MAX_TOML_DOCUMENT_BYTES,
+    }
 }
 
 /// A long TOML text whose risks are `[[risks]]` tables in one run of headers (see
@@ -128,44 +219,55 @@ fn parse_toml_whole(text: &str, file: &str) -> Result<ScenarioSpec> {
 /// bytes a byte of the part) is spent on a few hundred kilobytes at a time: the text without
 /// its risks but the first, then the other risks, [`TOML_PART_BYTES`] of text at a time. Each
 /// part is a TOML document that means there what it means in the whole text (a `[[risks]]`
-/// entry with its `[risks.…]` tables is a table of its own, and nothing else names `risks`).
-/// `None` when the text is not so written or a part does not read: the whole text is then
-/// read as one document, which gives the error with its path and location.
+/// entry with its `[risks.…]` tables is a table of its own, and nothing else names `risks`),
+/// so a part's error is the whole text's, located in the whole text. `None` when the text is
+/// not so written; an error too when a part is longer than
+/// [`Scenario::MAX_TOML_DOCUMENT_BYTES`] (the text apart from its risks, or one risk).
 fn parse_toml_in_parts(
     text: &str,
+    file: &str,
     outline: &scan::Outline,
     part_bytes: usize,
-) -> Option<ScenarioSpec> {
-    /// The risks of one part.
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Risks {
-        risks: Vec<RiskSpec>,
-    }
+) -> Option<Result<ScenarioSpec>> {
     if let Some(((open, close), entries)) = outline.inline_risks() {
-        return parse_inline_risks_in_parts(text, (open, close), entries, part_bytes);
+        return parse_inline_risks_in_parts(text, file, (open, close), entries, part_bytes);
     }
     let (starts, end) = outline.risk_sections()?;
     let second = *starts.get(1)?;
-    let mut spec: ScenarioSpec = {
+    let read = || -> Result<ScenarioSpec> {
         let mut rest = String::with_capacity(text.len() - (end - second));
         rest.push_str(&text[..second]);
         rest.push_str(&text[end..]);
-        toml::from_str(&rest).ok()?
-    };
-    let mut k = 1;
-    while k < starts.len() {
-        let begin = starts[k];
-        let mut next = k + 1;
-        while next < starts.len() && starts[next] - begin < part_bytes {
-            next += 1;
+        let pieces = [
+            Piece::WHOLE,
+            Piece {
+                at: second,
+                from: end,
+                len: usize::MAX,
+            },
+        ];
+        let mut spec: ScenarioSpec = parse_part(&rest, file, text, &pieces, None)?;
+        let mut k = 1;
+        while k < starts.len() {
+            let begin = starts[k];
+            let mut next = k + 1;
+            while next < starts.len() && starts[next] - begin < part_bytes {
+                next += 1;
+            }
+            let stop = starts.get(next).copied().unwrap_or(end);
+            let pieces = [Piece {
+                at: 0,
+                from: begin,
+                len: usize::MAX,
+            }];
+            let part: PartRisks =
+                parse_part(&text[begin..stop], file, text, &pieces, Some((k, next - 1)))?;
+            spec.risks.extend(part.risks);
+            k = next;
         }
-        let stop = starts.get(next).copied().unwrap_or(end);
-        let part: Risks = toml::from_str(&text[begin..stop]).ok()?;
-        spec.risks.extend(part.risks);
-        k = next;
-    }
-    Some(spec)
+        Ok(spec)
+    };
+    Some(read())
 }
 
 /// [`parse_toml_in_parts`] for risks written as one root `risks = [...]` array (its span
@@ -173,52 +275,119 @@ fn parse_toml_in_parts(
 /// `risks = [...]` documents of the other entries, about `part_bytes` of text each.
 fn parse_inline_risks_in_parts(
     text: &str,
+    file: &str,
     (open, close): scan::Span,
     entries: &[scan::Span],
     part_bytes: usize,
-) -> Option<ScenarioSpec> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Risks {
-        risks: Vec<RiskSpec>,
-    }
+) -> Option<Result<ScenarioSpec>> {
     let &(first_start, first_end) = entries.first()?;
     if entries.len() < 2 || !(open < first_start && close > first_end) {
         return None;
     }
-    let mut spec: ScenarioSpec = {
-        let mut rest =
-            String::with_capacity(text.len() - (close - open) + (first_end - first_start) + 2);
+    let read = || -> Result<ScenarioSpec> {
+        let first_len = first_end - first_start;
+        let mut rest = String::with_capacity(text.len() - (close - open) + first_len + 2);
         rest.push_str(&text[..=open]);
         rest.push_str(&text[first_start..first_end]);
         rest.push(']');
         rest.push_str(&text[close..]);
-        toml::from_str(&rest).ok()?
-    };
-    let mut k = 1;
-    let mut part = String::new();
-    while k < entries.len() {
-        let begin = entries[k].0;
-        let mut next = k + 1;
-        while next < entries.len() && entries[next].0 - begin < part_bytes {
-            next += 1;
+        let pieces = [
+            Piece::WHOLE,
+            Piece {
+                at: open + 1,
+                from: first_start,
+                len: first_len,
+            },
+            Piece {
+                at: open + 1 + first_len,
+                from: first_end,
+                len: 0,
+            },
+            Piece {
+                at: open + 2 + first_len,
+                from: close,
+                len: usize::MAX,
+            },
+        ];
+        let mut spec: ScenarioSpec = parse_part(&rest, file, text, &pieces, None)?;
+        let mut k = 1;
+        let mut part = String::new();
+        while k < entries.len() {
+            let begin = entries[k].0;
+            let mut next = k + 1;
+            while next < entries.len() && entries[next].0 - begin < part_bytes {
+                next += 1;
+            }
+            let stop = entries[next - 1].1;
+            part.clear();
+            part.push_str("risks = [");
+            part.push_str(&text[begin..stop]);
+            part.push_str("\n]\n");
+            let pieces = [
+                Piece {
+                    at: 0,
+                    from: begin,
+                    len: 0,
+                },
+                Piece {
+                    at: 9,
+                    from: begin,
+                    len: stop - begin,
+                },
+                Piece {
+                    at: 9 + stop - begin,
+                    from: stop,
+                    len: 0,
+                },
+            ];
+            let risks: PartRisks = parse_part(&part, file, text, &pieces, Some((k, next - 1)))?;
+            spec.risks.extend(risks.risks);
+            k = next;
         }
-        part.clear();
-        part.push_str("risks = [");
-        part.push_str(&text[begin..entries[next - 1].1]);
-        part.push_str("\n]\n");
-        let risks: Risks = toml::from_str(&part).ok()?;
-        spec.risks.extend(risks.risks);
-        k = next;
-    }
-    Some(spec)
+        Ok(spec)
+    };
+    Some(read())
 }
 
-fn toml_error(file: &str, text: &str, path: &[Segment], e: toml::de::Error) -> Error {
-    let location = e.span().map(|span| line_column(text, span.start));
-    let message = e.message().trim();
+/// A part of a TOML text read in parts, checked for length before it is parsed: the text
+/// apart from its risks (`risks` None) or the risks `first..=last`. Only the last of these can
+/// make a part too long (the others start within [`TOML_PART_BYTES`] of the first).
+fn parse_part<T: serde::de::DeserializeOwned>(
+    document: &str,
+    file: &str,
+    text: &str,
+    pieces: &[Piece],
+    risks: Option<(usize, usize)>,
+) -> Result<T> {
+    if document.len() as u64 > Scenario::MAX_TOML_DOCUMENT_BYTES {
+        let what = match risks {
+            None => "the text apart from its risks".to_string(),
+            Some((_, last)) => format!("risks[{last}]"),
+        };
+        return Err(document_too_large(file, &what, document.len()));
+    }
+    let first = risks.map_or(0, |(first, _)| first);
+    parse_toml_document(document, file, text, pieces, first)
+}
+
+/// The risks of one part.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartRisks {
+    risks: Vec<RiskSpec>,
+}
+
+fn toml_error(
+    file: &str,
+    text: &str,
+    path: &[Segment],
+    span: Option<std::ops::Range<usize>>,
+    message: &str,
+) -> Error {
+    let location = span.as_ref().map(|span| line_column(text, span.start));
+    let message = message.trim();
     // The parser says "duplicate key" and points at it: name it, and its path.
-    if let (Some(span), "duplicate key") = (e.span(), message) {
+    if let (Some(span), "duplicate key") = (span, message) {
         let key = text.get(span.clone()).unwrap_or("").trim();
         let key = key
             .strip_prefix(['"', '\''])
@@ -1109,10 +1278,11 @@ mod tests {
             .collect()
     }
 
-    /// The spec read in parts of `part_bytes`, if the text can be.
-    fn in_parts(text: &str, part_bytes: usize) -> Option<ScenarioSpec> {
-        let outline = scan::toml_outline(text).unwrap()?;
-        parse_toml_in_parts(text, &outline, part_bytes)
+    /// The spec read in parts of `part_bytes`, if the text is so written (an error when a
+    /// part does not read).
+    fn in_parts(text: &str, part_bytes: usize) -> Option<Result<ScenarioSpec>> {
+        let outline = scan::toml_outline(text).unwrap().ok()?;
+        parse_toml_in_parts(text, "case.toml", &outline, part_bytes)
     }
 
     #[test]
@@ -1137,7 +1307,11 @@ mod tests {
             assert!(whole.risks.len() >= 2);
             // One risk a part, a few, all at once.
             for part_bytes in [1, 300, 1 << 20] {
-                assert_eq!(in_parts(text, part_bytes).as_ref(), Some(&whole), "{text}");
+                assert_eq!(
+                    in_parts(text, part_bytes).unwrap().unwrap(),
+                    whole,
+                    "{text}"
+                );
             }
         }
     }
@@ -1164,7 +1338,11 @@ mod tests {
             let whole = parse_toml_whole(text, "case.toml").unwrap();
             assert!(whole.risks.len() >= 12);
             for part_bytes in [1, 300, 1 << 20] {
-                assert_eq!(in_parts(text, part_bytes).as_ref(), Some(&whole), "{text}");
+                assert_eq!(
+                    in_parts(text, part_bytes).unwrap().unwrap(),
+                    whole,
+                    "{text}"
+                );
             }
         }
     }
@@ -1198,9 +1376,10 @@ mod tests {
             format!("name = \"x\"\n{}[[risks]\n", risks(3)),
         ];
         for text in &cases {
-            let outline = scan::toml_outline(text).unwrap();
-            let parts = outline.and_then(|o| parse_toml_in_parts(text, &o, 1));
-            assert!(parts.is_none(), "{text}");
+            let outline = scan::toml_outline(text).unwrap().ok();
+            // Not read in parts, or a part's error: never a spec the whole text does not mean.
+            let parts = outline.and_then(|o| parse_toml_in_parts(text, "case.toml", &o, 1));
+            assert!(!matches!(parts, Some(Ok(_))), "{text}");
         }
     }
 
@@ -1213,10 +1392,135 @@ mod tests {
         );
         // Long enough to be read in parts, if it read.
         let text = format!("{text}#{}\n", " ".repeat(TOML_IN_PARTS_ABOVE));
-        assert!(in_parts(&text, 1).is_none());
+        assert!(in_parts(&text, 1).unwrap().is_err());
         let e = parse_toml(&text, "case.toml").unwrap_err();
         let whole = parse_toml_whole(&text, "case.toml").unwrap_err();
         assert_eq!(e.to_string(), whole.to_string());
         assert!(e.to_string().contains("risks[5]"), "{e}");
+    }
+
+    /// Enough risks for a text past [`Scenario::MAX_TOML_DOCUMENT_BYTES`].
+    fn many() -> usize {
+        Scenario::MAX_TOML_DOCUMENT_BYTES as usize / 100 + 100
+    }
+
+    #[test]
+    fn an_error_in_a_part_of_a_long_text_is_the_whole_texts_located_in_it() {
+        let n = many();
+        let late = n - 50;
+        let entry = |i: usize, rate: &str| {
+            format!(
+                "{{ id = \"r{i}\", frequency = {{ poisson = {{ rate = {rate} }} }}, \
+                 magnitude = {{ lognormal = {{ ci90 = [5e4, 5e6] }} }} }}"
+            )
+        };
+        let inline = |bad: usize| {
+            let entries: Vec<String> = (0..n)
+                .map(|i| entry(i, if i == bad { "\"high\"" } else { "0.3" }))
+                .collect();
+            format!("name = \"x\"\nrisks = [\n  {},\n]\n", entries.join(",\n  "))
+        };
+        let text = format!("name = \"x\"\n{}", risks(n));
+        let bad_risk = |k: usize| {
+            let mut text = text.clone();
+            let at = text.match_indices("rate = 0.3").nth(k).unwrap().0;
+            text.replace_range(at..at + 10, "rate = \"high\"");
+            text
+        };
+        let late_id = format!("\"r{late}\"");
+        let cases = [
+            // A risk's error, in the first risk (read with the rest) and in a later part.
+            (bad_risk(0), "risks[0].frequency".to_string()),
+            (bad_risk(late), format!("risks[{late}].frequency")),
+            (inline(0), "risks[0].frequency".to_string()),
+            (inline(late), format!("risks[{late}].frequency")),
+            // The rest's error, before and after the risks; a syntax error in a risk.
+            (format!("name = 5\n{}", risks(n)), "name".to_string()),
+            (
+                format!("{text}[simulation]\ntrials = -1\n"),
+                "simulation.trials".to_string(),
+            ),
+            // A key given twice in a later risk.
+            (
+                text.replace(&late_id, &format!("{late_id}\nid = \"q\"")),
+                "duplicate key `id`".to_string(),
+            ),
+        ];
+        for (text, path) in cases {
+            assert!(text.len() as u64 > Scenario::MAX_TOML_DOCUMENT_BYTES);
+            let e = parse_toml(&text, "case.toml").unwrap_err();
+            // The reference: the whole text read as one document (about 200 MB of memory).
+            let whole = parse_toml_whole(&text, "case.toml").unwrap_err();
+            assert_eq!(e.to_string(), whole.to_string());
+            assert!(e.to_string().contains(&path), "{e}");
+            assert!(
+                matches!(e, Error::ScenarioSyntax { line: Some(_), .. }),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_long_text_is_located_where_the_parser_finds_it() {
+        let n = many();
+        let late_id = format!("\"r{}\"", n - 50);
+        let text = format!("name = \"x\"\n{}", risks(n));
+        // An unterminated string; a table header not closed.
+        for bad in [
+            text.replace(&late_id, &late_id[..late_id.len() - 1]),
+            text.replace(
+                &format!("[[risks]]\nid = {late_id}"),
+                &format!("[[risks]\nid = {late_id}"),
+            ),
+        ] {
+            let e = parse_toml(&bad, "case.toml").unwrap_err();
+            let whole = parse_toml_whole(&bad, "case.toml").unwrap_err();
+            let (Error::ScenarioSyntax { line, .. }, Error::ScenarioSyntax { line: at, .. }) =
+                (&e, &whole)
+            else {
+                panic!("{e} / {whole}");
+            };
+            assert_eq!(line, at, "{e} / {whole}");
+        }
+    }
+
+    #[test]
+    fn a_long_text_that_cannot_be_read_in_parts_is_refused_naming_the_rule() {
+        let huge_list = format!(
+            "name = \"x\"\n{}[[controls]]\nid = \"c\"\nfunction = \"protect\"\n\
+             efficacy = 0.5\napplies_to = [{}]\n",
+            risks(3),
+            vec!["\"r0\""; 400_000].join(", ")
+        );
+        let cases = [
+            // Risks not written as `[[risks]]` tables in one run.
+            (
+                format!("name = \"x\"\n{}[finance]\n{}", risks(many()), risks(2)),
+                "the text (its risks",
+            ),
+            // The bulk not in the risks.
+            (huge_list, "the text apart from its risks"),
+            // One risk longer than a document.
+            (
+                format!(
+                    "name = \"x\"\n{}[[risks]]\nid = \"{}\"\n",
+                    risks(2),
+                    "y".repeat(Scenario::MAX_TOML_DOCUMENT_BYTES as usize)
+                ),
+                "risks[2]",
+            ),
+        ];
+        for (text, what) in cases {
+            assert!(text.len() as u64 > Scenario::MAX_TOML_DOCUMENT_BYTES);
+            let e = parse_toml(&text, "case.toml").unwrap_err();
+            assert!(matches!(e, Error::TomlDocumentTooLarge { .. }), "{e}");
+            assert!(e.is_input() && e.is_limit(), "{e}");
+            let message = e.to_string();
+            assert!(
+                message.starts_with(&format!("case.toml: {what}")),
+                "{message}"
+            );
+            assert!(message.contains("MAX_TOML_DOCUMENT_BYTES"), "{message}");
+        }
     }
 }

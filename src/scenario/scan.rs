@@ -159,13 +159,15 @@ pub(super) fn toml(text: &str) -> Result<(), Refusal> {
 /// levels on its own, but names no place for dotted keys) or with a list longer than its limit
 /// (see [`spec::LISTS`]; a list the format does not have, at most as long as the longest).
 /// Where the scan followed the whole text, also returns its table headers, which tell where its
-/// `[[risks]]` entries are: see [`Outline::risk_sections`].
-pub(super) fn toml_outline(text: &str) -> Result<Option<Outline>, Refusal> {
+/// `[[risks]]` entries are: see [`Outline::risk_sections`]; otherwise the offset where it
+/// stopped (at or just after text it does not follow: a syntax error, or TOML it does not
+/// read).
+pub(super) fn toml_outline(text: &str) -> Result<Result<Outline, usize>, Refusal> {
     let mut scan = Toml::new(text, None);
     match scan.document() {
         Err(Halt::Refused(r)) => Err(r),
-        Err(Halt::Stop) => Ok(None),
-        Ok(()) => Ok(Some(Outline {
+        Err(Halt::Stop) => Ok(Err(scan.i.min(text.len()))),
+        Ok(()) => Ok(Ok(Outline {
             inline: match scan.inline_array {
                 Some(array) if scan.root_risk_keys == 1 => Some((array, scan.inline_entries)),
                 _ => None,
