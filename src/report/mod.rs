@@ -34,6 +34,9 @@ pub(crate) mod budget_plans;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
+// Wired into the report once the tail contributions land (issue 12).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) mod contributions_chart;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
 pub(crate) mod frontier_chart;
