@@ -93,6 +93,9 @@ pub const MAX_TAIL_BYTES: u64 = 1 << 30;
 /// The most improving steps of the local search from one start set.
 pub const MAX_LOCAL_STEPS: usize = 64;
 
+/// The low candidates of a group of sets in [`TailYears::evaluate_all`].
+const GROUP_BITS: usize = 6;
+
 /// The most candidates the local search takes (sets are bit sets of 64).
 const MAX_HEURISTIC: usize = 64;
 
@@ -668,13 +671,19 @@ impl TailYears {
 
     /// One set's figures (bit i: candidate i), member by member.
     pub(crate) fn evaluate(&self, set: u64) -> Tail {
+        let all: Vec<usize> = (0..self.kept_years()).collect();
+        self.figures(&mut self.year_losses(set, &all))
+    }
+
+    /// One set's loss in each of the kept years `years` (indices), member by member.
+    fn year_losses(&self, set: u64, years: &[usize]) -> Vec<f64> {
         let plan = &self.plan;
         let mut paid = vec![0.0; plan.transfers.len()];
-        let mut losses = Vec::with_capacity(self.kept_years());
-        for w in self.years.windows(2) {
+        let mut losses = Vec::with_capacity(years.len());
+        for &yi in years {
             let (mut year, mut sub) = (0.0, 0.0);
             paid.fill(0.0);
-            for ev in &self.events[w[0]..w[1]] {
+            for ev in &self.events[self.years[yi]..self.years[yi + 1]] {
                 if ev.profile == NO_PROFILE {
                     sub += ev.x;
                 } else {
@@ -691,44 +700,108 @@ impl TailYears {
             }
             losses.push(year);
         }
-        self.figures(&mut losses)
+        losses
     }
 
-    /// The figures of each of `sets` (at most [`MAX_TAIL_EXACT`] candidates), in blocks,
-    /// with product tables.
+    /// The figures of each of `sets` (at most [`MAX_TAIL_EXACT`] candidates), in the order
+    /// given.
+    ///
+    /// The sets are grouped by their high candidates (all but the lowest [`GROUP_BITS`]): every
+    /// set S of the group of H lies between H and H with every low candidate, so, where the
+    /// loss is monotone, its tail lies in the kept years where H's loss is at least the m-th
+    /// largest loss of H with every low candidate (the module's argument again, within the
+    /// group). Each group is evaluated on its own years, in blocks of sets, with product
+    /// tables; the groups in parallel.
     pub(crate) fn evaluate_all(&self, sets: &[u64], parallel: bool) -> Vec<Tail> {
         debug_assert!(self.n <= MAX_TAIL_EXACT);
-        let kept = self.kept_years().max(1);
-        let block = ((64usize << 20) / (8 * kept)).clamp(1, 4096);
-        let blocks: Vec<&[u64]> = sets.chunks(block).collect();
-        #[cfg(feature = "parallel")]
-        if parallel {
-            use rayon::prelude::*;
-            return blocks
-                .par_iter()
-                .map(|b| self.evaluate_block(b))
-                .collect::<Vec<_>>()
-                .concat();
+        let low_bits = GROUP_BITS.min(self.n);
+        let low = (1u64 << low_bits) - 1;
+        let mut order: Vec<usize> = (0..sets.len()).collect();
+        order.sort_by_key(|&i| (sets[i] & !low, i));
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for &i in &order {
+            match groups.last_mut() {
+                Some(g) if sets[g[0]] & !low == sets[i] & !low => g.push(i),
+                _ => groups.push(vec![i]),
+            }
         }
-        let _ = parallel;
-        blocks.iter().flat_map(|b| self.evaluate_block(b)).collect()
+        let group = |g: &Vec<usize>| -> Vec<(usize, Tail)> {
+            let high = sets[g[0]] & !low;
+            let all: Vec<usize> = (0..self.kept_years()).collect();
+            let years = if self.monotone && g.len() > 1 {
+                let (bounds, _) = self.block_losses(&[high, high | low], &all);
+                let (upper, lower) = bounds.split_at(all.len());
+                let t = self.figures(&mut lower.to_vec()).var99;
+                let floor = t - 1e-9 * t.abs();
+                all.into_iter().filter(|&y| upper[y] >= floor).collect()
+            } else {
+                all
+            };
+            let block = ((64usize << 20) / (8 * years.len().max(1))).clamp(1, 4096);
+            let members: Vec<u64> = g.iter().map(|&i| sets[i]).collect();
+            let tails: Vec<Tail> = members
+                .chunks(block)
+                .flat_map(|b| self.evaluate_block(b, &years))
+                .collect();
+            g.iter().copied().zip(tails).collect()
+        };
+        #[cfg(feature = "parallel")]
+        let done: Vec<Vec<(usize, Tail)>> = if parallel {
+            use rayon::prelude::*;
+            groups.par_iter().map(group).collect()
+        } else {
+            groups.iter().map(group).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let done: Vec<Vec<(usize, Tail)>> = {
+            let _ = parallel;
+            groups.iter().map(group).collect()
+        };
+        let mut out = vec![
+            Tail {
+                var99: 0.0,
+                tvar99: 0.0
+            };
+            sets.len()
+        ];
+        for (i, t) in done.into_iter().flatten() {
+            out[i] = t;
+        }
+        out
     }
 
-    fn evaluate_block(&self, sets: &[u64]) -> Vec<Tail> {
+    /// The figures of `sets` on the kept years `years` (indices).
+    fn evaluate_block(&self, sets: &[u64], years: &[usize]) -> Vec<Tail> {
+        let (mut losses, kept) = self.block_losses(sets, years);
+        losses
+            .chunks_mut(kept.max(1))
+            .take(sets.len())
+            .map(|l| self.figures(l))
+            .collect()
+    }
+
+    /// The losses of `sets` in the kept years `years` (indices), set-major, and the number of
+    /// years.
+    fn block_losses(&self, sets: &[u64], years: &[usize]) -> (Vec<f64>, usize) {
         let plan = &self.plan;
         let b = sets.len();
-        let kept = self.kept_years();
+        let kept = years.len();
         let n_t = plan.transfers.len();
         let mut losses = vec![0.0; b * kept];
         let mut year = vec![0.0; b];
         let mut sub = vec![0.0; b];
         let mut paid = vec![0.0; b * n_t];
         let mut table: Vec<f64> = Vec::new();
-        let mut local: Vec<usize> = vec![0; b];
-        for (yi, w) in self.years.windows(2).enumerate() {
+        // Per profile, per set of the block: its local subset.
+        let local: Vec<u16> = self
+            .profs
+            .iter()
+            .flat_map(|prof| sets.iter().map(|&s| prof.local_of(s) as u16))
+            .collect();
+        for (yi, &y) in years.iter().enumerate() {
             year.fill(0.0);
             paid.fill(0.0);
-            for ev in &self.events[w[0]..w[1]] {
+            for ev in &self.events[self.years[y]..self.years[y + 1]] {
                 if ev.profile == NO_PROFILE {
                     for s in &mut sub {
                         *s += ev.x;
@@ -739,14 +812,12 @@ impl TailYears {
                     let prof = &self.profs[p];
                     let f0 = (ev.factors & !END) as usize;
                     let mf = &self.factors[f0..f0 + profile.members.len()];
-                    self.product_table(profile, prof, mf, &mut table);
-                    for (l, s) in local.iter_mut().zip(sets) {
-                        *l = prof.local_of(*s);
-                    }
                     let x = ev.x;
+                    self.product_table(profile, prof, mf, &mut table);
+                    let local = &local[p * b..(p + 1) * b];
                     if x > profile.attachment {
                         for (i, &set) in sets.iter().enumerate() {
-                            let mut y = x * table[local[i]];
+                            let mut y = x * table[local[i] as usize];
                             if y > profile.attachment {
                                 let ground_up = y;
                                 let paid = &mut paid[i * n_t..(i + 1) * n_t];
@@ -759,8 +830,12 @@ impl TailYears {
                             sub[i] += y;
                         }
                     } else {
-                        for (s, &l) in sub.iter_mut().zip(&local) {
-                            *s += x * table[l];
+                        // y = x × kept, as set_run.rs computes it, once per subset.
+                        for v in &mut table {
+                            *v *= x;
+                        }
+                        for (s, &l) in sub.iter_mut().zip(local) {
+                            *s += table[l as usize];
                         }
                     }
                 }
@@ -774,11 +849,7 @@ impl TailYears {
                 losses[i * kept + yi] = y;
             }
         }
-        losses
-            .chunks_mut(kept.max(1))
-            .take(b)
-            .map(|l| self.figures(l))
-            .collect()
+        (losses, kept)
     }
 
     /// The kept share of each subset of the profile's candidate members (local bits), in
@@ -1169,8 +1240,9 @@ mod tests {
 
     #[test]
     fn every_set_has_set_runs_figures_bit_for_bit() {
-        for seed in 0..12u64 {
-            let n = 3 + (seed % 4) as usize;
+        for seed in 0..14u64 {
+            // Up to 9 candidates: groups of sets by their high candidates.
+            let n = 3 + (seed % 7) as usize;
             let model = instance(seed, 6, n);
             let (combined, in_place) = universe(&model);
             let options = SimulationOptions::new(seed).trials(3000);
