@@ -148,8 +148,8 @@ pub fn frontier(form: &ClosedForm, upfront: Option<f64>) -> Result<Frontier> {
 
 /// The best set of `form`'s candidates within `budget` (annualised) and the upfront cap, for
 /// the `eal` or `net_benefit` objective (the tail objectives have their own search on
-/// simulated years, [`tail`]; given one here, they get the `eal` choice). `frontier` is [`frontier`]'s result for the same form
-/// and cap.
+/// simulated years, which the budget report runs; given one here, they get the `eal`
+/// choice). `frontier` is [`frontier`]'s result for the same form and cap.
 pub fn choose(
     form: &ClosedForm,
     frontier: &Frontier,
