@@ -1,14 +1,19 @@
 //! The exact EAL frontier: 20 and 30 candidates over 100 risks (targets: under 50 ms and 10 s
-//! on the project's 2-core machine).
+//! on the project's 2-core machine); the tail-objective frontier, 12 candidates x 100 risks x
+//! 10^5 years (target: under 10 s on 2 cores, exact), as the budget report builds it with
+//! `objective = "var99"`, next to the same report with the `eal` objective (the difference is
+//! the tail search: its two passes over the years and the evaluation of the 4,096 sets).
 //!
 //! ```sh
 //! cargo bench --bench budget -- --warm-up-time 1 --measurement-time 5
+//! cargo bench --bench budget -- tail --warm-up-time 1 --measurement-time 20
 //! ```
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use csfquant::budget::{self, ClosedForm};
+use csfquant::budget::{self, Budget, BudgetReport, ClosedForm, Objective};
 use csfquant::{
-    Control, Cost, Efficacy, Finance, Frequency, Function, Magnitude, Model, Risk, Status,
+    Control, Cost, Efficacy, Finance, Frequency, Function, Magnitude, Model, Risk,
+    SimulationOptions, Status,
 };
 
 /// A fixed pseudo-random instance: 100 risks, `n` candidates each on 10 to 40 risks, with
@@ -70,5 +75,36 @@ fn frontier(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, frontier);
+fn tail_frontier(c: &mut Criterion) {
+    let finance = Finance::new(3, 0.08).unwrap();
+    let model = instance(12);
+    let options = SimulationOptions::new(2027).trials(100_000);
+    let report = |objective| {
+        BudgetReport::new(
+            "bench",
+            "USD",
+            &model,
+            &Budget::new().with_objective(objective),
+            options,
+            finance,
+        )
+        .unwrap()
+    };
+    let r = report(Objective::Var99);
+    eprintln!(
+        "tail frontier, 12 candidates x 100 risks x 10^5 years: {} points, search {}",
+        r.frontier.len(),
+        r.search
+    );
+    assert_eq!(r.search, "exact");
+    let mut group = c.benchmark_group("tail_frontier");
+    group.sample_size(10);
+    group.bench_function("12x100x1e5_var99", |b| b.iter(|| report(Objective::Var99)));
+    group.bench_function("12x100x1e5_eal_same_report", |b| {
+        b.iter(|| report(Objective::Eal))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frontier, tail_frontier);
 criterion_main!(benches);

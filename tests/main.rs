@@ -8,6 +8,7 @@ mod budget;
 mod budget_charts;
 #[cfg(feature = "scenario")]
 mod budget_plans;
+mod budget_tail;
 #[cfg(feature = "scenario")]
 mod candidates;
 #[cfg(feature = "scenario")]

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::engine::budget::{self, ClosedForm, Objective};
+use crate::engine::budget::{self, ClosedForm, Objective, tail};
 use crate::engine::control_run::TAIL_P;
 use crate::engine::monitor::{Monitor, Unwatched};
 use crate::engine::set_run::{self, PairFigures};
@@ -279,7 +279,9 @@ pub struct BudgetReport {
     /// Gordon-Loeb per risk, for the set chosen at the largest budget.
     pub gordon_loeb: Vec<GordonLoebRisk>,
     /// Whether the search was exact (up to [`MAX_EXACT`](crate::budget::MAX_EXACT)
-    /// candidates) or greedy (extension).
+    /// candidates for the EAL objectives, `MAX_TAIL_EXACT` (16)
+    /// for the tail objectives), `greedy` (EAL objectives) or `local` (the tail objectives'
+    /// local search) beyond (extension).
     pub search: &'static str,
 }
 
@@ -337,6 +339,53 @@ fn simulate_sets(
     Ok((simulated, run.pairs))
 }
 
+/// The tail objective's search (engine/budget/tail.rs) on the scenario's years, over the
+/// universe of set_run.rs's sets (every candidate on top of the in-place controls): exact up
+/// to `MAX_TAIL_EXACT` candidates, else the local search from the
+/// EAL frontier's sets at each budget, plan cost and EAL frontier cost.
+#[allow(clippy::too_many_arguments)]
+fn tail_search(
+    model: &Model,
+    form: &ClosedForm,
+    found: &budget::Frontier,
+    budget: &Budget,
+    plan_sets: &[Vec<usize>],
+    options: SimulationOptions,
+    monitor: &dyn Monitor,
+) -> Result<tail::TailSearch> {
+    let (combined, _) = on_top(model, &[])?;
+    let in_place = model.controls().len();
+    let years = tail::TailYears::new(
+        combined.risks(),
+        combined.controls(),
+        in_place,
+        options,
+        monitor,
+    )?;
+    let n = form.len();
+    let annual = |s: u64| form.cost(&budget::bits_to_set(s, n));
+    let upfront = |s: u64| form.upfront(&budget::bits_to_set(s, n));
+    let costs = tail::Costs {
+        annual: &annual,
+        upfront: &upfront,
+        cap: budget.upfront,
+    };
+    let tvar = budget.objective == Objective::Tvar99;
+    if n <= budget::MAX_TAIL_EXACT {
+        return tail::exact(&years, &costs, tvar, options.is_parallel());
+    }
+    let bits = |set: &[usize]| set.iter().fold(0u64, |b, &i| b | 1 << i);
+    let starts: Vec<u64> = found.sets.iter().map(|s| bits(&s.set)).collect();
+    let budgets: Vec<f64> = budget
+        .annual
+        .iter()
+        .copied()
+        .chain(plan_sets.iter().map(|s| form.cost(s)))
+        .chain(found.sets.iter().map(|s| s.annual_cost))
+        .collect();
+    Ok(tail::local_search(&years, &costs, tvar, &starts, &budgets))
+}
+
 impl BudgetReport {
     /// Searches `model`'s candidates under `budget` and builds the report.
     ///
@@ -376,26 +425,7 @@ impl BudgetReport {
         let values = candidate_values(model, options, finance, monitor)?;
         let reductions: Vec<f64> = values.iter().map(|v| v.standalone_reduction).collect();
         let form = ClosedForm::new(model, candidates, &finance).with_transfer_values(&reductions);
-        let found = budget::frontier(&form, budget.upfront)?;
-        let ids = |set: &[usize]| -> Vec<String> {
-            set.iter()
-                .map(|&i| candidates[i].id().to_string())
-                .collect()
-        };
-
-        // Every set the report shows, simulated once.
-        let mut sets: Vec<Vec<usize>> = found.sets.iter().map(|s| s.set.clone()).collect();
-        let chosen: Vec<budget::Chosen> = budget
-            .annual
-            .iter()
-            .map(|&b| budget::choose(&form, &found, b, budget.upfront, budget.objective))
-            .collect();
-        for c in &chosen {
-            if !sets.contains(&c.set.set) {
-                sets.push(c.set.set.clone());
-            }
-        }
-        // Each plan and the best set costing no more than it.
+        let eal_found = budget::frontier(&form, budget.upfront)?;
         let plan_sets: Vec<Vec<usize>> = budget
             .plans()
             .iter()
@@ -410,14 +440,39 @@ impl BudgetReport {
                 set
             })
             .collect();
+        // The tail objectives: their own search on common simulated years.
+        let tail = match budget.objective {
+            Objective::Var99 | Objective::Tvar99 => Some(tail_search(
+                model, &form, &eal_found, budget, &plan_sets, options, monitor,
+            )?),
+            _ => None,
+        };
+        let choose = |b: f64| match &tail {
+            Some(search) => budget::tail_choose(&form, search, b),
+            None => budget::choose(&form, &eal_found, b, budget.upfront, budget.objective),
+        };
+        let found = match &tail {
+            Some(search) => budget::tail_frontier(&form, search),
+            None => eal_found.clone(),
+        };
+        let ids = |set: &[usize]| -> Vec<String> {
+            set.iter()
+                .map(|&i| candidates[i].id().to_string())
+                .collect()
+        };
+
+        // Every set the report shows, simulated once.
+        let mut sets: Vec<Vec<usize>> = found.sets.iter().map(|s| s.set.clone()).collect();
+        let chosen: Vec<budget::Chosen> = budget.annual.iter().map(|&b| choose(b)).collect();
+        for c in &chosen {
+            if !sets.contains(&c.set.set) {
+                sets.push(c.set.set.clone());
+            }
+        }
+        // Each plan and the best set costing no more than it.
         let best_sets: Vec<Vec<usize>> = plan_sets
             .iter()
-            .map(|set| {
-                let cost = form.cost(set);
-                budget::choose(&form, &found, cost, budget.upfront, budget.objective)
-                    .set
-                    .set
-            })
+            .map(|set| choose(form.cost(set)).set.set)
             .collect();
         for set in plan_sets.iter().chain(&best_sets) {
             if !sets.contains(set) {
@@ -511,11 +566,19 @@ impl BudgetReport {
             tvar99: baseline_sim.tvar99,
         };
 
+        // The objective's figure of a frontier point: the EAL, or the tail figure.
+        let score = |eal: f64, var99: &Var99, tvar99: f64| match budget.objective {
+            Objective::Var99 => var99.loss,
+            Objective::Tvar99 => tvar99,
+            _ => eal,
+        };
         let mut frontier: Vec<FrontierPoint> = Vec::new();
         for s in &found.sets {
             let (eal, eal_se, sim) = figures(&s.set);
             // Simulated figures (a policy involved) may leave a point dominated: drop it.
-            if frontier.last().is_some_and(|p| p.eal <= eal) {
+            if frontier.last().is_some_and(|p| {
+                score(p.eal, &p.var99, p.tvar99) <= score(eal, &sim.var99, sim.tvar99)
+            }) {
                 continue;
             }
             let reduction = baseline_eal - eal;
@@ -543,7 +606,7 @@ impl BudgetReport {
                 tvar99: sim.tvar99,
                 net_benefit: reduction - s.annual_cost,
                 npv,
-                exact: found.proven && form.is_exact(&s.set),
+                exact: found.proven && (tail.is_some() || form.is_exact(&s.set)),
             });
         }
 
@@ -575,7 +638,7 @@ impl BudgetReport {
                 eal_se,
                 var99: sim.var99,
                 tvar99: sim.tvar99,
-                exact: c.proven && form.is_exact(&c.set.set),
+                exact: c.proven && (tail.is_some() || form.is_exact(&c.set.set)),
                 added,
                 removed,
                 guarantee: c.guarantee,
@@ -611,7 +674,11 @@ impl BudgetReport {
             comparisons,
             phased,
             gordon_loeb,
-            search: if found.proven { "exact" } else { "greedy" },
+            search: match (found.proven, tail.is_some()) {
+                (true, _) => "exact",
+                (false, false) => "greedy",
+                (false, true) => "local",
+            },
         })
     }
 }

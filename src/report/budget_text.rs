@@ -18,6 +18,15 @@ fn var(v: &Var99) -> String {
     )
 }
 
+/// The figure an objective ranks sets by.
+fn figure(objective: Objective) -> &'static str {
+    match objective {
+        Objective::Var99 => "VaR99",
+        Objective::Tvar99 => "TVaR99",
+        _ => "EAL",
+    }
+}
+
 fn list(ids: &[String]) -> String {
     if ids.is_empty() {
         "-".into()
@@ -39,10 +48,17 @@ impl fmt::Display for BudgetReport {
             self.seed,
             self.currency
         )?;
-        if matches!(self.objective, Objective::Var99 | Objective::Tvar99) {
+        let tail = matches!(self.objective, Objective::Var99 | Objective::Tvar99);
+        if tail {
             writeln!(
                 f,
-                "  note: the tail objective's own search is not in this build; sets are ranked by EAL"
+                "  tail objective: every set is ranked by its {} on the same simulated years ({})",
+                figure(self.objective),
+                if self.search == "exact" {
+                    "every set within the upfront cap evaluated"
+                } else {
+                    "a local search from the EAL frontier's sets, not proven"
+                }
             )?;
         }
         let b = &self.baseline;
@@ -81,7 +97,8 @@ impl fmt::Display for BudgetReport {
 
         writeln!(
             f,
-            "\nFrontier: every set no other beats on both cost and residual EAL, cheapest first"
+            "\nFrontier: every set no other beats on both cost and residual {}, cheapest first",
+            figure(self.objective)
         )?;
         let rows: Vec<Vec<String>> = self
             .frontier
@@ -114,12 +131,21 @@ impl fmt::Display for BudgetReport {
             &[Right, Right, Right, Right, Right, Right, Left, Left],
             &rows,
         )?;
-        writeln!(
-            f,
-            "  cost: annual + upfront spread over the horizon as an annuity. exact: proven best for\n  \
-             its cost by the closed form (no insurance on the risks involved); otherwise the EAL is\n  \
-             simulated on the scenario's years and the search's ranking an estimate."
-        )?;
+        if tail {
+            writeln!(
+                f,
+                "  cost: annual + upfront spread over the horizon as an annuity. exact: proven best for\n  \
+                 its cost on the scenario's simulated years (the exact tail search); the EAL is the\n  \
+                 closed form where no insurance is involved, otherwise simulated."
+            )?;
+        } else {
+            writeln!(
+                f,
+                "  cost: annual + upfront spread over the horizon as an annuity. exact: proven best for\n  \
+                 its cost by the closed form (no insurance on the risks involved); otherwise the EAL is\n  \
+                 simulated on the scenario's years and the search's ranking an estimate."
+            )?;
+        }
 
         if !self.choices.is_empty() {
             writeln!(

@@ -5,7 +5,9 @@
 //! - [`exact`]: the exact Pareto frontier (annualised cost vs residual EAL) by branch and
 //!   bound, up to [`MAX_EXACT`] candidates;
 //! - [`greedy`]: beyond that, the modified greedy with its guarantee;
-//! - [`phased`]: the phased plan, a start year per candidate within yearly cash budgets.
+//! - [`phased`]: the phased plan, a start year per candidate within yearly cash budgets;
+//! - [`tail`]: the tail objectives (`var99`, `tvar99`) on common simulated years: exact up to
+//!   [`MAX_TAIL_EXACT`] candidates on the candidate tail years, a local search beyond.
 //!
 //! The best set for a budget under the `eal` or the `net_benefit` objective is a point of the
 //! frontier: a set that maximises either within a budget is dominated by no other set (one
@@ -16,11 +18,13 @@ pub(crate) mod exact;
 pub(crate) mod frontier;
 pub(crate) mod greedy;
 pub(crate) mod phased;
+pub(crate) mod tail;
 
 pub use closed_form::ClosedForm;
 pub use exact::{Caps, MAX_EXACT};
 pub use greedy::GREEDY_GUARANTEE;
 pub use phased::{MAX_PHASED_EXACT, Phased, phased};
+pub use tail::MAX_TAIL_EXACT;
 
 use crate::error::Result;
 
@@ -99,7 +103,7 @@ pub struct Chosen {
     pub guarantee: Option<f64>,
 }
 
-fn frontier_set(form: &ClosedForm, set: Vec<usize>) -> FrontierSet {
+pub(crate) fn frontier_set(form: &ClosedForm, set: Vec<usize>) -> FrontierSet {
     FrontierSet {
         annual_cost: form.cost(&set),
         upfront: form.upfront(&set),
@@ -108,7 +112,7 @@ fn frontier_set(form: &ClosedForm, set: Vec<usize>) -> FrontierSet {
     }
 }
 
-fn bits_to_set(bits: u64, n: usize) -> Vec<usize> {
+pub(crate) fn bits_to_set(bits: u64, n: usize) -> Vec<usize> {
     (0..n).filter(|&i| bits & (1 << i) != 0).collect()
 }
 
@@ -143,9 +147,9 @@ pub fn frontier(form: &ClosedForm, upfront: Option<f64>) -> Result<Frontier> {
 }
 
 /// The best set of `form`'s candidates within `budget` (annualised) and the upfront cap, for
-/// the `eal` or `net_benefit` objective (the tail objectives are evaluated on simulated years,
-/// not here: they get the `eal` choice). `frontier` is [`frontier`]'s result for the same form
-/// and cap.
+/// the `eal` or `net_benefit` objective (the tail objectives have their own search on
+/// simulated years, which the budget report runs; given one here, they get the `eal`
+/// choice). `frontier` is [`frontier`]'s result for the same form and cap.
 pub fn choose(
     form: &ClosedForm,
     frontier: &Frontier,
@@ -203,5 +207,28 @@ pub fn choose(
                 guarantee: Some(g.guarantee),
             }
         }
+    }
+}
+
+/// The tail search's frontier as closed-form frontier sets (EAL from the closed form), proven
+/// where the search was exact.
+pub(crate) fn tail_frontier(form: &ClosedForm, search: &tail::TailSearch) -> Frontier {
+    Frontier {
+        sets: search
+            .frontier
+            .points
+            .iter()
+            .map(|&(_, _, bits)| frontier_set(form, bits_to_set(bits, form.len())))
+            .collect(),
+        proven: search.exact,
+    }
+}
+
+/// The tail search's best set within `budget`.
+pub(crate) fn tail_choose(form: &ClosedForm, search: &tail::TailSearch, budget: f64) -> Chosen {
+    Chosen {
+        set: frontier_set(form, bits_to_set(search.choose(budget), form.len())),
+        proven: search.exact,
+        guarantee: None,
     }
 }
