@@ -71,8 +71,11 @@
 //! candidates with uncertain efficacies, coverage, lapses and managers, insurance towers, a
 //! third of them with an upfront cap; 2,000 years; budgets of 25%, 50% and 200% of the total
 //! cost; var99 and tvar99: 240 cases): the local search found the exact optimum in 237, the
-//! mean gap (its figure over the optimum's, minus 1) was 0.03% and the largest 4.0%. It never
-//! beat the exact search (it cannot: both evaluate the same sets on the same years).
+//! mean gap (its figure over the optimum's, minus 1) was 0.03% and the largest 4.0%. A longer
+//! run of the same test (200 models of 6 to 12 candidates, seeds 1000 to 1199: 1,200 cases)
+//! found the optimum in 1,191 (99.25%), a mean gap of 0.077% and a largest of 27.6% (a local
+//! optimum no single flip or swap leaves): the local search's sets are good, not proven. It
+//! never beat the exact search (it cannot: both evaluate the same sets on the same years).
 
 use crate::engine::control_draws::{ControlDraws, MemberFactor};
 use crate::engine::control_run::TAIL_P;
