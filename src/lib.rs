@@ -214,8 +214,8 @@
 //!
 //! # Limitations
 //!
-//! The budget search ranks sets by expected annual loss (or net benefit): the tail objectives
-//! (`var99`, `tvar99`) have no search of their own yet and rank by EAL. Dependence between
+//! The tail objectives' search (`var99`, `tvar99`) is exact up to
+//! [`budget::MAX_TAIL_EXACT`] candidates and a local search beyond. Dependence between
 //! risks (common shocks, frailty) is not modelled: risks are independent, and a control's
 //! lapses are the one source of correlation between them.
 #![deny(missing_docs)]
@@ -259,7 +259,7 @@ pub use scenario::{Format, Scenario, spec};
 pub mod budget {
     pub use crate::engine::budget::{
         Caps, Chosen, ClosedForm, Frontier, FrontierSet, GREEDY_GUARANTEE, MAX_EXACT,
-        MAX_PHASED_EXACT, Objective, Phased, choose, frontier, phased,
+        MAX_PHASED_EXACT, MAX_TAIL_EXACT, Objective, Phased, choose, frontier, phased,
     };
     pub use crate::report::budget::{
         Budget, BudgetReport, Choice, FrontierPoint, GordonLoebRisk, Plan, SetFigures, Var99,
@@ -270,7 +270,7 @@ pub mod budget {
 
 /// The scenario file format and the reports: the contract with users (`docs/SCENARIO.md` in the
 /// repository, shown here as written). Sections of features not in this release yet
-/// (dependence; of "Candidates and budgets", the tail objectives' search) describe what is
+/// (dependence) describe what is
 /// coming; a scenario that uses keys not read yet is refused as having unknown keys.
 #[cfg(feature = "scenario")]
 pub mod scenario_format {
