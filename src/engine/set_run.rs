@@ -22,6 +22,7 @@ use crate::engine::simulate::{self, CHUNK_TRIALS, Plan, SimulationOptions, YearS
 use crate::engine::stats::{Largest, Moments};
 use crate::error::{Error, Result};
 use crate::model::control::Control;
+use crate::model::dependence::Dependence;
 use crate::model::risk::Risk;
 
 /// What one set's simulated years give.
@@ -68,8 +69,33 @@ pub(crate) fn run(
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<SetRun> {
+    run_dependent(
+        risks,
+        &Dependence::default(),
+        controls,
+        sets,
+        pairs,
+        tail_keep,
+        options,
+        monitor,
+    )
+}
+
+/// [`run`] on a model with shocks and frailties (`dependence`, resolved against `risks`): the
+/// shocks' events meet each set's controls as any event of the risk they hit.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_dependent(
+    risks: &[Risk],
+    dependence: &Dependence,
+    controls: &[Control],
+    sets: &[Vec<bool>],
+    pairs: &[(usize, usize)],
+    tail_keep: usize,
+    options: SimulationOptions,
+    monitor: &dyn Monitor,
+) -> Result<SetRun> {
     let trials = options.validate()?;
-    let plan = Plan::new(risks)?;
+    let plan = Plan::new(risks, dependence)?;
     let lapse_plan = LapsePlan::new(risks, controls);
     let n_sets = sets.len();
     let layout = SetLayout::new(&lapse_plan, sets);
@@ -101,7 +127,7 @@ pub(crate) fn run(
         |chunk, inherent, _, watch| {
             let stream = |stream| simulate::stream_rng(seed, chunk, stream);
             let mut arms = SetArms::new(&lapse_plan, &layout, n_sets, stream, inherent.len());
-            let _ = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
+            let _ = plan.run_chunk(seed, chunk, inherent, &mut arms, watch);
             (arms.years, arms.by_risk)
         },
         |_, (years, risk_sums): (Vec<f64>, Vec<f64>), inherent, _| {

@@ -81,8 +81,9 @@ pub(crate) fn candidate_values(
         .collect();
     let (combined, sets) = on_top(model, &sets)?;
     let pairs: Vec<(usize, usize)> = (1..sets.len()).map(|k| (0, k)).collect();
-    let run = set_run::run(
+    let run = set_run::run_dependent(
         combined.risks(),
+        combined.dependence(),
         combined.controls(),
         &sets,
         &pairs,

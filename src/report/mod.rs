@@ -34,6 +34,7 @@ pub(crate) mod budget_plans;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
+pub(crate) mod contributions;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
 pub(crate) mod frontier_chart;
@@ -52,6 +53,7 @@ pub use assessment::{
     TAIL_MEAN_LEVELS, TailMean,
 };
 pub use candidates::CandidateValue;
+pub use contributions::{ShockLoss, TailContribution};
 pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,
