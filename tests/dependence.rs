@@ -224,3 +224,261 @@ fn bad_dependence_is_refused_with_the_ids() {
         .unwrap_err();
     assert!(matches!(e, Error::RepeatedDependentRisk { .. }), "{e}");
 }
+
+/// Shocks and frailty in scenario files, and through the candidates' one-pass valuation.
+#[cfg(feature = "scenario")]
+mod in_scenarios {
+    use super::*;
+
+    /// A small scenario with a shock, a frailty, controls in place and candidates, in TOML.
+    const SHOCKED: &str = r#"
+name = "Shocked"
+[simulation]
+trials = 20000
+seed = 3
+
+[[risks]]
+id = "web"
+frequency = { poisson = { rate = 2.0 } }
+magnitude = { lognormal = { ci90 = [10000.0, 500000.0] } }
+
+[[risks]]
+id = "supplier"
+frequency = { negative_binomial = { mean = 0.5, variance = 1.5 } }
+magnitude = { pert = { min = 20000.0, mode = 80000.0, max = 900000.0 } }
+
+[[risks]]
+id = "ransomware"
+frequency = { poisson = { ci90 = [0.05, 0.4] } }
+magnitude = { lognormal = { ci90 = [100000.0, 5000000.0] } }
+
+[[risks]]
+id = "outage"
+frequency = { bernoulli = { probability = 0.2 } }
+magnitude = { fixed = { value = 250000.0 } }
+
+[[controls]]
+id = "patching"
+function = "protect"
+applies_to = ["web", "ransomware"]
+cost = { annual = 50000.0 }
+efficacy = { pert = { min = 0.2, mode = 0.4, max = 0.6 } }
+
+[[controls]]
+id = "backups"
+function = "recover"
+status = "candidate"
+applies_to = ["ransomware", "outage"]
+cost = { annual = 40000.0 }
+magnitude_efficacy = { pert = { min = 0.3, mode = 0.5, max = 0.7 } }
+
+[[controls]]
+id = "vendor_reviews"
+function = "identify"
+status = "candidate"
+applies_to = ["supplier"]
+cost = { annual = 20000.0 }
+frequency_efficacy = { pert = { min = 0.1, mode = 0.3, max = 0.5 } }
+
+[[shocks]]
+id = "mass_exploitation"
+name = "A mass-exploited flaw"
+frequency = { poisson = { rate = 0.5 } }
+hits = [
+  { risk = "web", probability = 0.5 },
+  { risk = "supplier", probability = 0.3 },
+  { risk = "ransomware", probability = 0.2 },
+  { risk = "outage", probability = 1.0 },
+]
+
+[[frailty]]
+id = "bad_year"
+risks = ["web", "supplier"]
+variance = 0.5
+"#;
+
+    fn shocked() -> csfquant::Scenario {
+        csfquant::Scenario::parse(SHOCKED, csfquant::Format::Toml, "shocked.toml").unwrap()
+    }
+
+    #[test]
+    fn shocks_and_frailty_read_from_a_scenario_and_write_back() {
+        let scenario = shocked();
+        let model = scenario.model();
+        assert_eq!(model.shocks().len(), 1);
+        assert_eq!(model.shocks()[0].name(), "A mass-exploited flaw");
+        assert_eq!(model.shocks()[0].hit_list()[3].probability(), 1.0);
+        assert_eq!(model.frailties()[0].variance(), 0.5);
+        assert_eq!(
+            model.frailties()[0].risk_ids(),
+            Some(&["web".to_string(), "supplier".to_string()][..])
+        );
+        // Written back, in both formats, it reads to the same model.
+        let spec = scenario.to_spec().unwrap();
+        let json = serde_json::to_string(&spec).unwrap();
+        let back = csfquant::Scenario::parse(&json, csfquant::Format::Json, "back.json").unwrap();
+        assert_eq!(back.model().shocks(), model.shocks());
+        assert_eq!(back.model().frailties(), model.frailties());
+        let toml = toml::to_string(&spec).unwrap();
+        let back = csfquant::Scenario::parse(&toml, csfquant::Format::Toml, "back.toml").unwrap();
+        assert_eq!(back.model().shocks(), model.shocks());
+        assert_eq!(back.model().frailties(), model.frailties());
+        // A frailty without `risks` scales every risk (this portfolio's Bernoulli is refused).
+        let all = SHOCKED.replace("risks = [\"web\", \"supplier\"]\n", "");
+        let e = csfquant::Scenario::parse(&all, csfquant::Format::Toml, "all.toml").unwrap_err();
+        assert_eq!(e.path(), Some("frailty[0]"), "{e}");
+    }
+
+    #[test]
+    fn the_contracts_json_example_reads() {
+        // The example of SCENARIO.md's "Dependence" section, on risks with those ids.
+        let text = r#"{ "name": "x",
+      "risks": [
+        { "id": "cloud_outage", "frequency": { "poisson": { "rate": 0.2 } },
+          "magnitude": { "fixed": { "value": 1000.0 } } },
+        { "id": "ddos", "frequency": { "poisson": { "rate": 1.0 } },
+          "magnitude": { "fixed": { "value": 100.0 } } },
+        { "id": "ransomware", "frequency": { "poisson": { "rate": 0.3 } },
+          "magnitude": { "fixed": { "value": 5000.0 } } },
+        { "id": "bec", "frequency": { "negative_binomial": { "mean": 1.0, "variance": 2.0 } },
+          "magnitude": { "fixed": { "value": 300.0 } } },
+        { "id": "phishing_exfil", "frequency": { "poisson": { "rate": 0.5 } },
+          "magnitude": { "fixed": { "value": 700.0 } } } ],
+      "shocks": [ { "id": "cloud_region_outage", "name": "Multi-day outage of our main cloud region",
+              "frequency": { "poisson": { "rate": 0.2 } },
+              "hits": [ { "risk": "cloud_outage", "probability": 1.0 },
+                        { "risk": "ddos", "probability": 0.3 } ] } ],
+      "frailty": [ { "id": "bad_year", "risks": ["ransomware", "bec", "phishing_exfil"],
+               "variance": 0.5 } ] }"#;
+        let scenario = csfquant::Scenario::parse(text, csfquant::Format::Json, "x.json").unwrap();
+        let model = scenario.model();
+        // Analytic EAL: the risks' own plus the shock's 0.2 x (1 x 1000 + 0.3 x 100).
+        let own = 0.2 * 1000.0 + 100.0 + 0.3 * 5000.0 + 300.0 + 0.5 * 700.0;
+        let eal = model.expected_annual_loss();
+        assert!((eal - (own + 0.2 * 1030.0)).abs() <= 1e-9 * eal, "{eal}");
+        let assessment = scenario
+            .with_options(SimulationOptions::new(1).trials(5_000))
+            .assess()
+            .unwrap();
+        let json = assessment.to_json();
+        assert!(
+            json.contains(r#""shocks":[{"id":"cloud_region_outage""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""standalone_var99_sum":"#));
+    }
+
+    #[test]
+    fn bad_dependence_in_a_scenario_is_refused_at_its_path() {
+        let cases: [(&str, &str, &str); 7] = [
+            (
+                r#"{ risk = "outage", probability = 1.0 }"#,
+                r#"{ risk = "nowhere", probability = 1.0 }"#,
+                "shocks[0].hits[3].risk",
+            ),
+            (
+                r#"{ risk = "outage", probability = 1.0 }"#,
+                r#"{ risk = "outage", probability = 1.5 }"#,
+                "shocks[0].hits[3].probability",
+            ),
+            (
+                r#"{ risk = "outage", probability = 1.0 }"#,
+                r#"{ risk = "web", probability = 1.0 }"#,
+                "shocks[0].hits[3].risk",
+            ),
+            ("variance = 0.5", "variance = -0.5", "frailty[0].variance"),
+            (
+                r#"risks = ["web", "supplier"]"#,
+                r#"risks = ["web", "outage"]"#,
+                "frailty[0].risks[1]",
+            ),
+            (
+                r#"risks = ["web", "supplier"]"#,
+                r#"risks = ["web", "ghost"]"#,
+                "frailty[0].risks[1]",
+            ),
+            (
+                "frequency = { poisson = { rate = 0.5 } }",
+                "frequency = { poisson = { rate = -0.5 } }",
+                "shocks[0].frequency.poisson.rate",
+            ),
+        ];
+        for (from, to, path) in cases {
+            assert!(SHOCKED.contains(from), "{from}");
+            let text = SHOCKED.replacen(from, to, 1);
+            let e =
+                csfquant::Scenario::parse(&text, csfquant::Format::Toml, "bad.toml").unwrap_err();
+            assert_eq!(e.path(), Some(path), "{to}: {e}");
+        }
+        // Too many shocks: refused as a list, at its key.
+        let mut text = SHOCKED.to_string();
+        for i in 0..=256 {
+            text.push_str(&format!(
+            "\n[[shocks]]\nid = \"s{i}\"\nfrequency = {{ poisson = {{ rate = 0.1 }} }}\nhits = []\n"
+        ));
+        }
+        let e = csfquant::Scenario::parse(&text, csfquant::Format::Toml, "many.toml").unwrap_err();
+        assert!(e.to_string().contains("limit of 256"), "{e}");
+        assert_eq!(e.path(), Some("shocks"), "{e}");
+    }
+
+    #[test]
+    fn candidates_meet_shock_events_as_one_analysis_each() {
+        // The one-pass valuation of the candidates (set_run.rs) against one control analysis per
+        // candidate on the same years and draws: the same sums in another order, so they agree
+        // to rounding (1e-9 relative), far below the Monte Carlo error; a shock event the set
+        // arms did not see would move the reduction by its share of the loss.
+        let scenario = shocked();
+        let assessment = scenario.assess().unwrap();
+        let model = scenario.model();
+        assert_eq!(assessment.candidates().len(), 2);
+        for (k, value) in assessment.candidates().iter().enumerate() {
+            let analysis = model
+                .with_candidates_in_place(&[k])
+                .unwrap()
+                .analyze(scenario.options(), scenario.finance())
+                .unwrap();
+            let added = analysis.controls().last().unwrap();
+            assert_eq!(added.id, value.id);
+            let (ours, theirs) = (value.standalone_reduction, added.eal_reduction);
+            assert!(
+                (ours - theirs).abs() <= 1e-9 * ours.abs().max(theirs.abs()),
+                "{}: {ours} against {theirs}",
+                value.id
+            );
+        }
+        // And the shock's events meet the controls: without the shock, the residual is lower by
+        // more than its Monte Carlo error.
+        let plain = model.clone().with_shocks(Vec::new()).unwrap();
+        let with = model
+            .analyze(scenario.options(), scenario.finance())
+            .unwrap();
+        let without = plain
+            .analyze(scenario.options(), scenario.finance())
+            .unwrap();
+        let (a, b) = (with.residual(), without.residual());
+        let se = (a.standard_error().powi(2) + b.standard_error().powi(2)).sqrt();
+        assert!(a.expected_annual_loss() - b.expected_annual_loss() > 5.0 * se);
+    }
+
+    #[test]
+    fn scenario_dependence_is_deterministic_on_any_thread_count() {
+        let scenario = shocked().with_options(SimulationOptions::new(8).trials(12_000));
+        let json = |parallel: bool| {
+            scenario
+                .clone()
+                .with_options(SimulationOptions::new(8).trials(12_000).parallel(parallel))
+                .assess()
+                .unwrap()
+                .to_json()
+        };
+        let serial = json(false);
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(pool.install(|| json(true)), serial, "{threads} threads");
+        }
+    }
+}

@@ -42,6 +42,17 @@ pub struct ShockLoss {
     pub tvar99: f64,
 }
 
+/// `x`, or `f64::MAX` where a sum of squares (or of huge losses) overflowed: a report carries
+/// only finite figures, and a run whose losses are finite must not be refused for its
+/// contributions' spread.
+fn finite(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::MAX
+    } else {
+        x.clamp(-f64::MAX, f64::MAX)
+    }
+}
+
 /// The risks' contributions from a run's tail.
 pub(crate) fn risk_contributions(model: &Model, tail: &Tail) -> Vec<TailContribution> {
     model
@@ -50,16 +61,16 @@ pub(crate) fn risk_contributions(model: &Model, tail: &Tail) -> Vec<TailContribu
         .enumerate()
         .map(|(i, risk)| TailContribution {
             risk: risk.id().to_string(),
-            var99: tail.var_share(i),
-            tvar99: tail.tvar_by_column[i].0,
-            tvar99_se: tail.tvar_by_column[i].1,
+            var99: finite(tail.var_share(i)),
+            tvar99: finite(tail.tvar_by_column[i].0),
+            tvar99_se: finite(tail.tvar_by_column[i].1),
         })
         .collect()
 }
 
 /// The sum of the risks' own VaR 99%.
 pub(crate) fn standalone_sum(tail: &Tail) -> f64 {
-    tail.standalone_var.iter().sum()
+    finite(tail.standalone_var.iter().sum())
 }
 
 /// Each shock's figures from the run's estimates and the inherent tail.
@@ -76,9 +87,9 @@ pub(crate) fn shock_losses(
         .enumerate()
         .map(|(k, (shock, e))| ShockLoss {
             id: shock.id().to_string(),
-            eal: e.mean,
-            eal_se: e.standard_error,
-            tvar99: tail.tvar_by_column[n_risks + k].0,
+            eal: finite(e.mean),
+            eal_se: finite(e.standard_error),
+            tvar99: finite(tail.tvar_by_column[n_risks + k].0),
         })
         .collect()
 }
