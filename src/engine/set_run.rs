@@ -52,7 +52,33 @@ pub(crate) struct SetRun {
     pub(crate) pairs: Vec<PairFigures>,
 }
 
-/// Simulates `risks` with each set of `controls` (`sets[s][c]`: whether control c is in set
+/// A model's risks with its shocks and frailties (resolved against them), as set_run.rs
+/// simulates them: the shocks' events meet each set's controls as any event of the risk they
+/// hit. A plain slice of risks is independent.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Portfolio<'a> {
+    pub(crate) risks: &'a [Risk],
+    pub(crate) dependence: &'a Dependence,
+}
+
+/// No shock and no frailty.
+static INDEPENDENT: Dependence = Dependence {
+    shocks: Vec::new(),
+    shock_hits: Vec::new(),
+    frailties: Vec::new(),
+    frailty_risks: Vec::new(),
+};
+
+impl<'a> From<&'a [Risk]> for Portfolio<'a> {
+    fn from(risks: &'a [Risk]) -> Portfolio<'a> {
+        Portfolio {
+            risks,
+            dependence: &INDEPENDENT,
+        }
+    }
+}
+
+/// Simulates a portfolio (`risks`, with its shocks and frailties) with each set of `controls` (`sets[s][c]`: whether control c is in set
 /// s; the controls are validated together, as one model's) on the same years, keeping each
 /// set's `tail_keep` largest annual losses and comparing the sets of each pair (a, b) in
 /// `pairs` year by year.
@@ -60,8 +86,8 @@ pub(crate) struct SetRun {
 /// # Errors
 /// As the control analysis: [`Error::TooMuchWork`] and the trial-count errors up front,
 /// [`Error::OutOfMemory`] if the tail buffers cannot be reserved, [`Error::Cancelled`].
-pub(crate) fn run(
-    risks: &[Risk],
+pub(crate) fn run<'a>(
+    portfolio: impl Into<Portfolio<'a>>,
     controls: &[Control],
     sets: &[Vec<bool>],
     pairs: &[(usize, usize)],
@@ -69,31 +95,7 @@ pub(crate) fn run(
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<SetRun> {
-    run_dependent(
-        risks,
-        &Dependence::default(),
-        controls,
-        sets,
-        pairs,
-        tail_keep,
-        options,
-        monitor,
-    )
-}
-
-/// [`run`] on a model with shocks and frailties (`dependence`, resolved against `risks`): the
-/// shocks' events meet each set's controls as any event of the risk they hit.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn run_dependent(
-    risks: &[Risk],
-    dependence: &Dependence,
-    controls: &[Control],
-    sets: &[Vec<bool>],
-    pairs: &[(usize, usize)],
-    tail_keep: usize,
-    options: SimulationOptions,
-    monitor: &dyn Monitor,
-) -> Result<SetRun> {
+    let Portfolio { risks, dependence } = portfolio.into();
     let trials = options.validate()?;
     let plan = Plan::new(risks, dependence)?;
     let lapse_plan = LapsePlan::new(risks, controls);
