@@ -19,7 +19,7 @@ use rand::Rng;
 use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use crate::engine::simulate::{RiskSums, YearSink};
+use crate::engine::simulate::{AliasTable, RiskSums, YearSink};
 use crate::error::{Error, Result};
 use crate::model::control::stream_key;
 use crate::model::dependence::Dependence;
@@ -37,6 +37,7 @@ pub(crate) struct DependencePlan {
     shocks: Vec<PlannedShock>,
     /// Per slot: the risk it belongs to.
     hit_risks: Vec<usize>,
+    n_risks: usize,
 }
 
 #[derive(Debug)]
@@ -44,8 +45,27 @@ struct FrailtyGroup {
     stream: u64,
     /// None for variance 0 (G = 1).
     factor: Option<rand_distr::Gamma<f64>>,
-    /// (risk, frequency, analytic EAL) of each member with a positive mean.
+    /// (risk, frequency, analytic EAL) of each member with a positive mean that is not pooled.
     members: Vec<(usize, Frequency, f64)>,
+    /// The members with a fixed Poisson rate, as one stream: given G, the superposition of
+    /// Poisson counts of means G λ_r is one Poisson count of mean G Σ λ_r, each event assigned
+    /// to risk r with probability λ_r / Σ λ (as the engine's pooled stream), so one count draw
+    /// a year instead of one per member.
+    pool: Option<FrailtyPool>,
+}
+
+#[derive(Debug)]
+struct FrailtyPool {
+    count: Frequency,
+    pick: AliasTable,
+    /// (risk, analytic EAL) of each pooled member.
+    members: Vec<(usize, f64)>,
+}
+
+impl std::fmt::Debug for AliasTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AliasTable")
+    }
 }
 
 #[derive(Debug)]
@@ -62,6 +82,8 @@ pub(crate) struct DependenceState {
     shock_rngs: Vec<Xoshiro256PlusPlus>,
     /// Per hit slot: this year's loss from shocks.
     year_by_slot: Vec<f64>,
+    /// Per risk: this year's loss from a frailty's pooled stream.
+    year_by_risk: Vec<f64>,
 }
 
 impl DependencePlan {
@@ -85,14 +107,34 @@ impl DependencePlan {
                 } else {
                     None
                 };
+                let rate_of = |r: usize| risks[r].frequency().poisson_rate().filter(|&x| x > 0.0);
+                let pooled: Vec<(usize, f64)> = members
+                    .iter()
+                    .filter_map(|&r| rate_of(r).map(|x| (r, x)))
+                    .collect();
+                let pool = if pooled.is_empty() {
+                    None
+                } else {
+                    let total: f64 = pooled.iter().map(|&(_, x)| x).sum();
+                    Some(FrailtyPool {
+                        count: Frequency::poisson(total)
+                            .map_err(|_| Error::invalid("total rate", total, "a finite rate"))?,
+                        pick: AliasTable::new(&pooled),
+                        members: pooled
+                            .iter()
+                            .map(|&(r, _)| (r, risks[r].expected_annual_loss()))
+                            .collect(),
+                    })
+                };
                 Ok(FrailtyGroup {
                     stream: stream_key(&format!("frailty {}", frailty.id())),
                     factor,
                     members: members
                         .iter()
-                        .filter(|&&r| risks[r].frequency().mean() > 0.0)
+                        .filter(|&&r| risks[r].frequency().mean() > 0.0 && rate_of(r).is_none())
                         .map(|&r| (r, *risks[r].frequency(), risks[r].expected_annual_loss()))
                         .collect(),
+                    pool,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -122,6 +164,7 @@ impl DependencePlan {
             frailties,
             shocks,
             hit_risks,
+            n_risks: risks.len(),
         }))
     }
 
@@ -131,6 +174,9 @@ impl DependencePlan {
         let mut out = vec![false; n_risks];
         for group in &self.frailties {
             for &(r, _, _) in &group.members {
+                out[r] = true;
+            }
+            for &(r, _) in group.pool.iter().flat_map(|p| &p.members) {
                 out[r] = true;
             }
         }
@@ -180,6 +226,7 @@ impl DependencePlan {
             frailty_rngs: self.frailties.iter().map(|g| stream(g.stream)).collect(),
             shock_rngs: self.shocks.iter().map(|s| stream(s.stream)).collect(),
             year_by_slot: vec![0.0; self.hit_risks.len()],
+            year_by_risk: vec![0.0; self.n_risks],
         }
     }
 
@@ -199,6 +246,22 @@ impl DependencePlan {
         let n_risks = magnitudes.len();
         for (group, rng) in self.frailties.iter().zip(&mut state.frailty_rngs) {
             let g = group.factor.map_or(1.0, |d| d.sample(rng));
+            if let Some(pool) = &group.pool {
+                let events = pool.count.sample_scaled(rng, g);
+                let mut subtotal = 0.0;
+                for _ in 0..events {
+                    let risk = pool.pick.sample(rng);
+                    let loss = magnitudes[risk].sample(rng);
+                    subtotal += loss;
+                    state.year_by_risk[risk] += loss;
+                    sink.event(risk, loss);
+                }
+                *total += subtotal;
+                sink.subtotal_done();
+                for &(risk, shift) in &pool.members {
+                    sums[risk].add_year(std::mem::take(&mut state.year_by_risk[risk]), shift);
+                }
+            }
             for &(risk, frequency, shift) in &group.members {
                 let events = frequency.sample_scaled(rng, g);
                 let magnitude = &magnitudes[risk];

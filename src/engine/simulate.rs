@@ -772,7 +772,7 @@ impl YearSink for () {
 }
 
 /// Walker's alias table: picks index i with probability w_i / Σ w in O(1) from one u64.
-struct AliasTable {
+pub(crate) struct AliasTable {
     slots: Vec<AliasSlot>,
 }
 
@@ -786,7 +786,7 @@ struct AliasSlot {
 
 impl AliasTable {
     /// Builds the table from (risk index, positive weight) pairs (Vose's stable construction).
-    fn new(weights: &[(usize, f64)]) -> AliasTable {
+    pub(crate) fn new(weights: &[(usize, f64)]) -> AliasTable {
         let n = weights.len();
         let total: f64 = weights.iter().map(|&(_, w)| w).sum();
         let mut scaled: Vec<f64> = weights.iter().map(|&(_, w)| w * n as f64 / total).collect();
@@ -815,7 +815,7 @@ impl AliasTable {
     }
 
     #[inline]
-    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+    pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         // Multiply-shift: the high word is a uniform slot index (bias below n / 2^64), the low
         // word a uniform fraction independent of it to the same precision.
         let product = u128::from(rng.next_u64()) * self.slots.len() as u128;
