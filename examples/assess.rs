@@ -8,12 +8,12 @@
 //! cargo run --release --example assess -- FILE --json        # the JSON report, for scripts
 //! cargo run --release --example assess -- FILE --csv out     # tidy CSV files for pandas
 //! cargo run --release --example assess -- FILE --html r.html # one self-contained page
-//! cargo run --release --example assess -- FILE --svg charts  # lec.svg, functions.svg, controls.svg, parties.svg
+//! cargo run --release --example assess -- FILE --svg charts  # lec, functions, controls, contributions, parties .svg
 //! ```
 //!
 //! The report is the library's (`Assessment::text`, `to_json_pretty`, `write_csv`, `html`,
-//! `lec_svg`, `functions_svg`, `controls_svg`, and `parties_svg` where there are parties or
-//! groups); this program reads the command line, runs the scenario and prints.
+//! `lec_svg`, `functions_svg`, `controls_svg`, `contributions_svg`, and `parties_svg` where
+//! there are parties or groups); this program reads the command line, runs the scenario and prints.
 //!
 //! Exit codes: 0 done, 1 a failure while running (out of memory, a file that cannot be written),
 //! 2 bad input (a bad flag or number, a missing or invalid scenario file).
@@ -45,10 +45,12 @@ usage: assess [FILE] [--json] [--trials N] [--seed S] [--csv DIR] [--html FILE] 
   --json       print the report as JSON (format version 1) and nothing else on stdout
   --trials N   simulate N years instead of the file's count (e.g. 1000000, 1_000_000, 1e6)
   --seed S     use seed S instead of the file's
-  --csv DIR    also write lec.csv, controls.csv, risks.csv, functions.csv, summary.csv and trials.csv
-               (one row per simulated year: 16 bytes more memory per year) into DIR
+  --csv DIR    also write lec.csv, controls.csv, risks.csv, functions.csv, summary.csv,
+               contributions.csv and trials.csv (one row per simulated year: 16 bytes
+               more memory per year) into DIR
   --html FILE  also write the report as one self-contained HTML page (charts, tables)
-  --svg DIR    also write the charts lec.svg, functions.svg and controls.svg into DIR
+  --svg DIR    also write the charts lec.svg, functions.svg, controls.svg, contributions.svg
+               and (with parties or groups) parties.svg into DIR
   -h, --help   show this help
 
 Exit status: 0 done, 1 failure while running, 2 bad input.";
@@ -265,6 +267,9 @@ fn run() -> Result<(), Stop> {
         write(&dir.join("lec.svg"), &assessment.lec_svg())?;
         write(&dir.join("functions.svg"), &assessment.functions_svg())?;
         write(&dir.join("controls.svg"), &assessment.controls_svg())?;
+        if let Some(svg) = assessment.contributions_svg() {
+            write(&dir.join("contributions.svg"), &svg)?;
+        }
         if let Some(svg) = assessment.parties_svg() {
             write(&dir.join("parties.svg"), &svg)?;
         }

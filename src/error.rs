@@ -434,6 +434,56 @@ pub enum Error {
         /// The largest accepted number.
         max: usize,
     },
+    /// A shock or frailty names a risk id that is not in the model.
+    #[error("{kind} {}: names unknown risk {}", Quoted(id), Quoted(risk))]
+    UnknownDependentRisk {
+        /// `shock` or `frailty`.
+        kind: &'static str,
+        /// The shock's or frailty's id.
+        id: String,
+        /// The risk id that is not in the model.
+        risk: String,
+    },
+    /// A shock or frailty names one risk twice, or a risk is in two frailties.
+    #[error(
+        "{kind} {}: risk {} is listed twice ({rule})",
+        Quoted(id),
+        Quoted(risk)
+    )]
+    RepeatedDependentRisk {
+        /// `shock` or `frailty`.
+        kind: &'static str,
+        /// The shock's or frailty's id.
+        id: String,
+        /// The repeated risk id.
+        risk: String,
+        /// Why it is refused.
+        rule: &'static str,
+    },
+    /// A frailty lists a risk whose frequency cannot be scaled by a yearly factor.
+    #[error(
+        "frailty {}: cannot scale the frequency of risk {} ({kind}: a probability or a count \
+         cannot be multiplied past its bound; give the risk a Poisson, uncertain-rate or \
+         negative binomial frequency)",
+        Quoted(frailty),
+        Quoted(risk)
+    )]
+    FrailtyCannotScale {
+        /// The frailty's id.
+        frailty: String,
+        /// The risk's id.
+        risk: String,
+        /// The risk's frequency kind.
+        kind: &'static str,
+    },
+    /// A shock hits more risks than it may.
+    #[error("shock {}: too many hits (expected at most {max})", Quoted(shock))]
+    TooManyHits {
+        /// The shock's id.
+        shock: String,
+        /// The most hits accepted.
+        max: usize,
+    },
 }
 
 impl Error {

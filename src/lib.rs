@@ -243,6 +243,7 @@ pub use model::{
     BreachFunction, Control, Cost, Efficacy, Finance, Frequency, GordonLoebOptimum, Magnitude,
     Management, Model, Reliability, Risk, ToleranceCurve, Transfer, gordon_loeb_bound, rosi,
 };
+pub use model::{Frailty, Shock, ShockHit};
 pub use report::CandidateValue;
 pub use report::{
     AssessedTolerance, Assessment, CURVE_POINTS, ControlAnalysis, ControlValue, ExceedancePoint,
@@ -251,6 +252,7 @@ pub use report::{
     SimulationReport, TAIL_MEAN_LEVELS, TailMean, TextReport, ToleranceCheck, TolerancePoint,
     ToleranceReport, ToleranceVerdict,
 };
+pub use report::{ShockLoss, TailContribution};
 #[cfg(feature = "scenario")]
 pub use scenario::{Format, Scenario, spec};
 

@@ -683,8 +683,24 @@ fn write_csv_writes_the_five_tables() {
             "risks.csv",
             "functions.csv",
             "summary.csv",
+            "contributions.csv",
             "trials.csv"
         ]
+    );
+
+    // One row per risk: the inherent and residual shares of the tail, adding up to TVaR 99%
+    // (to rounding: the same losses summed in another order).
+    let (header, rows) = read_csv(&dir.join("contributions.csv"));
+    assert_eq!(
+        header[..4],
+        ["kind", "id", "inherent_var99", "inherent_tvar99"]
+    );
+    assert_eq!(rows.len(), model.risks().len());
+    let tvar: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
+    let expected = report.inherent().tail_mean_at(0.99).unwrap().loss;
+    assert!(
+        (tvar - expected).abs() <= 1e-9 * expected,
+        "{tvar} vs {expected}"
     );
 
     let (header, rows) = read_csv(&dir.join("lec.csv"));
@@ -767,7 +783,7 @@ fn write_csv_writes_the_five_tables() {
     // Without the per-trial losses (not recorded, or a loaded report), four files.
     let loaded: Assessment = serde_json::from_str(&report.to_json()).unwrap();
     let dir = temp_dir("csv-loaded");
-    assert_eq!(loaded.write_csv(&dir).unwrap().len(), 5);
+    assert_eq!(loaded.write_csv(&dir).unwrap().len(), 6);
     assert!(!dir.join("trials.csv").exists());
     let _ = std::fs::remove_dir_all(temp_dir("csv"));
     let _ = std::fs::remove_dir_all(&dir);

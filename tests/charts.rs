@@ -163,7 +163,11 @@ fn the_default_scenario_draws_its_golden_charts_and_page() {
         let names = well_formed(svg);
         assert_eq!(names[..3], ["svg", "title", "desc"]);
     }
-    // The three charts, then the parties chart (the default scenario has two parties).
+    let contributions = report.contributions_svg().expect("tail contributions");
+    check_golden("default_contributions.svg", &contributions);
+    well_formed(&contributions);
+    // The three charts, the bad year, then the parties chart (the default scenario has two
+    // parties).
     let parties = report.parties_svg().expect("two parties");
     assert_eq!(
         svgs_of(&html),
@@ -171,6 +175,7 @@ fn the_default_scenario_draws_its_golden_charts_and_page() {
             &lec[..lec.len() - 1],
             &functions[..functions.len() - 1],
             &controls[..controls.len() - 1],
+            &contributions[..contributions.len() - 1],
             &parties[..parties.len() - 1]
         ]
     );
@@ -187,6 +192,7 @@ fn a_report_loaded_from_its_json_draws_the_same_bytes() {
     let loaded: Assessment = serde_json::from_str(&report.to_json()).unwrap();
     assert!(loaded.analysis().is_none());
     assert_eq!(all_svgs(&loaded), all_svgs(&report));
+    assert_eq!(loaded.contributions_svg(), report.contributions_svg());
     let options = HtmlOptions::new();
     assert_eq!(loaded.html(&options), report.html(&options));
     // And the same report twice gives the same bytes.
@@ -247,7 +253,9 @@ fn renders(toml: &str, trials: u64) -> ([String; 3], String) {
     }
     let html = report.html(&HtmlOptions::new());
     let parties = usize::from(report.parties_svg().is_some());
-    assert_eq!(svgs_of(&html).len(), 3 + parties);
+    let contributions = report.contributions_svg().expect("every run has its tail");
+    well_formed(&contributions);
+    assert_eq!(svgs_of(&html).len(), 4 + parties);
     for svg in svgs_of(&html) {
         well_formed(svg);
     }
@@ -346,4 +354,48 @@ magnitude = { fixed = { value = 1e12 } }
         assert!(lec.contains(tick), "{tick} missing");
     }
     assert!(!lec.contains(">1.0k</text>"));
+}
+
+/// The bad-year chart draws each risk's share of the residual TVaR 99%: at most ten bars (the
+/// smaller risks gathered into the last), lengths proportional to the shares written beside
+/// them, which add up to the TVaR 99%; a report stored before tail contributions draws none.
+#[test]
+fn the_bad_year_chart_adds_up_to_the_tail_mean() {
+    let report = assess(DEFAULT_SCENARIO, 5_000);
+    let svg = report.contributions_svg().unwrap();
+    let residual = report.residual();
+    let risks = residual.contributions.len();
+    assert!(risks > 10, "the default scenario has {risks} risks");
+    assert!(svg.contains(&format!(">{} other risks</text>", risks - 9)));
+    // The bars: the blue rectangles above the diversification's two.
+    let bars: Vec<f64> = svg
+        .lines()
+        .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#0072B2\""))
+        .map(|l| {
+            let at = l.find(" width=\"").unwrap() + 8;
+            l[at..at + l[at..].find('"').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(bars.len(), 10 + 1, "ten risk rows and the portfolio's VaR");
+    // Widths are written to 0.1 px: proportional to the values to that precision.
+    let mut values: Vec<f64> = residual.contributions.iter().map(|c| c.tvar99).collect();
+    values.sort_by(|a, b| b.total_cmp(a));
+    let rest: f64 = values[9..].iter().sum();
+    values.truncate(9);
+    values.push(rest);
+    let scale = bars[0] / values[0];
+    for (w, v) in bars.iter().zip(&values) {
+        assert!((w - v * scale).abs() <= 0.1, "{w} px vs {v}");
+    }
+    let tvar = residual.tail_mean_at(0.99).unwrap().loss;
+    let sum: f64 = values.iter().sum();
+    assert!((sum - tvar).abs() <= 1e-9 * tvar, "{sum} vs {tvar}");
+    // A report stored by an earlier csfquant has no contributions and no chart.
+    let mut json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    json["residual"]
+        .as_object_mut()
+        .unwrap()
+        .remove("contributions");
+    let loaded: Assessment = serde_json::from_value(json).unwrap();
+    assert_eq!(loaded.contributions_svg(), None);
 }

@@ -553,6 +553,10 @@ pub const SCENARIO_KEYS: &[Keys] = &[
     scenario_budget,
 ];
 
+/// The dependence keys, written from a generator of their own (see [`generate`]) so that the
+/// cases of every other key stay what they were before these keys existed.
+pub const DEPENDENCE_KEYS: &[Keys] = &[scenario_shocks, scenario_frailty];
+
 /// A risk's keys.
 pub const RISK_KEYS: &[Keys] = &[risk_id, risk_name, risk_csf, risk_loss_model];
 
@@ -623,6 +627,72 @@ fn scenario_thresholds(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
         return vec![];
     }
     vec![entry("thresholds", cx.list(g, 5, |g| cx.money(g)))]
+}
+
+/// Up to `max` distinct risk ids of the case (at the wildness, one that is not).
+fn distinct_risks(g: &mut Gen, cx: &Ctx, max: usize) -> Node {
+    let mut ids = cx.risk_ids.clone();
+    let n = g.int(1, max.max(1));
+    let mut out = vec![];
+    while out.len() < n && !ids.is_empty() {
+        let i = g.below(ids.len());
+        out.push(Node::Str(ids.swap_remove(i)));
+    }
+    if out.is_empty() || g.chance(cx.wild / 2.0) {
+        out.push(cx.risk_ref(g));
+    }
+    Node::Arr(out)
+}
+
+/// `shocks`: in some cases one or two shocks, each with a frequency and hits on distinct risks.
+fn scenario_shocks(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
+    if g.chance(0.8) {
+        return vec![];
+    }
+    let n = if g.chance(cx.wild / 8.0) {
+        300
+    } else {
+        g.int(1, 2)
+    };
+    let shocks = (0..n)
+        .map(|k| {
+            let mut fields = vec![entry("id", Node::Str(format!("shock{k}")))];
+            if g.chance(0.3) {
+                fields.push(entry("name", Node::Str(text(g, cx.wild.max(0.05)))));
+            }
+            fields.push(entry("frequency", frequency(g, cx)));
+            let Node::Arr(risks) = distinct_risks(g, cx, 4) else {
+                unreachable!()
+            };
+            let hits = risks
+                .into_iter()
+                .map(|risk| {
+                    Node::Table(vec![
+                        entry("risk", risk),
+                        entry("probability", cx.probability(g)),
+                    ])
+                })
+                .collect();
+            fields.push(entry("hits", Node::Arr(hits)));
+            Node::Table(fields)
+        })
+        .collect();
+    vec![entry("shocks", Node::Arr(shocks))]
+}
+
+/// `frailty`: in a few cases a frailty on one or two risks (or all), its variance now and then
+/// out of range.
+fn scenario_frailty(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
+    if g.chance(0.9) {
+        return vec![];
+    }
+    let mut fields = vec![entry("id", Node::Str("bad_year".to_string()))];
+    if !g.chance(cx.wild) {
+        fields.push(entry("risks", distinct_risks(g, cx, 2)));
+    }
+    let v = g.pick(&[0.1, 0.5, 2.0, 100.0, 0.0]);
+    fields.push(entry("variance", cx.num(g, v)));
+    vec![entry("frailty", Node::Arr(vec![Node::Table(fields)]))]
 }
 
 fn scenario_tolerance(g: &mut Gen, cx: &Ctx) -> Vec<(String, Node)> {
@@ -1196,6 +1266,9 @@ pub fn generate(seed: u64) -> Generated {
         }
         doc.push(entry("controls", Node::Arr(controls)));
     }
+    // Shocks and frailty from their own stream, keyed by the case's seed.
+    let mut dependence = Gen::new(seed ^ 0xD3E9_E4DE_4CE0_0012);
+    doc.extend(DEPENDENCE_KEYS.iter().flat_map(|k| k(&mut dependence, &cx)));
     if !g.chance(wild) {
         make_references_sensible(&mut doc);
         // A budget section left with nothing to choose from goes.

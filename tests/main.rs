@@ -17,6 +17,7 @@ mod common;
 mod compound;
 mod controls;
 mod csf;
+mod dependence;
 mod determinism;
 mod frequency;
 #[cfg(feature = "scenario")]

@@ -33,6 +33,7 @@ use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::csf::Function;
+use crate::engine::contributions::TailRecorder;
 use crate::engine::shapley::{MAX_PLAYERS, ShapleyWeights};
 use crate::engine::simulate::YearSink;
 use crate::engine::stats::Moments;
@@ -301,6 +302,8 @@ pub(crate) struct ArmChunk {
     recovery_game: Vec<f64>,
     /// Per risk: its residual loss summed over the chunk.
     pub(crate) residual_by_risk: Vec<f64>,
+    /// The residual losses by risk of the chunk's years, for the tail contributions.
+    pub(crate) residual_tail: Option<TailRecorder>,
 }
 
 impl ArmChunk {
@@ -321,6 +324,7 @@ impl ArmChunk {
             product_shares: [0.0; MAX_PLAYERS],
             recovery_game: Vec::new(),
             residual_by_risk,
+            residual_tail: None,
         }
     }
 }
@@ -353,6 +357,8 @@ pub(crate) struct Arms<'a> {
     blocked: Vec<f64>,
     /// This year's profiles with events.
     touched: Vec<u32>,
+    /// Told of every event's retained loss, by risk (see contributions.rs).
+    tail: Option<TailRecorder>,
 }
 
 /// One profile's event sums of the current year.
@@ -444,6 +450,7 @@ impl<'a> Arms<'a> {
                 product_shares: [0.0; MAX_PLAYERS],
                 recovery_game: vec![0.0; 1 << plan.players.len()],
                 residual_by_risk: vec![0.0; plan.profile_of_risk.len()],
+                residual_tail: None,
             },
             residual,
             factors: vec![0.0; widest],
@@ -453,7 +460,15 @@ impl<'a> Arms<'a> {
             single: vec![0.0; plan.slots],
             blocked: vec![0.0; plan.slots],
             touched: Vec::new(),
+            tail: None,
         }
+    }
+
+    /// Records each year's retained losses by risk in `recorder` (for the residual's tail
+    /// contributions), returned in [`ArmChunk::residual_tail`].
+    pub(crate) fn with_tail(mut self, recorder: TailRecorder) -> Arms<'a> {
+        self.tail = Some(recorder);
+        self
     }
 
     /// The chunk's results, once every year has ended.
@@ -476,6 +491,7 @@ impl<'a> Arms<'a> {
             .weights
             .add_subset_game(&self.out.recovery_game, &mut shares);
         self.out.shapley = shares;
+        self.out.residual_tail = self.tail;
         self.out
     }
 
@@ -484,6 +500,9 @@ impl<'a> Arms<'a> {
     fn retain(&mut self, risk: usize, retained: f64) {
         self.out.residual_by_risk[risk] += retained;
         self.year.subtotal += retained;
+        if let Some(tail) = &mut self.tail {
+            tail.add(risk, retained);
+        }
     }
 
     /// Sets `factors` for an event of `profile`, blocked by the frequency members listed in
@@ -823,6 +842,9 @@ impl YearSink for Arms<'_> {
         let year = &mut self.year;
         self.residual[slot] = year.residual;
         year.residual = 0.0;
+        if let Some(tail) = &mut self.tail {
+            tail.end_year(self.residual[slot]);
+        }
         for (c, (marginal, standalone)) in year
             .marginal
             .iter_mut()

@@ -2,18 +2,22 @@
 
 use crate::csf::Function;
 use crate::engine::arms::{ArmChunk, Arms, ControlPlan};
+use crate::engine::contributions::{
+    Both, InherentTail, Tail, TailRecorder, TailStore, default_keep_per_chunk,
+};
 use crate::engine::lapse_arms::{self, LapseArms, LapseChunk, LapsePlan};
-use crate::engine::monitor::Monitor;
+use crate::engine::monitor::{Monitor, Unwatched, Watch};
 use crate::engine::simulate::{
     self, CHUNK_TRIALS, Plan, RiskEstimate, RiskSums, SimulationOptions, sort_losses,
 };
 use crate::engine::stats::{self, Largest, Moments};
 use crate::error::{Error, Result};
 use crate::model::control::Control;
+use crate::model::dependence::Dependence;
 use crate::model::risk::Risk;
 
 /// The probability level of the tail figures reported per control (VaR and TVaR at 99%).
-pub(crate) const TAIL_P: f64 = 0.99;
+pub(crate) use crate::engine::simulate::TAIL_P;
 
 /// Everything a control analysis needs from the simulation, before finance.
 #[derive(Debug)]
@@ -35,6 +39,11 @@ pub(crate) struct ControlRun {
     pub(crate) shapley: Vec<f64>,
     /// The inherent and residual annual losses in trial order, if the options asked for them.
     pub(crate) trial_losses: Option<(Vec<f64>, Vec<f64>)>,
+    /// The risks' (and, inherent, the shocks') shares of the tail.
+    pub(crate) inherent_tail: Tail,
+    pub(crate) residual_tail: Tail,
+    /// Per shock: its annual loss before controls.
+    pub(crate) shocks: Vec<RiskEstimate>,
     /// What the reliability features add (lapse_arms.rs); `None` for a plain model, whose
     /// lapse costs are its marginal reductions and whose one party, `self`, holds every control.
     pub(crate) lapses: Option<LapseRun>,
@@ -67,11 +76,12 @@ pub(crate) struct PartyRun {
 pub(crate) fn run(
     risks: &[Risk],
     controls: &[Control],
+    dependence: &Dependence,
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<ControlRun> {
     let trials = options.validate()?;
-    let plan = Plan::new(risks)?;
+    let plan = Plan::new(risks, dependence)?;
     let general = lapse_arms::needed(controls);
     let arms_plan = ControlPlan::new(risks, if general { &[] } else { controls });
     let lapse_plan = general.then(|| LapsePlan::new(risks, controls));
@@ -100,7 +110,7 @@ pub(crate) fn run(
 
     let n_risks = risks.len();
     let n_controls = controls.len();
-    let mut risk_totals = vec![RiskSums::default(); n_risks];
+    let mut risk_totals = plan.new_totals();
     let mut residual_by_risk = vec![0.0; n_risks];
     let mut marginal = vec![Moments::default(); n_controls];
     let mut standalone = vec![Moments::default(); n_controls];
@@ -135,30 +145,68 @@ pub(crate) fn run(
         })?);
     }
 
-    let bytes_per_chunk = n_risks * (std::mem::size_of::<RiskSums>() + 8)
-        + (n_controls + n_parties) * CHUNK_TRIALS * 16;
+    let keep = default_keep_per_chunk(TAIL_P);
+    let (columns, _) = plan.tail_columns();
+    let mut inherent_store = TailStore::new(trials, TAIL_P, columns, n_risks);
+    let mut residual_store = TailStore::new(trials, TAIL_P, n_risks, n_risks);
+    let bytes_per_chunk = risk_totals.len() * std::mem::size_of::<RiskSums>()
+        + n_risks * 8
+        + (n_controls + n_parties) * CHUNK_TRIALS * 16
+        + 2 * TailStore::bytes_per_chunk(columns, n_risks, keep);
     let seed = options.seed();
+    let run_one =
+        |chunk: u64, inherent: &mut [f64], residual: &mut [f64], watch: &Watch<'_>, keep: usize| {
+            let stream = |stream| simulate::stream_rng(seed, chunk, stream);
+            let recorder = TailRecorder::new(n_risks, n_risks, keep);
+            let mut inherent_tail = InherentTail::new(TailRecorder::new(columns, n_risks, keep));
+            let (base, mut arms, extra) = if let Some(lapse_plan) = &lapse_plan {
+                let mut arms = LapseArms::new(lapse_plan, stream, residual).with_tail(recorder);
+                let base = plan.run_chunk(
+                    seed,
+                    chunk,
+                    inherent,
+                    &mut Both(&mut arms, &mut inherent_tail),
+                    watch,
+                );
+                let (arms, extra) = arms.finish();
+                (base, arms, Some(extra))
+            } else {
+                let mut arms = Arms::new(&arms_plan, stream, residual).with_tail(recorder);
+                let base = plan.run_chunk(
+                    seed,
+                    chunk,
+                    inherent,
+                    &mut Both(&mut arms, &mut inherent_tail),
+                    watch,
+                );
+                (base, arms.finish(), None)
+            };
+            let inherent_kept = inherent_tail.recorder.finish(chunk, inherent);
+            let residual_kept = arms.residual_tail.take().map(|t| t.finish(chunk, residual));
+            (base, arms, extra, inherent_kept, residual_kept)
+        };
     simulate::run_batches(
         &mut inherent,
         &mut residual,
         options.is_parallel(),
         bytes_per_chunk,
         monitor,
-        |chunk, inherent, residual, watch| {
-            let stream = |stream| simulate::stream_rng(seed, chunk, stream);
-            if let Some(lapse_plan) = &lapse_plan {
-                let mut arms = LapseArms::new(lapse_plan, stream, residual);
-                let base =
-                    plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
-                let (arms, extra) = arms.finish();
-                return (base, arms, Some(extra));
-            }
-            let mut arms = Arms::new(&arms_plan, stream, residual);
-            let base = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
-            (base, arms.finish(), None)
-        },
-        |_, (base, arms, extra): (_, ArmChunk, Option<LapseChunk>), _, residual| {
+        |chunk, inherent, residual, watch| run_one(chunk, inherent, residual, watch, keep),
+        |_,
+         (base, arms, extra, inherent_kept, residual_kept): (
+            _,
+            ArmChunk,
+            Option<LapseChunk>,
+            _,
+            _,
+        ),
+         _,
+         residual| {
             plan.fold(&mut risk_totals, &base)?;
+            inherent_store.fold(inherent_kept);
+            if let Some(kept) = residual_kept {
+                residual_store.fold(kept);
+            }
             for (total, r) in residual_by_risk.iter_mut().zip(&arms.residual_by_risk) {
                 *total += r;
             }
@@ -244,7 +292,25 @@ pub(crate) fn run(
     }
     sort_losses(&mut inherent);
     sort_losses(&mut residual);
+    // A chunk that kept too few of its tail years is simulated again, whole (contributions.rs).
+    let rerun = |chunk: u64| {
+        let start = chunk as usize * CHUNK_TRIALS;
+        let len = (trials - start).min(CHUNK_TRIALS);
+        let (mut i, mut r) = (vec![0.0; len], vec![0.0; len]);
+        let watch = Watch::new(&Unwatched, len as u64);
+        let (_, _, _, inherent_kept, residual_kept) = run_one(chunk, &mut i, &mut r, &watch, len);
+        (inherent_kept, residual_kept)
+    };
+    let inherent_tail = inherent_store.finish(&inherent, |chunk| rerun(chunk).0);
+    let residual_tail = residual_store.finish(&residual, |chunk| {
+        rerun(chunk)
+            .1
+            .unwrap_or_else(|| TailRecorder::new(n_risks, n_risks, 1).finish(chunk, &[]))
+    });
     Ok(ControlRun {
+        inherent_tail,
+        residual_tail,
+        shocks: plan.shock_estimates(&risk_totals, trials),
         inherent,
         residual,
         risks: simulate::risk_estimates(&plan, &risk_totals, trials),

@@ -32,6 +32,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::csf::Function;
 use crate::engine::arms::ArmChunk;
+use crate::engine::contributions::TailRecorder;
 use crate::engine::control_draws::ControlDraws;
 use crate::engine::shapley::{MAX_GROUP_PLAYERS, NODES, ShapleyWeights, add_managed_product_game};
 use crate::engine::simulate::YearSink;
@@ -619,6 +620,8 @@ pub(crate) struct LapseArms<'a> {
     marginal_by_year: Vec<f64>,
     standalone_by_year: Vec<f64>,
     residual_by_risk: Vec<f64>,
+    /// Told of every event's retained loss, by risk (see contributions.rs).
+    tail: Option<TailRecorder>,
     lapse: Vec<f64>,
     party_by_year: Vec<f64>,
     product_shares: Vec<[f64; MAX_GROUP_PLAYERS]>,
@@ -696,6 +699,7 @@ impl<'a> LapseArms<'a> {
             marginal_by_year: vec![0.0; c * n],
             standalone_by_year: vec![0.0; c * n],
             residual_by_risk: vec![0.0; plan.profile_of_risk.len()],
+            tail: None,
             lapse: vec![0.0; c],
             party_by_year: vec![0.0; parties * n],
             product_shares: vec![[0.0; MAX_GROUP_PLAYERS]; plan.partitions.len()],
@@ -709,6 +713,13 @@ impl<'a> LapseArms<'a> {
             slots: [0; PENDING_SLOTS],
             terms: Vec::new(),
         }
+    }
+
+    /// Records each year's retained losses by risk in `recorder` (for the residual's tail
+    /// contributions), returned in [`ArmChunk::residual_tail`].
+    pub(crate) fn with_tail(mut self, recorder: TailRecorder) -> LapseArms<'a> {
+        self.tail = Some(recorder);
+        self
     }
 
     /// The chunk's results, once every year has ended.
@@ -728,13 +739,14 @@ impl<'a> LapseArms<'a> {
                 shares
             })
             .collect();
-        let chunk = ArmChunk::from_parts(
+        let mut chunk = ArmChunk::from_parts(
             marginal,
             standalone,
             self.marginal_by_year,
             shares[0].clone(),
             self.residual_by_risk,
         );
+        chunk.residual_tail = self.tail;
         (
             chunk,
             LapseChunk {
@@ -892,6 +904,9 @@ impl YearSink for LapseArms<'_> {
         if p == NO_PROFILE {
             self.residual_by_risk[risk] += x;
             self.year_subtotal += x;
+            if let Some(tail) = &mut self.tail {
+                tail.add(risk, x);
+            }
             return;
         }
         let profile = &plan.profiles[p as usize];
@@ -943,6 +958,9 @@ impl YearSink for LapseArms<'_> {
         };
         self.residual_by_risk[risk] += residual;
         self.year_subtotal += residual;
+        if let Some(tail) = &mut self.tail {
+            tail.add(risk, residual);
+        }
 
         // All but one, only one, always out / always in, per member.
         for j in 0..k {
@@ -1117,6 +1135,9 @@ impl YearSink for LapseArms<'_> {
         let n = self.chunk_trials;
         self.residual[slot] = self.year_residual;
         self.year_residual = 0.0;
+        if let Some(tail) = &mut self.tail {
+            tail.end_year(self.residual[slot]);
+        }
         for c in 0..self.plan.controls.len() {
             self.marginal_by_year[c * n + slot] = std::mem::take(&mut self.year_marginal[c]);
             self.standalone_by_year[c * n + slot] = std::mem::take(&mut self.year_standalone[c]);

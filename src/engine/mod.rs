@@ -5,8 +5,10 @@
 
 pub(crate) mod arms;
 pub mod budget;
+pub(crate) mod contributions;
 pub(crate) mod control_draws;
 pub(crate) mod control_run;
+pub(crate) mod dependence;
 pub(crate) mod lapse_arms;
 pub(crate) mod monitor;
 pub(crate) mod set_run;

@@ -21,7 +21,9 @@ use crate::engine::monitor::Monitor;
 use crate::engine::simulate::{self, CHUNK_TRIALS, Plan, SimulationOptions, YearSink};
 use crate::engine::stats::{Largest, Moments};
 use crate::error::{Error, Result};
+use crate::model::Model;
 use crate::model::control::Control;
+use crate::model::dependence::Dependence;
 use crate::model::risk::Risk;
 
 /// What one set's simulated years give.
@@ -51,7 +53,43 @@ pub(crate) struct SetRun {
     pub(crate) pairs: Vec<PairFigures>,
 }
 
-/// Simulates `risks` with each set of `controls` (`sets[s][c]`: whether control c is in set
+/// A model's risks with its shocks and frailties (resolved against them), as set_run.rs
+/// simulates them: the shocks' events meet each set's controls as any event of the risk they
+/// hit. A plain slice of risks is independent.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Portfolio<'a> {
+    pub(crate) risks: &'a [Risk],
+    pub(crate) dependence: &'a Dependence,
+}
+
+/// No shock and no frailty.
+static INDEPENDENT: Dependence = Dependence {
+    shocks: Vec::new(),
+    shock_hits: Vec::new(),
+    frailties: Vec::new(),
+    frailty_risks: Vec::new(),
+};
+
+impl<'a> From<&'a [Risk]> for Portfolio<'a> {
+    fn from(risks: &'a [Risk]) -> Portfolio<'a> {
+        Portfolio {
+            risks,
+            dependence: &INDEPENDENT,
+        }
+    }
+}
+
+/// A model's risks with its shocks and frailties.
+impl<'a> From<&'a Model> for Portfolio<'a> {
+    fn from(model: &'a Model) -> Portfolio<'a> {
+        Portfolio {
+            risks: model.risks(),
+            dependence: model.dependence(),
+        }
+    }
+}
+
+/// Simulates a portfolio (`risks`, with its shocks and frailties) with each set of `controls` (`sets[s][c]`: whether control c is in set
 /// s; the controls are validated together, as one model's) on the same years, keeping each
 /// set's `tail_keep` largest annual losses and comparing the sets of each pair (a, b) in
 /// `pairs` year by year.
@@ -59,8 +97,8 @@ pub(crate) struct SetRun {
 /// # Errors
 /// As the control analysis: [`Error::TooMuchWork`] and the trial-count errors up front,
 /// [`Error::OutOfMemory`] if the tail buffers cannot be reserved, [`Error::Cancelled`].
-pub(crate) fn run(
-    risks: &[Risk],
+pub(crate) fn run<'a>(
+    portfolio: impl Into<Portfolio<'a>>,
     controls: &[Control],
     sets: &[Vec<bool>],
     pairs: &[(usize, usize)],
@@ -68,8 +106,9 @@ pub(crate) fn run(
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<SetRun> {
+    let Portfolio { risks, dependence } = portfolio.into();
     let trials = options.validate()?;
-    let plan = Plan::new(risks)?;
+    let plan = Plan::new(risks, dependence)?;
     let lapse_plan = LapsePlan::new(risks, controls);
     let n_sets = sets.len();
     let layout = SetLayout::new(&lapse_plan, sets);
@@ -101,7 +140,7 @@ pub(crate) fn run(
         |chunk, inherent, _, watch| {
             let stream = |stream| simulate::stream_rng(seed, chunk, stream);
             let mut arms = SetArms::new(&lapse_plan, &layout, n_sets, stream, inherent.len());
-            let _ = plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
+            let _ = plan.run_chunk(seed, chunk, inherent, &mut arms, watch);
             (arms.years, arms.by_risk)
         },
         |_, (years, risk_sums): (Vec<f64>, Vec<f64>), inherent, _| {

@@ -18,8 +18,13 @@ use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
+use crate::engine::contributions::{
+    InherentTail, Tail, TailChunk, TailRecorder, TailStore, default_keep_per_chunk,
+};
+use crate::engine::dependence::{DependencePlan, DependenceState};
 use crate::engine::monitor::{CANCEL_CHECK_YEARS, Monitor, Watch};
 use crate::error::{Error, Result};
+use crate::model::dependence::Dependence;
 use crate::model::magnitude::Magnitude;
 use crate::model::risk::Risk;
 
@@ -191,7 +196,14 @@ pub(crate) struct Run {
     pub(crate) sorted_losses: Vec<f64>,
     /// One per risk, in the model's order.
     pub(crate) risks: Vec<RiskEstimate>,
+    /// One per shock: its annual loss (before controls).
+    pub(crate) shocks: Vec<RiskEstimate>,
+    /// The risks' and shocks' shares of the tail at [`TAIL_P`].
+    pub(crate) tail: Tail,
 }
+
+/// The probability level of the tail figures (VaR and TVaR at 99%).
+pub(crate) const TAIL_P: f64 = 0.99;
 
 /// A risk's expected annual loss, its standard error and the SD of its annual loss, from the
 /// risk's streamed sums.
@@ -205,19 +217,25 @@ pub(crate) struct RiskEstimate {
 /// Simulates `options.trial_count()` years of the portfolio `risks`.
 pub(crate) fn simulate(
     risks: &[Risk],
+    dependence: &Dependence,
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<Run> {
     let trials = options.validate()?;
-    let plan = Plan::new(risks)?;
+    let plan = Plan::new(risks, dependence)?;
     check_work(plan.expected_draws_per_year, trials, risks.len())?;
     let mut losses = allocate_losses(trials, options, 1)?;
 
-    let totals = run_chunks(&plan, options, &mut losses, monitor)?;
+    let (totals, store) = run_chunks(&plan, options, &mut losses, monitor)?;
     sort_losses(&mut losses);
+    let tail = store.finish(&losses, |chunk| {
+        plan.rerun_inherent_tail(options.seed, chunk, trials, CHUNK_TRIALS)
+    });
     Ok(Run {
         sorted_losses: losses,
         risks: risk_estimates(&plan, &totals, trials),
+        shocks: plan.shock_estimates(&totals, trials),
+        tail,
     })
 }
 
@@ -281,7 +299,8 @@ pub(crate) fn risk_estimates(plan: &Plan, totals: &[RiskSums], trials: usize) ->
             0.0
         }
     };
-    totals
+    let n_risks = plan.magnitudes.len();
+    let mut estimates: Vec<RiskEstimate> = totals[..n_risks]
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -321,28 +340,72 @@ pub(crate) fn risk_estimates(plan: &Plan, totals: &[RiskSums], trials: usize) ->
                 std_dev: var.sqrt(),
             }
         })
-        .collect()
+        .collect();
+    if let Some(dependence) = &plan.dependence {
+        // A shock's events in a risk are independent of the risk's own: the means and the
+        // variances add.
+        for (slot, &r) in dependence.hit_slots().iter().enumerate() {
+            let part = plain_estimate(&totals[n_risks + slot], trials);
+            let own = &mut estimates[r];
+            own.mean += part.mean;
+            let var = own.std_dev * own.std_dev + part.std_dev * part.std_dev;
+            own.std_dev = var.sqrt();
+            own.standard_error = (var / n).sqrt();
+        }
+    }
+    estimates
 }
 
-/// Runs every chunk into `losses` and returns each risk's sums, folded in chunk order.
+/// Mean, standard error and SD from the plain sums of annual values.
+fn plain_estimate(s: &RiskSums, trials: usize) -> RiskEstimate {
+    let n = trials as f64;
+    let var = if trials > 1 {
+        ((s.year_sum_sq - s.year_sum * s.year_sum / n) / (n - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
+    let var = if s.year_sum_sq.is_finite() {
+        var
+    } else {
+        f64::INFINITY
+    };
+    RiskEstimate {
+        mean: s.year_sum / n,
+        standard_error: (var / n).sqrt(),
+        std_dev: var.sqrt(),
+    }
+}
+
+/// Runs every chunk into `losses` and returns each risk's sums and the tail's kept years,
+/// folded in chunk order.
 fn run_chunks(
     plan: &Plan,
     options: SimulationOptions,
     losses: &mut [f64],
     monitor: &dyn Monitor,
-) -> Result<Vec<RiskSums>> {
-    let n_risks = plan.magnitudes.len();
-    let mut totals = vec![RiskSums::default(); n_risks];
+) -> Result<(Vec<RiskSums>, TailStore)> {
+    let mut totals = plan.new_totals();
+    let keep = default_keep_per_chunk(TAIL_P);
+    let (columns, risks) = plan.tail_columns();
+    let mut store = TailStore::new(losses.len(), TAIL_P, columns, risks);
     run_batches(
         losses,
         &mut [],
         options.parallel,
-        n_risks * std::mem::size_of::<RiskSums>(),
+        totals.len() * std::mem::size_of::<RiskSums>()
+            + TailStore::bytes_per_chunk(columns, risks, keep),
         monitor,
-        |chunk, out, _, watch| plan.run_chunk(chunk_rng(options.seed, chunk), out, &mut (), watch),
-        |_, result, _, _| plan.fold(&mut totals, &result),
+        |chunk, out, _, watch| {
+            let mut sink = InherentTail::new(TailRecorder::new(columns, risks, keep));
+            let result = plan.run_chunk(options.seed, chunk, out, &mut sink, watch);
+            (result, sink.recorder.finish(chunk, out))
+        },
+        |_, (result, tail), _, _| {
+            store.fold(tail);
+            plan.fold(&mut totals, &result)
+        },
     )?;
-    Ok(totals)
+    Ok((totals, store))
 }
 
 /// Runs every chunk of a run with `work(chunk index, inherent losses, residual losses, watch)`
@@ -438,6 +501,16 @@ pub(crate) struct RiskSums {
 }
 
 impl RiskSums {
+    /// Adds one year's loss of a risk that draws its own count, centred on `shift`.
+    #[inline]
+    pub(crate) fn add_year(&mut self, year: f64, shift: f64) {
+        let deviation = year - shift;
+        self.sum += deviation;
+        self.sum_sq += deviation * deviation;
+        self.year_sum += year;
+        self.year_sum_sq += year * year;
+    }
+
     fn add(&mut self, other: &RiskSums) {
         self.sum += other.sum;
         self.sum_sq += other.sum_sq;
@@ -464,6 +537,8 @@ pub(crate) struct Plan {
     /// Each risk's magnitude, indexed by risk (contiguous for the cache).
     magnitudes: Vec<Magnitude>,
     pub(crate) expected_draws_per_year: f64,
+    /// The shocks and frailties, if the model has any.
+    pub(crate) dependence: Option<DependencePlan>,
 }
 
 /// A risk that draws its own event count each year.
@@ -482,10 +557,16 @@ struct PooledPoisson {
 }
 
 impl Plan {
-    pub(crate) fn new(risks: &[Risk]) -> Result<Plan> {
+    pub(crate) fn new(risks: &[Risk], dependence: &Dependence) -> Result<Plan> {
+        let dependence = DependencePlan::new(risks, dependence)?;
+        let in_frailty = dependence.as_ref().map(|d| d.frailty_members(risks.len()));
         let mut pooled_weights = Vec::new();
         let mut others = Vec::new();
         for (i, risk) in risks.iter().enumerate() {
+            // A frailty's risks draw their counts with it (engine/dependence.rs).
+            if in_frailty.as_ref().is_some_and(|m| m[i]) {
+                continue;
+            }
             match risk.frequency().poisson_rate() {
                 Some(rate) if rate > 0.0 => pooled_weights.push((i, rate)),
                 Some(_) => {} // rate 0: never an event
@@ -510,10 +591,20 @@ impl Plan {
         let count_draws = usize::from(pooled.is_some()) + others.len();
         let expected_draws_per_year = count_draws as f64
             + pooled_rate
-            + others.iter().map(|o| o.frequency.mean()).sum::<f64>();
+            + others.iter().map(|o| o.frequency.mean()).sum::<f64>()
+            + dependence
+                .as_ref()
+                .map_or(0.0, |d| d.expected_draws_per_year(risks));
         let mut own_count_shift = vec![None; risks.len()];
         for o in &others {
             own_count_shift[o.risk] = Some(o.shift);
+        }
+        if let Some(m) = &in_frailty {
+            for (i, risk) in risks.iter().enumerate() {
+                if m[i] {
+                    own_count_shift[i] = Some(risk.expected_annual_loss());
+                }
+            }
         }
         Ok(Plan {
             pooled,
@@ -521,19 +612,72 @@ impl Plan {
             own_count_shift,
             magnitudes: risks.iter().map(|r| r.magnitude().clone()).collect(),
             expected_draws_per_year,
+            dependence,
         })
+    }
+
+    /// Zeroed sums for a run: one per risk, then (with shocks) one per risk a shock hits and
+    /// one per shock.
+    pub(crate) fn new_totals(&self) -> Vec<RiskSums> {
+        let extra = self
+            .dependence
+            .as_ref()
+            .map_or(0, |d| d.hit_slots().len() + d.shock_count());
+        vec![RiskSums::default(); self.magnitudes.len() + extra]
+    }
+
+    /// The tail's columns (risks, then shocks) and the number of risks.
+    pub(crate) fn tail_columns(&self) -> (usize, usize) {
+        let shocks = self.dependence.as_ref().map_or(0, |d| d.shock_count());
+        (self.magnitudes.len() + shocks, self.magnitudes.len())
+    }
+
+    /// Simulates chunk `chunk` of a run of `trials` years again, keeping `keep` of its years
+    /// for the inherent tail (see contributions.rs).
+    pub(crate) fn rerun_inherent_tail(
+        &self,
+        seed: u64,
+        chunk: u64,
+        trials: usize,
+        keep: usize,
+    ) -> TailChunk {
+        let start = chunk as usize * CHUNK_TRIALS;
+        let mut out = vec![0.0; (trials - start).min(CHUNK_TRIALS)];
+        let (columns, risks) = self.tail_columns();
+        let mut sink = InherentTail::new(TailRecorder::new(columns, risks, keep));
+        let watch = Watch::new(&crate::engine::monitor::Unwatched, out.len() as u64);
+        self.run_chunk(seed, chunk, &mut out, &mut sink, &watch);
+        sink.recorder.finish(chunk, &out)
+    }
+
+    /// Each shock's annual loss (before controls) from the run's sums.
+    pub(crate) fn shock_estimates(&self, totals: &[RiskSums], trials: usize) -> Vec<RiskEstimate> {
+        let Some(d) = &self.dependence else {
+            return Vec::new();
+        };
+        let first = self.magnitudes.len() + d.hit_slots().len();
+        totals[first..first + d.shock_count()]
+            .iter()
+            .map(|s| plain_estimate(s, trials))
+            .collect()
     }
 
     /// Simulates one chunk of years into `out`, telling `sink` about every year and event.
     #[inline]
     pub(crate) fn run_chunk<S: YearSink>(
         &self,
-        mut rng: Xoshiro256PlusPlus,
+        seed: u64,
+        chunk: u64,
         out: &mut [f64],
         sink: &mut S,
         watch: &Watch<'_>,
     ) -> ChunkResult {
-        let mut sums = vec![RiskSums::default(); self.magnitudes.len()];
+        let mut rng = chunk_rng(seed, chunk);
+        let mut dependence: Option<(&DependencePlan, DependenceState)> = self
+            .dependence
+            .as_ref()
+            .map(|d| (d, d.state(|stream| stream_rng(seed, chunk, stream))));
+        let mut sums = self.new_totals();
         let mut loss_sum = 0.0;
         for (slot, loss_out) in out.iter_mut().enumerate() {
             // Cut short, the chunk's figures are never used: the run ends in `Cancelled`.
@@ -570,12 +714,10 @@ impl Plan {
                 }
                 total += year;
                 sink.subtotal_done();
-                let deviation = year - own.shift;
-                let s = &mut sums[own.risk];
-                s.sum += deviation;
-                s.sum_sq += deviation * deviation;
-                s.year_sum += year;
-                s.year_sum_sq += year * year;
+                sums[own.risk].add_year(year, own.shift);
+            }
+            if let Some((plan, state)) = &mut dependence {
+                plan.year(state, &self.magnitudes, &mut sums, sink, &mut total);
             }
             *loss_out = total;
             loss_sum += total;
@@ -612,6 +754,10 @@ pub(crate) trait YearSink {
     fn subtotal_done(&mut self);
     /// Year `slot` of the chunk ends.
     fn end_year(&mut self, slot: usize);
+    /// The event just reported by [`event`](Self::event) was caused by shock `shock` (the
+    /// shocks' tail contributions follow it; the control arms need not).
+    #[inline(always)]
+    fn shock_event(&mut self, _shock: usize, _loss: f64) {}
 }
 
 impl YearSink for () {
@@ -626,7 +772,7 @@ impl YearSink for () {
 }
 
 /// Walker's alias table: picks index i with probability w_i / Σ w in O(1) from one u64.
-struct AliasTable {
+pub(crate) struct AliasTable {
     slots: Vec<AliasSlot>,
 }
 
@@ -640,7 +786,7 @@ struct AliasSlot {
 
 impl AliasTable {
     /// Builds the table from (risk index, positive weight) pairs (Vose's stable construction).
-    fn new(weights: &[(usize, f64)]) -> AliasTable {
+    pub(crate) fn new(weights: &[(usize, f64)]) -> AliasTable {
         let n = weights.len();
         let total: f64 = weights.iter().map(|&(_, w)| w).sum();
         let mut scaled: Vec<f64> = weights.iter().map(|&(_, w)| w * n as f64 / total).collect();
@@ -669,7 +815,7 @@ impl AliasTable {
     }
 
     #[inline]
-    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+    pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         // Multiply-shift: the high word is a uniform slot index (bias below n / 2^64), the low
         // word a uniform fraction independent of it to the same precision.
         let product = u128::from(rng.next_u64()) * self.slots.len() as u128;

@@ -6,24 +6,29 @@
 #![cfg_attr(not(feature = "scenario"), allow(dead_code))]
 
 pub(crate) mod control;
+pub(crate) mod dependence;
 pub(crate) mod efficacy;
 pub(crate) mod finance;
+pub(crate) mod frailty;
 pub(crate) mod frequency;
 pub(crate) mod gordon_loeb;
 pub(crate) mod magnitude;
 pub(crate) mod reliability;
 pub(crate) mod risk;
+pub(crate) mod shock;
 pub(crate) mod tolerance;
 pub(crate) mod transfer;
 
 pub use control::{Control, Status};
 pub use efficacy::Efficacy;
 pub use finance::{Cost, Finance, rosi};
+pub use frailty::Frailty;
 pub use frequency::Frequency;
 pub use gordon_loeb::{BreachFunction, GordonLoebOptimum, gordon_loeb_bound};
 pub use magnitude::Magnitude;
 pub use reliability::{Management, Reliability};
 pub use risk::Risk;
+pub use shock::{Shock, ShockHit};
 pub use tolerance::ToleranceCurve;
 pub use transfer::Transfer;
 
@@ -37,11 +42,13 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Result};
 use control::stream_key;
+use dependence::Dependence;
 
 /// A validated portfolio of risks with unique ids, ready to simulate.
 ///
 /// Risks are independent of one another by construction (see the crate documentation for how
-/// the pooled Poisson stream keeps them so).
+/// the pooled Poisson stream keeps them so) unless the model has shocks
+/// ([`with_shocks`](Self::with_shocks)) or frailties ([`with_frailty`](Self::with_frailty)).
 ///
 /// # Example
 /// ```
@@ -63,6 +70,7 @@ pub struct Model {
     /// The controls of status [`Status::Candidate`], in the order given: options that no
     /// simulation of the model runs (see [`Model::candidates`]).
     candidates: Vec<Control>,
+    dependence: Dependence,
 }
 
 impl Model {
@@ -87,6 +95,7 @@ impl Model {
             risks,
             controls: Vec::new(),
             candidates: Vec::new(),
+            dependence: Dependence::default(),
         })
     }
 
@@ -223,6 +232,7 @@ impl Model {
             risks: self.risks.clone(),
             controls,
             candidates,
+            dependence: self.dependence.clone(),
         })
     }
 
@@ -266,13 +276,72 @@ impl Model {
     /// The analytic expected annual loss of the portfolio: the sum of the risks' `E[N] E[X]`.
     #[doc(alias = "EAL")]
     pub fn expected_annual_loss(&self) -> f64 {
-        self.risks.iter().map(Risk::expected_annual_loss).sum()
+        let own: f64 = self.risks.iter().map(Risk::expected_annual_loss).sum();
+        if self.dependence.shocks.is_empty() {
+            return own;
+        }
+        own + self.dependence.shock_eal(&self.risks).iter().sum::<f64>()
     }
 
     /// The analytic variance of the portfolio's annual loss: the sum of the risks' variances
-    /// (they are independent).
+    /// when they are independent; with shocks and frailties, Σ_r Σ_s Cov(L_r, L_s) (see
+    /// [`annual_loss_covariance`](Self::annual_loss_covariance)).
     pub fn annual_loss_variance(&self) -> f64 {
-        self.risks.iter().map(Risk::annual_loss_variance).sum()
+        if self.dependence.is_empty() {
+            return self.risks.iter().map(Risk::annual_loss_variance).sum();
+        }
+        self.dependence.portfolio_variance(&self.risks)
+    }
+
+    /// The analytic covariance of two risks' annual losses (the variance of one when both ids
+    /// are the same), counting the events shocks cause in them: 0 for independent risks;
+    /// `v E[L_r] E[L_s]` for two risks of one frailty of variance v; and
+    /// `Var[M] p_r p_s E[X_r] E[X_s]` for each shock that hits both (see [`Shock`] and
+    /// [`Frailty`]). `None` if an id is not in the model.
+    pub fn annual_loss_covariance(&self, risk: &str, other: &str) -> Option<f64> {
+        let r = self.risks.iter().position(|x| x.id() == risk)?;
+        let s = self.risks.iter().position(|x| x.id() == other)?;
+        Some(self.dependence.covariance(&self.risks, r, s))
+    }
+
+    /// Sets the systemic shocks (replacing any set before).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`] for two shocks with one id; [`Error::UnknownDependentRisk`] for
+    /// a hit on a risk that is not in the model; [`Error::RepeatedDependentRisk`] for two hits
+    /// of one shock on the same risk; [`Error::TooManyEntries`] beyond 256 shocks.
+    pub fn with_shocks(mut self, shocks: Vec<Shock>) -> Result<Model> {
+        self.dependence.shock_hits = Dependence::resolve_shocks(&self.risks, &shocks)?;
+        self.dependence.shocks = shocks;
+        Ok(self)
+    }
+
+    /// Sets the frailties (replacing any set before).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`] for two frailties with one id; [`Error::UnknownDependentRisk`]
+    /// for a risk that is not in the model; [`Error::RepeatedDependentRisk`] for a risk in two
+    /// frailties (or twice in one); [`Error::FrailtyCannotScale`] for a risk whose frequency is
+    /// a Bernoulli, binomial or fixed count (see [`Frailty`]); [`Error::TooManyEntries`]
+    /// beyond 256 frailties.
+    pub fn with_frailty(mut self, frailties: Vec<Frailty>) -> Result<Model> {
+        self.dependence.frailty_risks = Dependence::resolve_frailties(&self.risks, &frailties)?;
+        self.dependence.frailties = frailties;
+        Ok(self)
+    }
+
+    /// The systemic shocks, in the order given.
+    pub fn shocks(&self) -> &[Shock] {
+        &self.dependence.shocks
+    }
+
+    /// The frailties, in the order given.
+    pub fn frailties(&self) -> &[Frailty] {
+        &self.dependence.frailties
+    }
+
+    pub(crate) fn dependence(&self) -> &Dependence {
+        &self.dependence
     }
 
     /// The analytic standard deviation of the portfolio's annual loss.

@@ -13,6 +13,7 @@ use crate::model::Model;
 use crate::model::finance::{self, Finance};
 use crate::model::reliability::{SELF_PARTY, YEAR_DAYS};
 use crate::model::tolerance::ToleranceCurve;
+use crate::report::contributions::{self, ShockLoss, TailContribution};
 use crate::report::loss::LossDistribution;
 use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::policy::PolicyTerms;
@@ -37,6 +38,12 @@ pub struct ControlAnalysis {
     parties: Vec<PartyShare>,
     groups: Option<Vec<GroupShare>>,
     trial_losses: Option<(Vec<f64>, Vec<f64>)>,
+    /// The risks' shares of the inherent and residual tails, and the sums of their stand-alone
+    /// VaR 99%.
+    inherent_contributions: Vec<TailContribution>,
+    residual_contributions: Vec<TailContribution>,
+    standalone_var99_sums: (f64, f64),
+    shocks: Vec<ShockLoss>,
 }
 
 /// The inherent and residual loss exceedance curves checked against a risk tolerance curve.
@@ -162,6 +169,13 @@ impl ControlAnalysis {
         seed: u64,
     ) -> Result<ControlAnalysis> {
         let controls = model.controls();
+        let inherent_contributions = contributions::risk_contributions(model, &run.inherent_tail);
+        let residual_contributions = contributions::risk_contributions(model, &run.residual_tail);
+        let standalone_var99_sums = (
+            contributions::standalone_sum(&run.inherent_tail),
+            contributions::standalone_sum(&run.residual_tail),
+        );
+        let shocks = contributions::shock_losses(model, &run.shocks, &run.inherent_tail);
         let inherent = LossDistribution::from_sorted(run.inherent);
         let residual = LossDistribution::from_sorted(run.residual);
         let n = inherent.trials() as f64;
@@ -331,6 +345,10 @@ impl ControlAnalysis {
             parties,
             groups,
             trial_losses: run.trial_losses,
+            inherent_contributions,
+            residual_contributions,
+            standalone_var99_sums,
+            shocks,
         })
     }
 
@@ -411,6 +429,32 @@ impl ControlAnalysis {
         self.groups.as_deref()
     }
 
+    /// Each risk's share of the inherent VaR 99% and TVaR 99% (see [`TailContribution`]), in
+    /// the model's order; the `tvar99` shares add up to the inherent TVaR 99%.
+    pub fn inherent_contributions(&self) -> &[TailContribution] {
+        &self.inherent_contributions
+    }
+
+    /// Each risk's share of the residual VaR 99% and TVaR 99%, from the loss each keeps after
+    /// the controls in the same years.
+    pub fn residual_contributions(&self) -> &[TailContribution] {
+        &self.residual_contributions
+    }
+
+    /// The sums of the risks' stand-alone VaR 99% (inherent, residual): what the 1-in-100-year
+    /// loss would be if every risk had its bad year at once. The portfolio's VaR 99% is below it
+    /// when diversification works (VaR is not subadditive in general, so this is a check, not a
+    /// theorem).
+    pub fn standalone_var99_sums(&self) -> (f64, f64) {
+        self.standalone_var99_sums
+    }
+
+    /// Each shock's expected annual loss and share of the inherent TVaR 99%, in the model's
+    /// order.
+    pub fn shocks(&self) -> &[ShockLoss] {
+        &self.shocks
+    }
+
     /// The value of the control with this id, if there is one.
     pub fn control(&self, id: &str) -> Option<&ControlValue> {
         self.controls.iter().find(|c| c.id == id)
@@ -457,7 +501,13 @@ impl Model {
         finance: Finance,
         monitor: &dyn Monitor,
     ) -> Result<ControlAnalysis> {
-        let run = control_run::run(self.risks(), self.controls(), options, monitor)?;
+        let run = control_run::run(
+            self.risks(),
+            self.controls(),
+            self.dependence(),
+            options,
+            monitor,
+        )?;
         ControlAnalysis::new(run, self, finance, options.seed())
     }
 }

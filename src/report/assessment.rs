@@ -9,6 +9,7 @@ use crate::model::finance::Finance;
 use crate::model::{Model, ToleranceCurve};
 use crate::report::analysis::{ControlAnalysis, ControlValue, FunctionShare, RiskEffect};
 use crate::report::candidates::CandidateValue;
+use crate::report::contributions::{ShockLoss, TailContribution};
 use crate::report::loss::{ExceedancePoint, LossDistribution, Quantile, log_spaced};
 use crate::report::parties::{GroupShare, PartyShare};
 use crate::report::tolerance::{ToleranceCheck, TolerancePoint, ToleranceVerdict};
@@ -128,6 +129,10 @@ pub struct Assessment {
     /// when there is none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     candidates: Vec<CandidateValue>,
+    /// Each systemic shock's expected loss and share of the inherent TVaR 99% (absent from the
+    /// JSON when the model has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    shocks: Vec<ShockLoss>,
     /// Not in the JSON: `None` for a deserialised report.
     #[serde(skip)]
     analysis: Option<ControlAnalysis>,
@@ -182,6 +187,16 @@ pub struct LossSummary {
     /// stored by an earlier csfquant (which wrote only `curve`).
     #[serde(default)]
     pub shared_curve: Vec<ExceedancePoint>,
+    /// Each risk's share of VaR 99% and TVaR 99% of this loss (Euler allocation: its mean loss
+    /// in the years at or above VaR 99%), in the model's risk order; the `tvar99` entries add
+    /// up to TVaR 99% (see [`TailContribution`]). Empty in a report stored by an earlier
+    /// csfquant.
+    #[serde(default)]
+    pub contributions: Vec<TailContribution>,
+    /// The sum of the risks' own VaR 99% (each risk's annual loss alone): against VaR 99%, the
+    /// diversification of the portfolio. 0 in a report stored by an earlier csfquant.
+    #[serde(default)]
+    pub standalone_var99_sum: f64,
 }
 
 /// The tail mean (TVaR) at one probability level.
@@ -292,6 +307,8 @@ impl LossSummary {
                 .into_iter()
                 .take_while(|p| p.years > 0)
                 .collect(),
+            contributions: Vec::new(),
+            standalone_var99_sum: 0.0,
         })
     }
 
@@ -459,8 +476,17 @@ impl Assessment {
             seed: analysis.seed(),
             finance: *analysis.finance(),
             csfquant_version: env!("CARGO_PKG_VERSION").to_string(),
-            inherent: LossSummary::new(analysis.inherent(), thresholds, &grid, &shared)?,
-            residual: LossSummary::new(analysis.residual(), thresholds, &grid, &shared)?,
+            inherent: LossSummary {
+                contributions: analysis.inherent_contributions().to_vec(),
+                standalone_var99_sum: analysis.standalone_var99_sums().0,
+                ..LossSummary::new(analysis.inherent(), thresholds, &grid, &shared)?
+            },
+            residual: LossSummary {
+                contributions: analysis.residual_contributions().to_vec(),
+                standalone_var99_sum: analysis.standalone_var99_sums().1,
+                ..LossSummary::new(analysis.residual(), thresholds, &grid, &shared)?
+            },
+            shocks: analysis.shocks().to_vec(),
             total_reduction: analysis.total_reduction(),
             risks,
             functions: analysis.functions().to_vec(),
@@ -530,6 +556,17 @@ impl Assessment {
                 check(key!("shared_curve[].loss"), e.loss)?;
                 check(key!("shared_curve[].probability"), e.probability)?;
             }
+            for c in &losses.contributions {
+                check(key!("contributions[].var99"), c.var99)?;
+                check(key!("contributions[].tvar99"), c.tvar99)?;
+                check(key!("contributions[].tvar99_se"), c.tvar99_se)?;
+            }
+            check(key!("standalone_var99_sum"), losses.standalone_var99_sum)?;
+        }
+        for s in &self.shocks {
+            check("shocks[].eal", s.eal)?;
+            check("shocks[].eal_se", s.eal_se)?;
+            check("shocks[].tvar99", s.tvar99)?;
         }
         for r in &self.risks {
             check("risks[].inherent_eal", r.inherent_eal)?;
@@ -658,6 +695,12 @@ impl Assessment {
     /// The horizon and discount rate behind annual costs and NPVs.
     pub fn finance(&self) -> &Finance {
         &self.finance
+    }
+
+    /// Each systemic shock's expected annual loss and share of the inherent TVaR 99% (empty
+    /// for a model without shocks).
+    pub fn shocks(&self) -> &[ShockLoss] {
+        &self.shocks
     }
 
     /// The annual loss without controls.
@@ -794,6 +837,8 @@ struct Stored {
     tolerance: AssessedTolerance,
     #[serde(default)]
     candidates: Vec<CandidateValue>,
+    #[serde(default)]
+    shocks: Vec<ShockLoss>,
 }
 
 impl TryFrom<Stored> for Assessment {
@@ -824,6 +869,7 @@ impl TryFrom<Stored> for Assessment {
             groups: s.groups,
             tolerance,
             candidates: s.candidates,
+            shocks: s.shocks,
             analysis: None,
         };
         assessment.check_finite()?;

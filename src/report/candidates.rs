@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::csf::Function;
 use crate::engine::monitor::Monitor;
-use crate::engine::set_run;
+use crate::engine::set_run::{self, Portfolio};
 use crate::engine::simulate::SimulationOptions;
 use crate::error::Result;
 use crate::model::Model;
+use crate::model::control::Control;
 use crate::model::finance::Finance;
 
 /// What one candidate control would add to the in-place controls, alone.
@@ -44,7 +45,7 @@ pub struct CandidateValue {
 ///
 /// # Errors
 /// As [`Model::with_candidates_in_place`].
-pub(crate) fn on_top(model: &Model, sets: &[Vec<usize>]) -> Result<(Model, Vec<Vec<bool>>)> {
+pub(crate) fn on_top(model: &Model, sets: &[Vec<usize>]) -> Result<(OnTop, Vec<Vec<bool>>)> {
     let all: Vec<usize> = (0..model.candidates().len()).collect();
     let combined = model.with_candidates_in_place(&all)?;
     let in_place = model.controls().len();
@@ -57,7 +58,23 @@ pub(crate) fn on_top(model: &Model, sets: &[Vec<usize>]) -> Result<(Model, Vec<V
         }
         masks.push(mask);
     }
-    Ok((combined, masks))
+    Ok((OnTop(combined), masks))
+}
+
+/// The model with every candidate in place, as set_run.rs takes it: its risks with its shocks
+/// and frailties, and its controls.
+pub(crate) struct OnTop(Model);
+
+impl OnTop {
+    /// The risks, with the model's shocks and frailties.
+    pub(crate) fn risks(&self) -> Portfolio<'_> {
+        Portfolio::from(&self.0)
+    }
+
+    /// The in-place controls, then the candidates.
+    pub(crate) fn controls(&self) -> &[Control] {
+        self.0.controls()
+    }
 }
 
 /// Each candidate of `model` valued alone on top of the in-place controls, all in one

@@ -4,10 +4,11 @@
 //! portfolio's VaR 99% against the sum of the risks' stand-alone VaR 99%.
 //!
 //! Drawn from figures alone ([`TailChart`]), so a report loaded from its JSON draws the same
-//! bytes. The bars add up to the TVaR 99% (the last row gathers the smaller risks), which a
-//! dashed line marks; shares are written beside the bars, so the chart survives
+//! bytes. The bars add up to the TVaR 99% (the last row gathers the smaller risks), which the
+//! subtitle states; each bar's amount and share are written beside it, so the chart survives
 //! black-and-white print.
 
+use crate::report::assessment::Assessment;
 use crate::report::svg::{Anchor, BLUE, GREY, LIGHT, PURPLE, Svg, ellipsis, pct, short};
 
 /// The width of the chart (SVG user units), as the other charts.
@@ -20,6 +21,39 @@ const MAX_ROWS: usize = 10;
 const LABEL_CHARS: usize = 24;
 /// z for a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
+
+impl Assessment {
+    /// What makes up a bad year, as a self-contained SVG document: each risk's contribution
+    /// to the residual TVaR 99% (its mean loss in the worst 1% of years, with a 95% interval),
+    /// largest first, the smaller risks gathered into one bar, so the bars add up to TVaR 99%;
+    /// below them the portfolio's VaR 99% against the sum of the risks' stand-alone VaR 99%
+    /// (the diversification).
+    ///
+    /// `None` for a report stored before tail contributions existed. The same report gives the
+    /// same bytes; the SVG needs no font file and carries a `<title>` and `<desc>` that state
+    /// every figure.
+    pub fn contributions_svg(&self) -> Option<String> {
+        let residual = self.residual();
+        // Ids, as the text report's table: the names are sentences a bar cannot carry.
+        let rows = residual
+            .contributions
+            .iter()
+            .map(|c| TailRow {
+                name: &c.risk,
+                tvar99: c.tvar99,
+                se: c.tvar99_se,
+            })
+            .collect();
+        tail_svg(&TailChart {
+            currency: self.currency(),
+            which: "residual",
+            rows,
+            tvar99: residual.tail_mean_at(0.99).map_or(0.0, |t| t.loss),
+            var99: residual.quantile_at(0.99).map_or(0.0, |q| q.loss),
+            standalone_var99_sum: residual.standalone_var99_sum,
+        })
+    }
+}
 
 /// One risk's (or shock's) contribution to the tail.
 pub(crate) struct TailRow<'a> {

@@ -37,6 +37,7 @@ impl Assessment {
     /// | `risks.csv` | risk | `id`, `name`, then the other keys of `risks[]`, alphabetically |
     /// | `functions.csv` | CSF function with controls | `function`, then the other keys of `functions[]`, alphabetically |
     /// | `summary.csv` | arm (`inherent`, then `residual`) | the metadata `scenario`, `currency`, `trials`, `seed`, `csfquant_version`, `horizon_years`, `discount_rate`; `arm`; `expected_annual_loss`, `standard_error`, `expected_annual_loss_ci95_low`, `_high`, `std_dev`, `probability_of_loss`; `var_50` … `var_99_9` (VaR at each of [`QUANTILE_LEVELS`], `var_99_5` is 99.5%) each with `_ci95_low`, `_ci95_high`; `tvar_95`, `tvar_99`; `tolerance_met` (`true`/`false`), `tolerance_verdict` (`met`, `exceeded`, `within_noise`), both empty without a tolerance |
+    /// | `contributions.csv` | risk, then shock (after the five others) | `kind` (`risk` or `shock`), `id`, `inherent_var99`, `inherent_tvar99`, `inherent_tvar99_se`, `residual_var99`, `residual_tvar99`, `residual_tvar99_se` (each risk's share of VaR 99% and TVaR 99%, see [`TailContribution`](crate::TailContribution); a shock has its inherent `tvar99` and `eal` only), `eal` (shocks), empty where a figure does not apply; not written for a report stored by a csfquant without contributions |
     /// | `trials.csv` | simulated year, in trial order | `trial` (from 1), `inherent`, `residual` |
     ///
     /// **lec.csv** has both arms on the same losses, so
@@ -104,6 +105,10 @@ impl Assessment {
         file("risks.csv", &|path| risks.write(path))?;
         file("functions.csv", &|path| functions.write(path))?;
         file("summary.csv", &|path| summary.write(path))?;
+        if !self.inherent().contributions.is_empty() {
+            let contributions = self.contributions_table();
+            file("contributions.csv", &|path| contributions.write(path))?;
+        }
         if let Some((inherent, residual)) = self.analysis().and_then(|a| a.trial_losses()) {
             file("trials.csv", &|path| write_trials(path, inherent, residual))?;
         }
@@ -112,6 +117,56 @@ impl Assessment {
 }
 
 impl Assessment {
+    /// `contributions.csv`: each risk's share of the tail, inherent and residual, then each
+    /// shock's.
+    fn contributions_table(&self) -> Table {
+        let mut table = Table::new(&[
+            "kind",
+            "id",
+            "inherent_var99",
+            "inherent_tvar99",
+            "inherent_tvar99_se",
+            "residual_var99",
+            "residual_tvar99",
+            "residual_tvar99_se",
+            "eal",
+        ]);
+        let residual = &self.residual().contributions;
+        for (i, c) in self.inherent().contributions.iter().enumerate() {
+            let mut row = vec![
+                "risk".to_string(),
+                c.risk.clone(),
+                c.var99.to_string(),
+                c.tvar99.to_string(),
+                c.tvar99_se.to_string(),
+            ];
+            match residual.get(i) {
+                Some(r) => row.extend([
+                    r.var99.to_string(),
+                    r.tvar99.to_string(),
+                    r.tvar99_se.to_string(),
+                ]),
+                None => row.extend([String::new(), String::new(), String::new()]),
+            }
+            row.push(String::new());
+            table.rows.push(row);
+        }
+        for s in self.shocks() {
+            table.rows.push(vec![
+                "shock".to_string(),
+                s.id.clone(),
+                String::new(),
+                s.tvar99.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                s.eal.to_string(),
+            ]);
+        }
+        table
+    }
+
     /// `summary.csv`: one row per arm, the metadata repeated on each so that the summaries of
     /// several scenarios concatenate into one table.
     fn summary_table(&self) -> Table {

@@ -86,7 +86,8 @@ impl Assessment {
     /// The report as one self-contained HTML page (a `String`, UTF-8): the headline (the EAL
     /// with its 95% interval, VaR 99%, the tolerance verdict), the charts
     /// ([`lec_svg`](Self::lec_svg), [`functions_svg`](Self::functions_svg),
-    /// [`controls_svg`](Self::controls_svg), and [`parties_svg`](Self::parties_svg) where the
+    /// [`controls_svg`](Self::controls_svg), [`contributions_svg`](Self::contributions_svg),
+    /// and [`parties_svg`](Self::parties_svg) where the
     /// report has parties or groups) inline, and the tables of the
     /// [text report](Self::text); the scenario's name, trial count, seed and the csfquant
     /// version on it. Inline CSS lays it out for the screen and for print (A4 or Letter, the
@@ -159,6 +160,15 @@ fn page(a: &Assessment, options: &HtmlOptions) -> String {
         ),
     ]
     .into_iter()
+    .chain(a.contributions_svg().map(|svg| {
+        (
+            svg,
+            "What makes up a bad year: each risk's mean loss in the worst 1% of years with the \
+             controls (its share of TVaR 99%, with the 95% interval of that mean), and the \
+             portfolio's 1-in-100-year loss against the sum of each risk's own: what \
+             diversification saves.",
+        )
+    }))
     .chain(a.parties_svg().map(|svg| {
         (
             svg,

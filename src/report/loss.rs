@@ -7,6 +7,7 @@ use crate::engine::simulate::{self, RiskEstimate, SimulationOptions, sort_losses
 use crate::engine::stats;
 use crate::error::{Error, Result};
 use crate::model::{Model, Risk};
+use crate::report::contributions::{self, ShockLoss, TailContribution};
 
 /// Confidence level of the distribution-free quantile intervals.
 pub(crate) const INTERVAL_LEVEL: f64 = 0.95;
@@ -420,8 +421,11 @@ impl Model {
         options: SimulationOptions,
         monitor: &dyn Monitor,
     ) -> Result<SimulationReport> {
-        let run = simulate::simulate(self.risks(), options, monitor)?;
+        let run = simulate::simulate(self.risks(), self.dependence(), options, monitor)?;
         Ok(SimulationReport {
+            contributions: contributions::risk_contributions(self, &run.tail),
+            standalone_var99_sum: contributions::standalone_sum(&run.tail),
+            shocks: contributions::shock_losses(self, &run.shocks, &run.tail),
             seed: options.seed(),
             portfolio: LossDistribution::from_sorted(run.sorted_losses),
             risks: self
@@ -586,6 +590,9 @@ pub struct SimulationReport {
     pub(crate) seed: u64,
     pub(crate) portfolio: LossDistribution,
     pub(crate) risks: Vec<RiskLoss>,
+    pub(crate) contributions: Vec<TailContribution>,
+    pub(crate) standalone_var99_sum: f64,
+    pub(crate) shocks: Vec<ShockLoss>,
 }
 
 impl SimulationReport {
@@ -612,5 +619,35 @@ impl SimulationReport {
     /// The figures of the risk with this id, if there is one.
     pub fn risk(&self, id: &str) -> Option<&RiskLoss> {
         self.risks.iter().find(|r| r.id == id)
+    }
+
+    /// Each risk's share of VaR 99% and TVaR 99% (see [`TailContribution`]), in the model's
+    /// order; the `tvar99` shares add up to [`portfolio`](Self::portfolio)`().tail_mean(0.99)`.
+    ///
+    /// # Example
+    /// ```
+    /// use csfquant::{Frequency, Magnitude, Model, Risk, SimulationOptions};
+    /// let model = Model::new(vec![
+    ///     Risk::new("a", Frequency::poisson(0.5)?, Magnitude::lognormal_ci90(1e4, 1e6)?)?,
+    ///     Risk::new("b", Frequency::poisson(2.0)?, Magnitude::lognormal_ci90(5e3, 2e5)?)?,
+    /// ])?;
+    /// let report = model.simulate(SimulationOptions::new(7).trials(20_000))?;
+    /// let sum: f64 = report.contributions().iter().map(|c| c.tvar99).sum();
+    /// let tvar = report.portfolio().tail_mean(0.99)?;
+    /// assert!((sum - tvar).abs() <= 1e-9 * tvar);
+    /// Ok::<(), csfquant::Error>(())
+    /// ```
+    pub fn contributions(&self) -> &[TailContribution] {
+        &self.contributions
+    }
+
+    /// The sum of the risks' stand-alone VaR 99% (each risk's own 1-in-100-year loss).
+    pub fn standalone_var99_sum(&self) -> f64 {
+        self.standalone_var99_sum
+    }
+
+    /// Each shock's expected annual loss and share of TVaR 99%.
+    pub fn shocks(&self) -> &[ShockLoss] {
+        &self.shocks
     }
 }

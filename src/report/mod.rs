@@ -34,8 +34,7 @@ pub(crate) mod budget_plans;
 pub(crate) mod budget_text;
 pub(crate) mod candidates;
 pub(crate) mod charts;
-// Wired into the report once the tail contributions land (issue 12).
-#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) mod contributions;
 pub(crate) mod contributions_chart;
 #[cfg(feature = "scenario")]
 pub(crate) mod export;
@@ -55,6 +54,7 @@ pub use assessment::{
     TAIL_MEAN_LEVELS, TailMean,
 };
 pub use candidates::CandidateValue;
+pub use contributions::{ShockLoss, TailContribution};
 pub use html::HtmlOptions;
 pub use loss::{
     ExceedancePoint, LOW_COUNT_YEARS, LossDistribution, Quantile, RiskLoss, SimulationReport,

@@ -21,7 +21,7 @@ use crate::model::magnitude::Magnitude;
 use crate::model::risk::Risk;
 use crate::model::tolerance::ToleranceCurve;
 use crate::model::transfer::Transfer;
-use crate::model::{Management, Reliability};
+use crate::model::{Frailty, Management, Reliability, Shock};
 use crate::report::budget::Budget;
 use crate::scenario::spec::{self, List};
 use crate::scenario::spec::{
@@ -709,6 +709,7 @@ pub(super) fn build(spec: &ScenarioSpec) -> Built<Scenario> {
     let model = model
         .with_controls(controls)
         .map_err(|e| locate(e, spec, "controls"))?;
+    let model = dependence(spec, model)?;
 
     let budget = match &spec.budget {
         Some(b) => Some(budget(b, &model, finance)?),
@@ -788,6 +789,135 @@ fn budget(spec: &BudgetSpec, model: &Model, finance: Finance) -> Built<Budget> {
             .map_err(at(path))?;
     }
     Ok(budget)
+}
+
+/// The `shocks` and `frailty` sections, checked against the model's risks.
+fn dependence(spec: &ScenarioSpec, model: Model) -> Built<Model> {
+    bounded_list(&spec.shocks, spec::SHOCKS, "shocks")?;
+    bounded_list(&spec.frailty, spec::SHOCKS, "frailty")?;
+    let mut model = model;
+    if !spec.shocks.is_empty() {
+        let mut shocks = Vec::with_capacity(spec.shocks.len());
+        for (i, s) in spec.shocks.iter().enumerate() {
+            let path = format!("shocks[{i}]");
+            bounded_list(&s.hits, spec::HITS, format_args!("{path}.hits"))?;
+            let frequency = frequency(&s.frequency, &format!("{path}.frequency"))?;
+            let mut shock =
+                Shock::new(s.id.clone(), frequency).map_err(at(format_args!("{path}.id")))?;
+            if let Some(name) = &s.name {
+                shock = shock.with_name(name.clone());
+            }
+            for (j, hit) in s.hits.iter().enumerate() {
+                let hit_path = format!("{path}.hits[{j}]");
+                shock = match shock.hits(hit.risk.clone(), hit.probability) {
+                    Ok(shock) => shock,
+                    Err(e @ Error::InvalidParameter { .. })
+                        if hit.probability.is_nan() || !(0.0..=1.0).contains(&hit.probability) =>
+                    {
+                        return Err(at(format_args!("{hit_path}.probability"))(e).or_percentage());
+                    }
+                    Err(e) => return Err(at(format_args!("{hit_path}.risk"))(e)),
+                };
+            }
+            shocks.push(shock);
+        }
+        model = model
+            .with_shocks(shocks)
+            .map_err(|e| locate_dependence(e, spec, "shocks"))?;
+    }
+    if !spec.frailty.is_empty() {
+        let mut frailties = Vec::with_capacity(spec.frailty.len());
+        for (i, f) in spec.frailty.iter().enumerate() {
+            let path = format!("frailty[{i}]");
+            let mut frailty = Frailty::new(f.id.clone(), f.variance).map_err(|e| {
+                let field = if matches!(e, Error::InvalidParameter { .. }) {
+                    "variance"
+                } else {
+                    "id"
+                };
+                at(format_args!("{path}.{field}"))(e)
+            })?;
+            if let Some(ids) = &f.risks {
+                bounded_list(ids, spec::FRAILTY_RISKS, format_args!("{path}.risks"))?;
+                frailty = frailty
+                    .on_risks(ids.iter().cloned())
+                    .map_err(at(format_args!("{path}.risks")))?;
+            }
+            frailties.push(frailty);
+        }
+        model = model
+            .with_frailty(frailties)
+            .map_err(|e| locate_dependence(e, spec, "frailty"))?;
+    }
+    Ok(model)
+}
+
+/// Locates an error of [`Model::with_shocks`] or [`Model::with_frailty`] (which name ids) in
+/// the spec.
+fn locate_dependence(error: Error, spec: &ScenarioSpec, otherwise: &str) -> Fail {
+    let shock_hit = |id: &str, risk: &str, nth: usize| {
+        spec.shocks.iter().enumerate().find_map(|(i, s)| {
+            if s.id != id {
+                return None;
+            }
+            let (j, _) = s
+                .hits
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.risk == risk)
+                .nth(nth)?;
+            Some(format!("shocks[{i}].hits[{j}].risk"))
+        })
+    };
+    let frailty_risk = |id: &str, risk: &str, nth: usize| {
+        spec.frailty.iter().enumerate().find_map(|(i, f)| {
+            if f.id != id {
+                return None;
+            }
+            match &f.risks {
+                Some(ids) => {
+                    let (j, _) = ids
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| *r == risk)
+                        .nth(nth)?;
+                    Some(format!("frailty[{i}].risks[{j}]"))
+                }
+                None => Some(format!("frailty[{i}]")),
+            }
+        })
+    };
+    let path = match &error {
+        Error::DuplicateId { id, .. } => {
+            let ids: Vec<&str> = if otherwise == "shocks" {
+                spec.shocks.iter().map(|s| s.id.as_str()).collect()
+            } else {
+                spec.frailty.iter().map(|f| f.id.as_str()).collect()
+            };
+            ids.iter()
+                .enumerate()
+                .filter(|(_, x)| *x == id)
+                .nth(1)
+                .map(|(i, _)| format!("{otherwise}[{i}].id"))
+        }
+        Error::UnknownDependentRisk { kind, id, risk } => {
+            if *kind == "shock" {
+                shock_hit(id, risk, 0)
+            } else {
+                frailty_risk(id, risk, 0)
+            }
+        }
+        Error::RepeatedDependentRisk { kind, id, risk, .. } => {
+            if *kind == "shock" {
+                shock_hit(id, risk, 1)
+            } else {
+                frailty_risk(id, risk, 1).or_else(|| frailty_risk(id, risk, 0))
+            }
+        }
+        Error::FrailtyCannotScale { frailty, risk, .. } => frailty_risk(frailty, risk, 0),
+        _ => None,
+    };
+    at(path.unwrap_or_else(|| otherwise.to_string()))(error)
 }
 
 /// Locates an error of `Model` (which names ids, not positions) in the spec; `otherwise` for

@@ -184,8 +184,26 @@ pub(crate) const PLANS: List = List {
     noun: "plans or plan controls",
     max: Model::MAX_CONTROLS,
 };
+/// `shocks` and `frailty`.
+pub(crate) const SHOCKS: List = List {
+    noun: "shocks or frailties",
+    max: crate::model::dependence::MAX_SHOCKS,
+};
+/// A shock's `hits`.
+pub(crate) const HITS: List = List {
+    noun: "shock hits",
+    max: crate::model::Shock::MAX_HITS,
+};
+/// A frailty's `risks`.
+pub(crate) const FRAILTY_RISKS: List = List {
+    noun: "risk ids in a frailty",
+    max: Scenario::MAX_RISKS,
+};
 /// Every bounded list.
-pub(crate) const LISTS: [List; 9] = [
+pub(crate) const LISTS: [List; 12] = [
+    SHOCKS,
+    HITS,
+    FRAILTY_RISKS,
     BUDGETS,
     PLANS,
     THRESHOLDS,
@@ -277,13 +295,38 @@ fn observed_losses<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error
 
 /// `applies_to`: a bounded list; JSON's `null` is an absent key, as for the other optional keys.
 fn applies_to<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    struct AppliesTo;
+    optional_ids(d, APPLIES_TO)
+}
 
-    impl<'de> Visitor<'de> for AppliesTo {
+/// A frailty's `risks`: as `applies_to`.
+fn frailty_risks<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    optional_ids(d, FRAILTY_RISKS)
+}
+
+fn shocks<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ShockSpec>, D::Error> {
+    bounded(d, SHOCKS)
+}
+
+fn frailties<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FrailtySpec>, D::Error> {
+    bounded(d, SHOCKS)
+}
+
+fn hits<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<HitSpec>, D::Error> {
+    bounded(d, HITS)
+}
+
+/// An optional bounded list of ids; JSON's `null` is an absent key.
+fn optional_ids<'de, D: Deserializer<'de>>(
+    d: D,
+    list: List,
+) -> Result<Option<Vec<String>>, D::Error> {
+    struct Ids(List);
+
+    impl<'de> Visitor<'de> for Ids {
         type Value = Option<Vec<String>>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a list of at most {} risk ids", APPLIES_TO.max)
+            write!(f, "a list of at most {} {}", self.0.max, self.0.noun)
         }
 
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -295,11 +338,11 @@ fn applies_to<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D:
         }
 
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            bounded(d, APPLIES_TO).map(Some)
+            bounded(d, self.0).map(Some)
         }
     }
 
-    d.deserialize_option(AppliesTo)
+    d.deserialize_option(Ids(list))
 }
 
 keyed! {
@@ -347,6 +390,67 @@ keyed! {
         /// Choosing among the candidate controls.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub budget: Option<BudgetSpec>,
+        /// Systemic shocks (none when absent): events that strike several risks at once.
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "shocks"
+        )]
+        pub shocks: Vec<ShockSpec>,
+        /// "Bad year" factors on the risks' rates (none when absent).
+        #[serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "frailties"
+        )]
+        pub frailty: Vec<FrailtySpec>,
+    }
+}
+
+keyed! {
+    /// A systemic shock: its own frequency, and per risk it hits the probability that one
+    /// occurrence causes one event of that risk.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ShockSpec {
+        /// Unique among shocks.
+        pub id: String,
+        /// A readable name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Occurrences per year.
+        pub frequency: FrequencySpec,
+        /// The risks it hits (at most [`Shock::MAX_HITS`](crate::Shock::MAX_HITS)).
+        #[serde(deserialize_with = "hits")]
+        pub hits: Vec<HitSpec>,
+    }
+}
+
+keyed! {
+    /// One risk a shock hits.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct HitSpec {
+        /// The risk's id.
+        pub risk: String,
+        /// The probability, in [0, 1], that an occurrence causes an event of the risk.
+        pub probability: f64,
+    }
+}
+
+keyed! {
+    /// A frailty: a yearly gamma factor of mean 1 and this variance on the listed risks' rates.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct FrailtySpec {
+        /// Unique among frailties.
+        pub id: String,
+        /// The risks it scales (all risks when absent).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "frailty_risks"
+        )]
+        pub risks: Option<Vec<String>>,
+        /// The variance of the factor, in [0, 100].
+        pub variance: f64,
     }
 }
 

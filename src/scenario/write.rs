@@ -16,6 +16,7 @@
 
 use crate::engine::budget::Objective;
 use crate::error::{Error, Result};
+use crate::model::Shock;
 use crate::model::control::{Control, Status};
 use crate::model::efficacy::Efficacy;
 use crate::model::efficacy::Repr as EfficacyRepr;
@@ -35,6 +36,7 @@ use crate::scenario::spec::{
     TolerancePointSpec, TransferSpec, TriangularSpec, UncertainFractionSpec, UniformSpec,
 };
 use crate::scenario::spec::{BudgetSpec, PhasedSpec, PlanSpec};
+use crate::scenario::spec::{FrailtySpec, HitSpec, ShockSpec};
 
 /// What the writer cannot say about a risk, as the reason of [`Error::Unwritable`].
 type Written<T> = std::result::Result<T, &'static str>;
@@ -92,6 +94,47 @@ pub(crate) fn write(scenario: &Scenario) -> Result<ScenarioSpec> {
             .map(control)
             .collect(),
         budget: scenario.budget().map(budget_spec),
+        shocks: scenario
+            .model()
+            .shocks()
+            .iter()
+            .map(shock_spec)
+            .collect::<Result<Vec<_>>>()?,
+        frailty: scenario
+            .model()
+            .frailties()
+            .iter()
+            .map(|f| FrailtySpec {
+                id: f.id().to_string(),
+                risks: f.risk_ids().map(<[String]>::to_vec),
+                variance: f.variance(),
+            })
+            .collect(),
+    })
+}
+
+/// A shock as written: its frequency in the canonical form of the risks' (every kind a shock
+/// reads with has one).
+fn shock_spec(shock: &Shock) -> Result<ShockSpec> {
+    let frequency = frequency_spec(shock.frequency())
+        .ok()
+        .flatten()
+        .ok_or_else(|| Error::Unwritable {
+            risk: shock.id().to_string(),
+            reason: "the shock's frequency has no form in the file format",
+        })?;
+    Ok(ShockSpec {
+        id: shock.id().to_string(),
+        name: (shock.name() != shock.id()).then(|| shock.name().to_string()),
+        frequency,
+        hits: shock
+            .hit_list()
+            .iter()
+            .map(|h| HitSpec {
+                risk: h.risk().to_string(),
+                probability: h.probability(),
+            })
+            .collect(),
     })
 }
 
@@ -163,6 +206,8 @@ fn reads_back(risk: &Risk, spec: RiskSpec) -> Written<RiskSpec> {
         risks: vec![spec],
         controls: Vec::new(),
         budget: None,
+        shocks: Vec::new(),
+        frailty: Vec::new(),
     };
     let back = build(&probe).map_err(|_| REFUSED)?;
     let back = back.model().risks().first().ok_or(REFUSED)?;

@@ -84,7 +84,8 @@ impl ClosedForm {
     /// annualised with `finance`.
     pub fn new(model: &Model, candidates: &[Control], finance: &Finance) -> ClosedForm {
         let risks = model.risks();
-        let mut base: Vec<f64> = risks.iter().map(Risk::expected_annual_loss).collect();
+        // A shock's events in a risk meet its controls as the risk's own do.
+        let mut base: Vec<f64> = model.dependence().risk_eal(risks);
         let mut insured_risk = vec![false; risks.len()];
         for control in model.controls() {
             let k = kept(control, model.availability(control));

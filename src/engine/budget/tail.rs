@@ -81,12 +81,12 @@ use crate::engine::control_draws::{ControlDraws, MemberFactor};
 use crate::engine::control_run::TAIL_P;
 use crate::engine::lapse_arms::{LapsePlan, NO_PROFILE, Profile};
 use crate::engine::monitor::Monitor;
+use crate::engine::set_run::Portfolio;
 use crate::engine::simulate::{self, Plan, SimulationOptions, YearSink};
 use crate::engine::stats::{self, Largest};
 use crate::error::{Error, Result};
 use crate::model::control::Control;
 use crate::model::efficacy::Efficacy;
-use crate::model::risk::Risk;
 
 /// The most candidates the exact tail search takes (every set within the upfront cap is
 /// evaluated on the candidate tail years: 2^16 sets at most).
@@ -483,19 +483,26 @@ impl TailYears {
     /// # Errors
     /// [`Error::TooManyCandidates`] beyond 64 candidates; [`Error::OutOfMemory`] when the kept
     /// years would take more than [`MAX_TAIL_BYTES`]; as set_run.rs otherwise.
-    pub(crate) fn new(
-        risks: &[Risk],
+    pub(crate) fn new<'a>(
+        portfolio: impl Into<Portfolio<'a>>,
         controls: &[Control],
         in_place: usize,
         options: SimulationOptions,
         monitor: &dyn Monitor,
     ) -> Result<TailYears> {
-        Self::build(risks, controls, in_place, options, monitor, false)
+        Self::build(
+            portfolio.into(),
+            controls,
+            in_place,
+            options,
+            monitor,
+            false,
+        )
     }
 
     /// [`new`](Self::new), keeping every year when `keep_all` (for the tests).
     fn build(
-        risks: &[Risk],
+        portfolio: Portfolio<'_>,
         controls: &[Control],
         in_place: usize,
         options: SimulationOptions,
@@ -510,7 +517,8 @@ impl TailYears {
             });
         }
         let trials = options.validate()?;
-        let plan = Plan::new(risks)?;
+        let Portfolio { risks, dependence } = portfolio;
+        let plan = Plan::new(risks, dependence)?;
         let lapse_plan = LapsePlan::new(risks, controls);
         let profs: Vec<Prof> = lapse_plan
             .profiles
@@ -568,8 +576,7 @@ impl TailYears {
                     lower: vec![0.0; len],
                     size: vec![0; len],
                 };
-                let _ =
-                    plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
+                let _ = plan.run_chunk(seed, chunk, inherent, &mut arms, watch);
                 (arms.upper, arms.lower, arms.size)
             },
             |_, (u, l, s): (Vec<f64>, Vec<f64>, Vec<u64>), _, _| {
@@ -623,8 +630,7 @@ impl TailYears {
                     factors: Vec::new(),
                     years: Vec::new(),
                 };
-                let _ =
-                    plan.run_chunk(simulate::chunk_rng(seed, chunk), inherent, &mut arms, watch);
+                let _ = plan.run_chunk(seed, chunk, inherent, &mut arms, watch);
                 (arms.events, arms.factors, arms.years)
             },
             |_, (e, f, y): (Vec<Ev>, Vec<MemberFactor>, Vec<usize>), _, _| {
@@ -1083,8 +1089,9 @@ mod tests {
     use crate::engine::set_run;
     use crate::model::finance::{Cost, Finance};
     use crate::model::reliability::{Management, Reliability};
+    use crate::model::risk::Risk;
     use crate::model::transfer::Transfer;
-    use crate::model::{Frequency, Magnitude, Model, Status};
+    use crate::model::{Frequency, Magnitude, Model, Shock, Status};
 
     /// SplitMix64 uniforms in [0, 1).
     struct Rng(u64);
@@ -1238,7 +1245,7 @@ mod tests {
         let trials = options.trial_count() as usize;
         let m = trials - stats::quantile_rank(trials, TAIL_P) + 1;
         let run = set_run::run(
-            combined.risks(),
+            combined,
             combined.controls(),
             &masks,
             &[],
@@ -1262,10 +1269,20 @@ mod tests {
             // Up to 9 candidates: groups of sets by their high candidates.
             let n = 3 + (seed % 7) as usize;
             let model = instance(seed, 6, n);
-            let (combined, in_place) = universe(&model);
+            let (mut combined, in_place) = universe(&model);
+            if seed % 2 == 1 {
+                // A shock's events meet the sets' controls as the risks' own do.
+                let shock = Shock::new("s", Frequency::poisson(0.4).unwrap())
+                    .unwrap()
+                    .hits("r0", 1.0)
+                    .unwrap()
+                    .hits("r3", 0.5)
+                    .unwrap();
+                combined = combined.with_shocks(vec![shock]).unwrap();
+            }
             let options = SimulationOptions::new(seed).trials(3000);
             let years = TailYears::new(
-                combined.risks(),
+                &combined,
                 combined.controls(),
                 in_place,
                 options,
@@ -1307,7 +1324,7 @@ mod tests {
             let (combined, in_place) = universe(&model);
             let options = SimulationOptions::new(seed).trials(1500);
             let years = TailYears::build(
-                combined.risks(),
+                combined.risks().into(),
                 combined.controls(),
                 in_place,
                 options,

@@ -18,6 +18,7 @@ mod fixed;
 mod negative_binomial;
 mod poisson;
 mod poisson_lognormal;
+mod scaled;
 mod thinned;
 
 use rand::Rng;
