@@ -161,6 +161,7 @@
 //! | expected random draws per run (events, counts, control draws, per-risk bookkeeping of each chunk) | 2·10^10, about 17 minutes on one core of a 2-core machine; stop sooner with a [`Monitor`] | [`MAX_EXPECTED_DRAWS`] |
 //! | events a year of one risk | 10^6 | [`Frequency::MAX_RATE`] |
 //! | controls, of which insurance policies | 256, 16 | [`Model::MAX_CONTROLS`], [`Model::MAX_TRANSFERS`] |
+//! | shocks, frailties; risks a shock hits | 256, 256; 10,000 | [`Model::MAX_SHOCKS`], [`Shock::MAX_HITS`] |
 //! | tolerance points | 1,000 | [`ToleranceCurve::MAX_POINTS`] |
 //! | points of a loss exceedance curve | 10,000 | [`LossDistribution::MAX_CURVE_POINTS`] |
 //! | risks in a model built in Rust | none but the work limit | |

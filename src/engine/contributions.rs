@@ -22,6 +22,8 @@
 //! uncertainty. The VaR contribution is the TVaR contribution scaled by `VaR / TVaR` (a
 //! proportional split; a kernel estimate of `E[L_r | L = VaR]` would need years below VaR).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::engine::simulate::{CHUNK_TRIALS, YearSink};
 use crate::engine::stats::{self, Largest};
 
@@ -29,6 +31,36 @@ use crate::engine::stats::{self, Largest};
 /// chunk's expected share of the 1% tail, plus a margin for small chunks.
 pub(crate) fn default_keep_per_chunk(p: f64) -> usize {
     ((CHUNK_TRIALS as f64 * (1.0 - p) * 3.5) as usize + 8).min(CHUNK_TRIALS)
+}
+
+/// The bounds a run has reached so far, which every chunk started after them may skip below:
+/// the `top`-th largest portfolio loss kept (a year below it cannot be in the tail) and each
+/// risk's `top`-th largest annual loss (a value at or below it cannot move the risk's VaR).
+/// The store publishes them after each fold; a chunk reads them when it starts. Which bounds a
+/// chunk sees depends on the thread schedule, but the figures do not: a skipped value is one
+/// that cannot count, so the result is exact either way.
+#[derive(Debug)]
+pub(crate) struct Floors {
+    year: AtomicU64,
+    risks: Vec<AtomicU64>,
+}
+
+impl Floors {
+    pub(crate) fn new(risks: usize) -> Floors {
+        let none = || AtomicU64::new(f64::NEG_INFINITY.to_bits());
+        Floors {
+            year: none(),
+            risks: (0..risks).map(|_| none()).collect(),
+        }
+    }
+
+    fn get(x: &AtomicU64) -> f64 {
+        f64::from_bits(x.load(Ordering::Relaxed))
+    }
+
+    fn set(x: &AtomicU64, v: f64) {
+        x.store(v.to_bits(), Ordering::Relaxed);
+    }
 }
 
 /// Per chunk: the current year's losses by column (dense, with the columns it touched), the
@@ -40,12 +72,17 @@ pub(crate) struct TailRecorder {
     risk_columns: usize,
     keep: usize,
     dense: Vec<f64>,
+    /// The columns with a loss this year: `touched[..n_touched]`.
     touched: Vec<u32>,
+    n_touched: usize,
     /// The year's slot in the chunk (years are closed in order).
     slot: u32,
     /// The largest years so far (at most `keep`), and the smallest loss among them once full.
     kept: Vec<KeptYear>,
     floor: f64,
+    /// Years below this cannot be in the run's tail (see [`Floors`]): skipped, not counted
+    /// as left out.
+    year_bound: f64,
     /// Whether a positive year was left out (or dropped) of `kept`.
     kept_overflow: bool,
     /// Per risk: its largest annual losses so far (at most `2 keep` between compactions), the
@@ -54,31 +91,63 @@ pub(crate) struct TailRecorder {
     by_risk: Vec<RiskTop>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct RiskTop {
+    /// `values[..len]` are kept.
     values: Vec<f64>,
+    len: usize,
     floor: f64,
     dropped: bool,
 }
 
 impl RiskTop {
-    #[inline]
+    fn new() -> RiskTop {
+        RiskTop {
+            values: Vec::new(),
+            len: 0,
+            floor: f64::NEG_INFINITY,
+            dropped: false,
+        }
+    }
+
+    /// Keeps `x` if it can be among the `keep` largest (`x` > the floor: the run's bound when
+    /// the chunk started, then the chunk's own after its first compaction).
+    #[inline(always)]
     fn push(&mut self, x: f64, keep: usize) {
-        if self.dropped && x <= self.floor {
+        // A branch, not a conditional store: once the run's bounds are known almost every
+        // value is below the floor (well predicted), and the buffer, one of many, stays out
+        // of the cache.
+        if x > self.floor {
+            if self.len == self.values.len() {
+                self.make_room(keep);
+            }
+            self.values[self.len] = x;
+            self.len += 1;
+        }
+    }
+
+    /// Grows the buffer (doubling from 8 up to `2 keep`, so a risk with few positive years
+    /// holds little), or once it is full, keeps its `keep` largest values.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self, keep: usize) {
+        let full = 2 * keep;
+        if self.values.len() < full {
+            let size = (2 * self.values.len()).clamp(8, full);
+            self.values.resize(size, 0.0);
             return;
         }
-        self.values.push(x);
-        if self.values.len() >= 2 * keep {
-            let drop = self.values.len() - keep;
-            self.values.select_nth_unstable_by(drop, f64::total_cmp);
-            self.floor = self.values[drop];
-            self.values.drain(..drop);
-            self.dropped = true;
-        }
+        let drop = self.len - keep;
+        self.values[..self.len].select_nth_unstable_by(drop, f64::total_cmp);
+        self.floor = self.values[drop];
+        self.values.copy_within(drop..self.len, 0);
+        self.len = keep;
+        self.dropped = true;
     }
 
     /// The `keep` largest values, and their smallest if a value was left out.
     fn finish(mut self, keep: usize) -> (Vec<f64>, Option<f64>) {
+        self.values.truncate(self.len);
         if self.values.len() > keep {
             let drop = self.values.len() - keep;
             self.values.select_nth_unstable_by(drop, f64::total_cmp);
@@ -120,23 +189,36 @@ impl TailRecorder {
             risk_columns,
             keep: keep.max(1),
             dense: vec![0.0; columns],
-            touched: Vec::new(),
+            touched: vec![0; columns + 1],
+            n_touched: 0,
             slot: 0,
             kept: Vec::new(),
             floor: f64::NEG_INFINITY,
+            year_bound: f64::NEG_INFINITY,
             kept_overflow: false,
-            by_risk: (0..risk_columns).map(|_| RiskTop::default()).collect(),
+            by_risk: (0..risk_columns).map(|_| RiskTop::new()).collect(),
         }
+    }
+
+    /// Starts from the run's bounds so far: fewer years and values kept, the same figures.
+    pub(crate) fn with_floors(mut self, floors: &Floors) -> TailRecorder {
+        self.year_bound = Floors::get(&floors.year);
+        for (top, f) in self.by_risk.iter_mut().zip(&floors.risks) {
+            top.floor = Floors::get(f);
+        }
+        self
     }
 
     /// Adds a loss to column `column` in this year.
     #[inline]
     pub(crate) fn add(&mut self, column: usize, x: f64) {
         if x != 0.0 {
+            // The column joins `touched` on its first loss of the year, without a branch:
+            // `touched` has a slot for every column and one to spare (written, not counted,
+            // when every column has a loss), and a loss is never undone to 0.
             let slot = &mut self.dense[column];
-            if *slot == 0.0 {
-                self.touched.push(column as u32);
-            }
+            self.touched[self.n_touched] = column as u32;
+            self.n_touched += usize::from(*slot == 0.0);
             *slot += x;
         }
     }
@@ -146,16 +228,10 @@ impl TailRecorder {
     #[inline]
     pub(crate) fn end_year(&mut self, total: f64) {
         let keep = self.keep;
-        for &c in &self.touched {
-            let c = c as usize;
-            if c < self.risk_columns {
-                self.by_risk[c].push(self.dense[c], keep);
-            }
-        }
-        if total > 0.0 && !self.touched.is_empty() {
+        let touched = &self.touched[..self.n_touched];
+        if total > 0.0 && !touched.is_empty() && total >= self.year_bound {
             if self.kept.len() < keep || total > self.floor {
-                let columns = self
-                    .touched
+                let columns = touched
                     .iter()
                     .map(|&c| (c, self.dense[c as usize]))
                     .collect();
@@ -180,10 +256,14 @@ impl TailRecorder {
                 self.kept_overflow = true;
             }
         }
-        for &c in &self.touched {
-            self.dense[c as usize] = 0.0;
+        for &c in touched {
+            let c = c as usize;
+            let x = std::mem::take(&mut self.dense[c]);
+            if c < self.risk_columns {
+                self.by_risk[c].push(x, keep);
+            }
         }
-        self.touched.clear();
+        self.n_touched = 0;
         self.slot += 1;
     }
 
@@ -313,6 +393,8 @@ pub(crate) struct TailStore {
     standalone: Vec<Largest>,
     /// Per risk: the largest of the smallest values its chunks kept when they left some out.
     standalone_overflow: Vec<f64>,
+    /// The `top`-th largest loss among the kept years after the last prune.
+    year_bound: f64,
 }
 
 /// Each column's share of the tail, and each risk's own VaR.
@@ -349,6 +431,22 @@ impl TailStore {
             overflows: Vec::new(),
             standalone: (0..risks).map(|_| Largest::new(top)).collect(),
             standalone_overflow: vec![f64::NEG_INFINITY; risks],
+            year_bound: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Publishes the bounds reached so far for the chunks still to start (called once a
+    /// batch of chunks is folded: the bounds are tightened first, in time linear in what is
+    /// kept).
+    pub(crate) fn publish(&mut self, floors: &Floors) {
+        let first = self.year_bound == f64::NEG_INFINITY && self.years.len() > self.top;
+        if first || self.years.len() > self.top + self.top / 2 {
+            self.prune();
+        }
+        Floors::set(&floors.year, self.year_bound);
+        for (largest, f) in self.standalone.iter_mut().zip(&floors.risks) {
+            largest.tighten();
+            Floors::set(f, largest.floor());
         }
     }
 
@@ -375,7 +473,7 @@ impl TailStore {
                 *flag = flag.max(min);
             }
         }
-        if self.years.len() > 2 * self.top + 1024 {
+        if self.years.len() > self.top + self.top / 2 + 1024 {
             self.prune();
         }
     }
@@ -389,6 +487,7 @@ impl TailStore {
         let mut losses: Vec<f64> = self.years.iter().map(|y| y.loss).collect();
         let (_, &mut bound, _) = losses.select_nth_unstable_by(self.top - 1, |a, b| b.total_cmp(a));
         self.years.retain(|y| y.loss >= bound);
+        self.year_bound = bound;
     }
 
     /// The tail figures, given the run's sorted portfolio losses and a way to simulate one
@@ -469,10 +568,7 @@ impl TailStore {
         // Each risk's own VaR: the smallest of its `top` largest annual losses (0 when fewer
         // years than that had a loss).
         let top = self.top;
-        let estimate = |largest: Largest| {
-            let values = largest.into_sorted();
-            if values.len() >= top { values[0] } else { 0.0 }
-        };
+        let estimate = |largest: Largest| largest.kth_largest().unwrap_or(0.0);
         let mut standalone_var: Vec<f64> = std::mem::take(&mut self.standalone)
             .into_iter()
             .map(estimate)

@@ -3,7 +3,7 @@
 use crate::csf::Function;
 use crate::engine::arms::{ArmChunk, Arms, ControlPlan};
 use crate::engine::contributions::{
-    Both, InherentTail, Tail, TailRecorder, TailStore, default_keep_per_chunk,
+    Both, Floors, InherentTail, Tail, TailRecorder, TailStore, default_keep_per_chunk,
 };
 use crate::engine::lapse_arms::{self, LapseArms, LapseChunk, LapsePlan};
 use crate::engine::monitor::{Monitor, Unwatched, Watch};
@@ -154,45 +154,56 @@ pub(crate) fn run(
         + (n_controls + n_parties) * CHUNK_TRIALS * 16
         + 2 * TailStore::bytes_per_chunk(columns, n_risks, keep);
     let seed = options.seed();
-    let run_one =
-        |chunk: u64, inherent: &mut [f64], residual: &mut [f64], watch: &Watch<'_>, keep: usize| {
-            let stream = |stream| simulate::stream_rng(seed, chunk, stream);
-            let recorder = TailRecorder::new(n_risks, n_risks, keep);
-            let mut inherent_tail = InherentTail::new(TailRecorder::new(columns, n_risks, keep));
-            let (base, mut arms, extra) = if let Some(lapse_plan) = &lapse_plan {
-                let mut arms = LapseArms::new(lapse_plan, stream, residual).with_tail(recorder);
-                let base = plan.run_chunk(
-                    seed,
-                    chunk,
-                    inherent,
-                    &mut Both(&mut arms, &mut inherent_tail),
-                    watch,
-                );
-                let (arms, extra) = arms.finish();
-                (base, arms, Some(extra))
-            } else {
-                let mut arms = Arms::new(&arms_plan, stream, residual).with_tail(recorder);
-                let base = plan.run_chunk(
-                    seed,
-                    chunk,
-                    inherent,
-                    &mut Both(&mut arms, &mut inherent_tail),
-                    watch,
-                );
-                (base, arms.finish(), None)
-            };
-            let inherent_kept = inherent_tail.recorder.finish(chunk, inherent);
-            let residual_kept = arms.residual_tail.take().map(|t| t.finish(chunk, residual));
-            (base, arms, extra, inherent_kept, residual_kept)
+    // The bounds the stores have reached, for the chunks still to start (contributions.rs).
+    let (inherent_floors, residual_floors) = (Floors::new(n_risks), Floors::new(n_risks));
+    let run_one = |chunk: u64,
+                   inherent: &mut [f64],
+                   residual: &mut [f64],
+                   watch: &Watch<'_>,
+                   keep: usize,
+                   floors: bool| {
+        let stream = |stream| simulate::stream_rng(seed, chunk, stream);
+        let mut recorder = TailRecorder::new(n_risks, n_risks, keep);
+        let mut inherent_recorder = TailRecorder::new(columns, n_risks, keep);
+        if floors {
+            recorder = recorder.with_floors(&residual_floors);
+            inherent_recorder = inherent_recorder.with_floors(&inherent_floors);
+        }
+        let mut inherent_tail = InherentTail::new(inherent_recorder);
+        let (base, mut arms, extra) = if let Some(lapse_plan) = &lapse_plan {
+            let mut arms = LapseArms::new(lapse_plan, stream, residual).with_tail(recorder);
+            let base = plan.run_chunk(
+                seed,
+                chunk,
+                inherent,
+                &mut Both(&mut arms, &mut inherent_tail),
+                watch,
+            );
+            let (arms, extra) = arms.finish();
+            (base, arms, Some(extra))
+        } else {
+            let mut arms = Arms::new(&arms_plan, stream, residual).with_tail(recorder);
+            let base = plan.run_chunk(
+                seed,
+                chunk,
+                inherent,
+                &mut Both(&mut arms, &mut inherent_tail),
+                watch,
+            );
+            (base, arms.finish(), None)
         };
+        let inherent_kept = inherent_tail.recorder.finish(chunk, inherent);
+        let residual_kept = arms.residual_tail.take().map(|t| t.finish(chunk, residual));
+        (base, arms, extra, inherent_kept, residual_kept)
+    };
     simulate::run_batches(
         &mut inherent,
         &mut residual,
         options.is_parallel(),
         bytes_per_chunk,
         monitor,
-        |chunk, inherent, residual, watch| run_one(chunk, inherent, residual, watch, keep),
-        |_,
+        |chunk, inherent, residual, watch| run_one(chunk, inherent, residual, watch, keep, true),
+        |chunk,
          (base, arms, extra, inherent_kept, residual_kept): (
             _,
             ArmChunk,
@@ -206,6 +217,11 @@ pub(crate) fn run(
             inherent_store.fold(inherent_kept);
             if let Some(kept) = residual_kept {
                 residual_store.fold(kept);
+            }
+            // Batches hold at least 8 chunks: the next batch starts from these bounds.
+            if chunk % 8 == 7 {
+                inherent_store.publish(&inherent_floors);
+                residual_store.publish(&residual_floors);
             }
             for (total, r) in residual_by_risk.iter_mut().zip(&arms.residual_by_risk) {
                 *total += r;
@@ -298,7 +314,8 @@ pub(crate) fn run(
         let len = (trials - start).min(CHUNK_TRIALS);
         let (mut i, mut r) = (vec![0.0; len], vec![0.0; len]);
         let watch = Watch::new(&Unwatched, len as u64);
-        let (_, _, _, inherent_kept, residual_kept) = run_one(chunk, &mut i, &mut r, &watch, len);
+        let (_, _, _, inherent_kept, residual_kept) =
+            run_one(chunk, &mut i, &mut r, &watch, len, false);
         (inherent_kept, residual_kept)
     };
     let inherent_tail = inherent_store.finish(&inherent, |chunk| rerun(chunk).0);

@@ -80,8 +80,10 @@ struct PlannedShock {
 pub(crate) struct DependenceState {
     frailty_rngs: Vec<Xoshiro256PlusPlus>,
     shock_rngs: Vec<Xoshiro256PlusPlus>,
-    /// Per hit slot: this year's loss from shocks.
+    /// Per hit slot: this year's loss from shocks, and the slots with a loss this year (a
+    /// slot without one adds nothing to its sums: its shift is 0).
     year_by_slot: Vec<f64>,
+    touched_slots: Vec<usize>,
     /// Per risk: this year's loss from a frailty's pooled stream.
     year_by_risk: Vec<f64>,
 }
@@ -226,6 +228,7 @@ impl DependencePlan {
             frailty_rngs: self.frailties.iter().map(|g| stream(g.stream)).collect(),
             shock_rngs: self.shocks.iter().map(|s| stream(s.stream)).collect(),
             year_by_slot: vec![0.0; self.hit_risks.len()],
+            touched_slots: Vec::new(),
             year_by_risk: vec![0.0; self.n_risks],
         }
     }
@@ -290,6 +293,9 @@ impl DependencePlan {
                     }
                     let loss = magnitudes[risk].sample(rng);
                     shock_year += loss;
+                    if state.year_by_slot[slot] == 0.0 {
+                        state.touched_slots.push(slot);
+                    }
                     state.year_by_slot[slot] += loss;
                     sink.event(risk, loss);
                     sink.shock_event(k, loss);
@@ -299,9 +305,9 @@ impl DependencePlan {
             sink.subtotal_done();
             sums[n_risks + hit_slots + k].add_year(shock_year, 0.0);
         }
-        for (slot, year) in state.year_by_slot.iter_mut().enumerate() {
-            sums[n_risks + slot].add_year(*year, 0.0);
-            *year = 0.0;
+        // A slot listed twice (a first loss of 0) adds 0 the second time.
+        for slot in state.touched_slots.drain(..) {
+            sums[n_risks + slot].add_year(std::mem::take(&mut state.year_by_slot[slot]), 0.0);
         }
     }
 }

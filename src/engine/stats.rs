@@ -82,9 +82,11 @@ impl Largest {
         }
     }
 
-    /// The most values it ever holds (it compacts when it reaches this).
+    /// The most values it ever holds (it compacts when it reaches this: each compaction, linear
+    /// in this, frees `keep / 2 + 1024` places, so a value costs O(1) amortised).
     pub(crate) fn capacity_needed(keep: usize) -> usize {
-        2 * keep.max(1) + 1024
+        let keep = keep.max(1);
+        keep + keep / 2 + 1024
     }
 
     /// As [`Largest::new`], with all its memory reserved up front; `None` if it cannot be.
@@ -102,10 +104,23 @@ impl Largest {
         if x <= self.floor {
             return;
         }
+        if self.values.len() == self.values.capacity() {
+            self.grow();
+        }
         self.values.push(x);
         if self.values.len() >= Self::capacity_needed(self.keep) {
             self.compact();
         }
+    }
+
+    /// Doubles the buffer, never past what it will hold (a `Vec` left to itself would double
+    /// past it, up to twice the memory).
+    #[cold]
+    fn grow(&mut self) {
+        let needed = Self::capacity_needed(self.keep);
+        let target = (2 * self.values.capacity()).clamp(16, needed);
+        self.values
+            .reserve_exact(target.saturating_sub(self.values.len()));
     }
 
     fn compact(&mut self) {
@@ -116,6 +131,32 @@ impl Largest {
         self.values.select_nth_unstable_by(drop, f64::total_cmp);
         self.floor = self.values[drop];
         self.values.drain(..drop);
+    }
+
+    /// A value at or below this cannot be among the largest `keep` (-inf until `keep` values
+    /// were pushed and it compacted or was [tightened](Self::tighten)).
+    pub(crate) fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    /// Raises the floor to the `keep`-th largest value pushed so far, once there are that many
+    /// (again only after `keep / 2` more: amortised O(1) a value).
+    pub(crate) fn tighten(&mut self) {
+        let first = self.floor == f64::NEG_INFINITY && self.values.len() >= self.keep;
+        if first || self.values.len() >= self.keep + self.keep / 2 {
+            self.compact();
+            self.floor = self.values.iter().copied().fold(f64::INFINITY, f64::min);
+        }
+    }
+
+    /// The smallest of the largest `keep` values (the `keep`-th largest), `None` if fewer were
+    /// pushed: a quantile without sorting.
+    pub(crate) fn kth_largest(mut self) -> Option<f64> {
+        self.compact();
+        if self.values.len() < self.keep {
+            return None;
+        }
+        Some(self.values.iter().copied().fold(f64::INFINITY, f64::min))
     }
 
     /// The largest `keep` values (fewer if fewer were pushed), sorted ascending.

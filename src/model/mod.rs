@@ -107,6 +107,9 @@ impl Model {
     /// policy might pay for.
     pub const MAX_TRANSFERS: usize = 16;
 
+    /// The most shocks, and the most frailties, a model accepts.
+    pub const MAX_SHOCKS: usize = dependence::MAX_SHOCKS;
+
     /// Sets the controls (replacing any set before). Their order is the order in which
     /// transfers apply and reports list them.
     ///
