@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::report::analysis::ControlValue;
 use crate::report::assessment::Assessment;
+use crate::report::bad_year::{self, BadYear};
 use crate::report::loss::Quantile;
 use crate::report::svg::{escape, level, pct, short, thousands, years};
 use crate::report::tolerance::ToleranceVerdict;
@@ -187,6 +188,7 @@ fn page(a: &Assessment, options: &HtmlOptions) -> String {
     lec_table(&mut h, a);
     tolerance_table(&mut h, a);
     risk_table(&mut h, a);
+    bad_year_table(&mut h, a);
     function_table(&mut h, a);
     control_table(&mut h, a);
     let _ = write!(
@@ -506,6 +508,48 @@ fn risk_table(h: &mut String, a: &Assessment) {
         &rows,
         "",
     );
+}
+
+/// The risks' and shocks' shares of TVaR 99% and the diversification, as the text report's.
+fn bad_year_table(h: &mut String, a: &Assessment) {
+    let Some(bad) = BadYear::of(a) else {
+        return;
+    };
+    let numeric = |header: &[&str]| -> Vec<String> {
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    c.to_string()
+                } else {
+                    format!("#{c}")
+                }
+            })
+            .collect()
+    };
+    let header = numeric(&bad_year::RISK_HEADER);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let note = if bad.shocks.is_empty() {
+        bad.diversification.join("; ")
+    } else {
+        String::new()
+    };
+    let title = "What makes up a bad year: each risk's mean loss in the worst 1% of years";
+    table(h, title, &header, &bad.risks, &note);
+    if !bad.shocks.is_empty() {
+        let header = numeric(&bad_year::SHOCK_HEADER);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let title =
+            "Shocks: the losses of their events (counted in the risks above; before controls)";
+        table(
+            h,
+            title,
+            &header,
+            &bad.shocks,
+            &bad.diversification.join("; "),
+        );
+    }
 }
 
 fn function_table(h: &mut String, a: &Assessment) {

@@ -25,6 +25,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod assessment;
+pub(crate) mod bad_year;
 pub(crate) mod budget;
 #[cfg(feature = "scenario")]
 pub(crate) mod budget_files;

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::report::analysis::ControlValue;
 use crate::report::assessment::Assessment;
+use crate::report::bad_year::{self, BadYear};
 use crate::report::loss::Quantile;
 use crate::report::tolerance::ToleranceVerdict;
 
@@ -297,118 +298,30 @@ fn risk_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
     )
 }
 
-/// The most risks the bad-year table lists; the rest are summed on one line.
-const BAD_YEAR_ROWS: usize = 8;
-
-/// "What makes up a bad year": the risks that carry the worst 1% of years (each risk's mean
-/// loss in them, its share of TVaR 99%), largest first, inherent and residual; then the
-/// shocks' share, and the diversification (VaR 99% against the sum of the risks' own).
+/// "What makes up a bad year" (report/bad_year.rs): the risks' and shocks' shares of TVaR 99%
+/// and the diversification.
 fn bad_year_section(f: &mut fmt::Formatter<'_>, a: &Assessment) -> fmt::Result {
-    let (inherent, residual) = (a.inherent(), a.residual());
-    if inherent.contributions.is_empty() {
+    let Some(bad) = BadYear::of(a) else {
         return Ok(()); // a report stored by an earlier csfquant
-    }
-    let tvar =
-        |l: &crate::report::assessment::LossSummary| l.tail_mean_at(0.99).map_or(0.0, |t| t.loss);
-    let var =
-        |l: &crate::report::assessment::LossSummary| l.quantile_at(0.99).map_or(0.0, |q| q.loss);
-    let (ti, tr) = (tvar(inherent), tvar(residual));
-    writeln!(
-        f,
-        "\nWhat makes up a bad year: each risk's mean loss in the worst 1% of years (its share of TVaR 99%)"
-    )?;
-    let share = |x: f64, total: f64| {
-        if total > 0.0 {
-            pct(x / total)
-        } else {
-            String::new()
-        }
     };
-    let mut order: Vec<usize> = (0..inherent.contributions.len()).collect();
-    order.sort_by(|&i, &j| {
-        inherent.contributions[j]
-            .tvar99
-            .total_cmp(&inherent.contributions[i].tvar99)
-            .then(i.cmp(&j))
-    });
-    let residual_of = |i: usize| residual.contributions.get(i).map_or(0.0, |c| c.tvar99);
-    let mut rows: Vec<Vec<String>> = order
-        .iter()
-        .take(BAD_YEAR_ROWS)
-        .map(|&i| {
-            let c = &inherent.contributions[i];
-            vec![
-                c.risk.clone(),
-                pm(c.tvar99, c.tvar99_se),
-                share(c.tvar99, ti),
-                short(residual_of(i)),
-                share(residual_of(i), tr),
-            ]
-        })
-        .collect();
-    if order.len() > BAD_YEAR_ROWS {
-        let rest = &order[BAD_YEAR_ROWS..];
-        let (x, y): (f64, f64) = rest.iter().fold((0.0, 0.0), |(x, y), &i| {
-            (x + inherent.contributions[i].tvar99, y + residual_of(i))
-        });
-        rows.push(vec![
-            format!("{} other risks", rest.len()),
-            short(x),
-            share(x, ti),
-            short(y),
-            share(y, tr),
-        ]);
-    }
-    rows.push(vec![
-        "TVaR 99% (all risks)".to_string(),
-        short(ti),
-        String::new(),
-        short(tr),
-        String::new(),
-    ]);
+    writeln!(f, "\n{}", bad_year::TITLE)?;
     table(
         f,
-        &["risk", "inherent ± 1.96 SE", "share", "residual", "share"],
+        &bad_year::RISK_HEADER,
         &[Left, Right, Right, Right, Right],
-        &rows,
+        &bad.risks,
     )?;
-    if !a.shocks().is_empty() {
-        writeln!(
-            f,
-            "  shocks (their events, counted in the risks above; before controls):"
-        )?;
-        let rows: Vec<Vec<String>> = a
-            .shocks()
-            .iter()
-            .map(|s| {
-                vec![
-                    s.id.clone(),
-                    pm(s.eal, s.eal_se),
-                    short(s.tvar99),
-                    share(s.tvar99, ti),
-                ]
-            })
-            .collect();
+    if !bad.shocks.is_empty() {
+        writeln!(f, "  {}:", bad_year::SHOCKS_TITLE)?;
         table(
             f,
-            &["shock", "EAL ± 1.96 SE", "in TVaR 99%", "share"],
+            &bad_year::SHOCK_HEADER,
             &[Left, Right, Right, Right],
-            &rows,
+            &bad.shocks,
         )?;
     }
-    for (arm, l) in [("inherent", inherent), ("residual", residual)] {
-        let (v, sum) = (var(l), l.standalone_var99_sum);
-        let benefit = if sum > 0.0 {
-            format!(" (diversification {})", pct(1.0 - v / sum))
-        } else {
-            String::new()
-        };
-        writeln!(
-            f,
-            "  {arm}: VaR 99% {} against {} for the risks' own VaR 99% summed{benefit}",
-            short(v),
-            short(sum)
-        )?;
+    for line in &bad.diversification {
+        writeln!(f, "  {line}")?;
     }
     Ok(())
 }
@@ -746,7 +659,7 @@ pub(crate) fn pm(value: f64, se: f64) -> String {
 }
 
 /// A probability as a percentage with enough digits to be read: 42.1%, 3.25%, 0.012%.
-fn pct(p: f64) -> String {
+pub(crate) fn pct(p: f64) -> String {
     let x = 100.0 * p;
     if x == 0.0 || x >= 10.0 {
         format!("{x:.1}%")
