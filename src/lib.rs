@@ -171,6 +171,7 @@
 //! | expected random draws per run (events, counts, control draws, per-risk bookkeeping of each chunk) | 2·10^10, about 17 minutes on one core of a 2-core machine; stop sooner with a [`Monitor`] | [`MAX_EXPECTED_DRAWS`] |
 //! | events a year of one risk | 10^6 | [`Frequency::MAX_RATE`] |
 //! | controls, of which insurance policies | 256, 16 | [`Model::MAX_CONTROLS`], [`Model::MAX_TRANSFERS`] |
+//! | memory of a run's tail contributions (each risk's share of VaR and TVaR 99%, its stand-alone VaR: about 12 bytes per risk per 100 years, and the tail years' per-risk losses); beyond it they are left out and every other figure is reported | 1 GiB, or twice the run's annual losses if more | [`MAX_CONTRIBUTION_BYTES`] |
 //! | shocks, frailties; risks a shock hits | 256, 256; 10,000 | [`Model::MAX_SHOCKS`], [`Shock::MAX_HITS`] |
 //! | tolerance points | 1,000 | [`ToleranceCurve::MAX_POINTS`] |
 //! | points of a loss exceedance curve | 10,000 | [`LossDistribution::MAX_CURVE_POINTS`] |
@@ -248,7 +249,8 @@ mod scenario;
 
 pub use csf::{Category, CsfTag, Function, Subcategory};
 pub use engine::{
-    CANCEL_CHECK_YEARS, CHUNK_TRIALS, MAX_EXPECTED_DRAWS, Monitor, SimulationOptions,
+    CANCEL_CHECK_YEARS, CHUNK_TRIALS, MAX_CONTRIBUTION_BYTES, MAX_EXPECTED_DRAWS, Monitor,
+    SimulationOptions,
 };
 pub use error::{Error, Result};
 pub use model::Status;

@@ -301,6 +301,26 @@ fn the_closed_form_counts_the_shocks_events() {
     );
 }
 
+/// A run whose tail contributions would take more than `MAX_CONTRIBUTION_BYTES` leaves them
+/// out (each risk's largest 1% of annual losses and a chunk kept whole, for 40,000 risks over
+/// 5,000 years) and reports every other figure.
+#[test]
+fn contributions_beyond_their_memory_bound_are_left_out() {
+    let risks = (0..40_000)
+        .map(|i| risk(&format!("r{i}"), Frequency::bernoulli(0.01).unwrap(), 1e3))
+        .collect();
+    let model = Model::new(risks).unwrap();
+    let report = model
+        .simulate(SimulationOptions::new(2).trials(5_000))
+        .unwrap();
+    assert!(report.contributions().is_empty());
+    assert_eq!(report.standalone_var99_sum(), 0.0);
+    // EAL 40,000 x 0.01 x 1,000 = 400,000 a year; 5 standard errors.
+    let d = report.portfolio();
+    assert!((d.expected_annual_loss() - 4e5).abs() < 5.0 * d.standard_error());
+    assert!(d.quantile(0.99).unwrap() > 4e5);
+}
+
 /// Shocks and frailty in scenario files, and through the candidates' one-pass valuation.
 #[cfg(feature = "scenario")]
 mod in_scenarios {

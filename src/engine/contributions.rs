@@ -24,8 +24,31 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::engine::simulate::{CHUNK_TRIALS, YearSink};
+use crate::engine::simulate::{CHUNK_TRIALS, FOLD_BYTES, YearSink};
 use crate::engine::stats::{self, Largest};
+
+/// The most memory a run's tail contributions may take, unless the run's own annual losses take
+/// more (then twice those): beyond it (a model of very many risks simulated for many years)
+/// the run leaves them out, and reports every other figure as before.
+pub const MAX_CONTRIBUTION_BYTES: u64 = 1 << 30;
+
+/// Whether the tail contributions of `arms` loss arms (1, or 2 with controls: inherent and
+/// residual) of a run of `trials` years with `columns` columns (risks, then shocks), `risks`
+/// risks and about `touched` columns with a loss a year fit in [`MAX_CONTRIBUTION_BYTES`] (or
+/// twice the arms' annual losses, 8 bytes a year each, if more), counted generously: a batch of chunks' kept years and per-risk values (at least 8 chunks),
+/// the store's (`1.5 top` of each), and one chunk simulated again keeping everything.
+pub(crate) fn fits(trials: usize, columns: usize, risks: usize, touched: f64, arms: f64) -> bool {
+    let keep = default_keep_per_chunk(crate::engine::simulate::TAIL_P) as f64;
+    let top = (trials as f64 / 100.0).ceil() + 1.0;
+    let year = 48.0 + 16.0 * touched.min(columns as f64);
+    let risks = risks as f64;
+    let chunk = keep * year + risks * 2.0 * keep.min(top) * 8.0;
+    let batch = (FOLD_BYTES as f64 / chunk.max(1.0)).clamp(8.0, 256.0);
+    let store = 1.5 * top * (year + risks * 8.0);
+    let again = (trials.min(CHUNK_TRIALS) as f64) * (year + risks * 8.0);
+    let budget = (MAX_CONTRIBUTION_BYTES as f64).max(2.0 * 8.0 * trials as f64 * arms);
+    arms * (batch * chunk + store + again) <= budget
+}
 
 /// The years a chunk keeps, and the largest annual losses per risk it keeps: about 3.5 times a
 /// chunk's expected share of the 1% tail, plus a margin for small chunks.
@@ -69,6 +92,8 @@ impl Floors {
 /// chunk's events or years.
 #[derive(Debug)]
 pub(crate) struct TailRecorder {
+    /// False when the run leaves the contributions out ([`fits`]): nothing is recorded.
+    on: bool,
     risk_columns: usize,
     keep: usize,
     dense: Vec<f64>,
@@ -186,6 +211,7 @@ impl TailRecorder {
     /// `keep` years (see [`default_keep_per_chunk`]).
     pub(crate) fn new(columns: usize, risk_columns: usize, keep: usize) -> TailRecorder {
         TailRecorder {
+            on: true,
             risk_columns,
             keep: keep.max(1),
             dense: vec![0.0; columns],
@@ -200,6 +226,13 @@ impl TailRecorder {
         }
     }
 
+    /// A recorder that records nothing (see [`fits`]).
+    pub(crate) fn off() -> TailRecorder {
+        let mut r = TailRecorder::new(0, 0, 1);
+        r.on = false;
+        r
+    }
+
     /// Starts from the run's bounds so far: fewer years and values kept, the same figures.
     pub(crate) fn with_floors(mut self, floors: &Floors) -> TailRecorder {
         self.year_bound = Floors::get(&floors.year);
@@ -212,7 +245,7 @@ impl TailRecorder {
     /// Adds a loss to column `column` in this year.
     #[inline]
     pub(crate) fn add(&mut self, column: usize, x: f64) {
-        if x != 0.0 {
+        if self.on && x != 0.0 {
             // The column joins `touched` on its first loss of the year, without a branch:
             // `touched` has a slot for every column and one to spare (written, not counted,
             // when every column has a loss), and a loss is never undone to 0.
@@ -227,6 +260,9 @@ impl TailRecorder {
     /// chunk's first).
     #[inline]
     pub(crate) fn end_year(&mut self, total: f64) {
+        if !self.on {
+            return;
+        }
         let keep = self.keep;
         let touched = &self.touched[..self.n_touched];
         if total > 0.0 && !touched.is_empty() && total >= self.year_bound {
@@ -395,6 +431,8 @@ pub(crate) struct TailStore {
     standalone_overflow: Vec<f64>,
     /// The `top`-th largest loss among the kept years after the last prune.
     year_bound: f64,
+    /// False when the run leaves the contributions out ([`fits`]).
+    on: bool,
 }
 
 /// Each column's share of the tail, and each risk's own VaR.
@@ -432,13 +470,24 @@ impl TailStore {
             standalone: (0..risks).map(|_| Largest::new(top)).collect(),
             standalone_overflow: vec![f64::NEG_INFINITY; risks],
             year_bound: f64::NEG_INFINITY,
+            on: true,
         }
+    }
+
+    /// A store for a run that leaves the contributions out: its [`Tail`] has none.
+    pub(crate) fn off(trials: usize, p: f64) -> TailStore {
+        let mut store = TailStore::new(trials, p, 0, 0);
+        store.on = false;
+        store
     }
 
     /// Publishes the bounds reached so far for the chunks still to start (called once a
     /// batch of chunks is folded: the bounds are tightened first, in time linear in what is
     /// kept).
     pub(crate) fn publish(&mut self, floors: &Floors) {
+        if !self.on {
+            return;
+        }
         let first = self.year_bound == f64::NEG_INFINITY && self.years.len() > self.top;
         if first || self.years.len() > self.top + self.top / 2 {
             self.prune();
@@ -456,6 +505,9 @@ impl TailStore {
     }
 
     pub(crate) fn fold(&mut self, chunk: TailChunk) {
+        if !self.on {
+            return;
+        }
         if let Some(min) = chunk.overflow {
             self.overflows.push((chunk.chunk, min));
         }
@@ -501,6 +553,14 @@ impl TailStore {
         let k = stats::quantile_rank(n, p);
         let var = sorted[k - 1];
         let tvar = stats::tail_mean_of_top(&sorted[k - 1..], n, p);
+        if !self.on {
+            return Tail {
+                var,
+                tvar,
+                tvar_by_column: Vec::new(),
+                standalone_var: Vec::new(),
+            };
+        }
         // Chunks that may hold tail years they did not keep: simulated again, whole.
         let overflowed: Vec<u64> = self
             .overflows
@@ -603,5 +663,26 @@ impl TailStore {
             tvar_by_column,
             standalone_var,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bound keeps the contributions of the benchmark portfolio (100 risks, 44 events a
+    /// year) at 10^7 years and of the default scenario at 10^8 (within twice its annual losses'
+    /// memory), and leaves out those of 100,000 risks over 32,768 years (which took 4.9 GB
+    /// before the bound).
+    #[test]
+    fn the_memory_bound_leaves_out_only_the_very_large() {
+        assert!(fits(10_000_000, 100, 100, 44.0, 1.0));
+        assert!(fits(10_000_000, 100, 100, 44.0, 2.0));
+        assert!(fits(100_000_000, 14, 12, 30.0, 2.0));
+        assert!(!fits(32_768, 100_000, 100_000, 10_000.0, 1.0));
+        assert!(
+            fits(200, 100_000, 100_000, 1_000.0, 2.0),
+            "the scale bench keeps them"
+        );
     }
 }

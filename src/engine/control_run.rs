@@ -3,7 +3,7 @@
 use crate::csf::Function;
 use crate::engine::arms::{ArmChunk, Arms, ControlPlan};
 use crate::engine::contributions::{
-    Both, Floors, InherentTail, Tail, TailRecorder, TailStore, default_keep_per_chunk,
+    self, Both, Floors, InherentTail, Tail, TailRecorder, TailStore, default_keep_per_chunk,
 };
 use crate::engine::lapse_arms::{self, LapseArms, LapseChunk, LapsePlan};
 use crate::engine::monitor::{Monitor, Unwatched, Watch};
@@ -147,12 +147,27 @@ pub(crate) fn run(
 
     let keep = default_keep_per_chunk(TAIL_P);
     let (columns, _) = plan.tail_columns();
-    let mut inherent_store = TailStore::new(trials, TAIL_P, columns, n_risks);
-    let mut residual_store = TailStore::new(trials, TAIL_P, n_risks, n_risks);
+    // Both arms' contributions, or neither.
+    let on = contributions::fits(trials, columns, n_risks, plan.expected_draws_per_year, 2.0);
+    let (mut inherent_store, mut residual_store) = if on {
+        (
+            TailStore::new(trials, TAIL_P, columns, n_risks),
+            TailStore::new(trials, TAIL_P, n_risks, n_risks),
+        )
+    } else {
+        (
+            TailStore::off(trials, TAIL_P),
+            TailStore::off(trials, TAIL_P),
+        )
+    };
     let bytes_per_chunk = risk_totals.len() * std::mem::size_of::<RiskSums>()
         + n_risks * 8
         + (n_controls + n_parties) * CHUNK_TRIALS * 16
-        + 2 * TailStore::bytes_per_chunk(columns, n_risks, keep);
+        + if on {
+            2 * TailStore::bytes_per_chunk(columns, n_risks, keep)
+        } else {
+            0
+        };
     let seed = options.seed();
     // The bounds the stores have reached, for the chunks still to start (contributions.rs).
     let (inherent_floors, residual_floors) = (Floors::new(n_risks), Floors::new(n_risks));
@@ -163,9 +178,15 @@ pub(crate) fn run(
                    keep: usize,
                    floors: bool| {
         let stream = |stream| simulate::stream_rng(seed, chunk, stream);
-        let mut recorder = TailRecorder::new(n_risks, n_risks, keep);
-        let mut inherent_recorder = TailRecorder::new(columns, n_risks, keep);
-        if floors {
+        let (mut recorder, mut inherent_recorder) = if on {
+            (
+                TailRecorder::new(n_risks, n_risks, keep),
+                TailRecorder::new(columns, n_risks, keep),
+            )
+        } else {
+            (TailRecorder::off(), TailRecorder::off())
+        };
+        if on && floors {
             recorder = recorder.with_floors(&residual_floors);
             inherent_recorder = inherent_recorder.with_floors(&inherent_floors);
         }

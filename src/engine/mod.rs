@@ -16,5 +16,6 @@ pub(crate) mod shapley;
 pub(crate) mod simulate;
 pub(crate) mod stats;
 
+pub use contributions::MAX_CONTRIBUTION_BYTES;
 pub use monitor::{CANCEL_CHECK_YEARS, Monitor};
 pub use simulate::{CHUNK_TRIALS, MAX_EXPECTED_DRAWS, SimulationOptions};

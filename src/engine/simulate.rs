@@ -19,7 +19,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
 use crate::engine::contributions::{
-    Floors, InherentTail, Tail, TailChunk, TailRecorder, TailStore, default_keep_per_chunk,
+    self, Floors, InherentTail, Tail, TailChunk, TailRecorder, TailStore, default_keep_per_chunk,
 };
 use crate::engine::dependence::{DependencePlan, DependenceState};
 use crate::engine::monitor::{CANCEL_CHECK_YEARS, Monitor, Watch};
@@ -47,7 +47,7 @@ pub const MAX_EXPECTED_DRAWS: f64 = 2e10;
 
 /// Chunk results are folded into the totals in batches, in chunk order, so that memory for the
 /// per-chunk sums stays bounded whatever the trial count (the batch size never changes results).
-const FOLD_BYTES: usize = 4 << 20;
+pub(crate) const FOLD_BYTES: usize = 4 << 20;
 
 /// How to run a simulation: the seed, the number of simulated years, and whether to use threads.
 ///
@@ -387,17 +387,36 @@ fn run_chunks(
     let mut totals = plan.new_totals();
     let keep = default_keep_per_chunk(TAIL_P);
     let (columns, risks) = plan.tail_columns();
-    let mut store = TailStore::new(losses.len(), TAIL_P, columns, risks);
+    let on = contributions::fits(
+        losses.len(),
+        columns,
+        risks,
+        plan.expected_draws_per_year,
+        1.0,
+    );
+    let mut store = if on {
+        TailStore::new(losses.len(), TAIL_P, columns, risks)
+    } else {
+        TailStore::off(losses.len(), TAIL_P)
+    };
     let floors = Floors::new(risks);
     run_batches(
         losses,
         &mut [],
         options.parallel,
         totals.len() * std::mem::size_of::<RiskSums>()
-            + TailStore::bytes_per_chunk(columns, risks, keep),
+            + if on {
+                TailStore::bytes_per_chunk(columns, risks, keep)
+            } else {
+                0
+            },
         monitor,
         |chunk, out, _, watch| {
-            let recorder = TailRecorder::new(columns, risks, keep).with_floors(&floors);
+            let recorder = if on {
+                TailRecorder::new(columns, risks, keep).with_floors(&floors)
+            } else {
+                TailRecorder::off()
+            };
             let mut sink = InherentTail::new(recorder);
             let result = plan.run_chunk(options.seed, chunk, out, &mut sink, watch);
             (result, sink.recorder.finish(chunk, out))

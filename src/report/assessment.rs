@@ -190,11 +190,13 @@ pub struct LossSummary {
     /// Each risk's share of VaR 99% and TVaR 99% of this loss (Euler allocation: its mean loss
     /// in the years at or above VaR 99%), in the model's risk order; the `tvar99` entries add
     /// up to TVaR 99% (see [`TailContribution`]). Empty in a report stored by an earlier
-    /// csfquant.
+    /// csfquant, and for a run whose contributions would take more than
+    /// [`MAX_CONTRIBUTION_BYTES`](crate::MAX_CONTRIBUTION_BYTES).
     #[serde(default)]
     pub contributions: Vec<TailContribution>,
     /// The sum of the risks' own VaR 99% (each risk's annual loss alone): against VaR 99%, the
-    /// diversification of the portfolio. 0 in a report stored by an earlier csfquant.
+    /// diversification of the portfolio. 0 in a report stored by an earlier csfquant, and
+    /// when `contributions` is empty.
     #[serde(default)]
     pub standalone_var99_sum: f64,
 }

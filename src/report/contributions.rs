@@ -55,6 +55,9 @@ fn finite(x: f64) -> f64 {
 
 /// The risks' contributions from a run's tail.
 pub(crate) fn risk_contributions(model: &Model, tail: &Tail) -> Vec<TailContribution> {
+    if tail.tvar_by_column.is_empty() {
+        return Vec::new(); // left out: beyond MAX_CONTRIBUTION_BYTES
+    }
     model
         .risks()
         .iter()
@@ -89,7 +92,8 @@ pub(crate) fn shock_losses(
             id: shock.id().to_string(),
             eal: finite(e.mean),
             eal_se: finite(e.standard_error),
-            tvar99: finite(tail.tvar_by_column[n_risks + k].0),
+            // 0 when the run left its contributions out (MAX_CONTRIBUTION_BYTES).
+            tvar99: finite(tail.tvar_by_column.get(n_risks + k).map_or(0.0, |c| c.0)),
         })
         .collect()
 }

@@ -623,6 +623,8 @@ impl SimulationReport {
 
     /// Each risk's share of VaR 99% and TVaR 99% (see [`TailContribution`]), in the model's
     /// order; the `tvar99` shares add up to [`portfolio`](Self::portfolio)`().tail_mean(0.99)`.
+    /// Empty when they would take more than [`MAX_CONTRIBUTION_BYTES`](crate::MAX_CONTRIBUTION_BYTES)
+    /// (very many risks over many years: each risk's largest 1% of annual losses is kept).
     ///
     /// # Example
     /// ```
@@ -641,7 +643,8 @@ impl SimulationReport {
         &self.contributions
     }
 
-    /// The sum of the risks' stand-alone VaR 99% (each risk's own 1-in-100-year loss).
+    /// The sum of the risks' stand-alone VaR 99% (each risk's own 1-in-100-year loss); 0 when
+    /// [`contributions`](Self::contributions) is empty.
     pub fn standalone_var99_sum(&self) -> f64 {
         self.standalone_var99_sum
     }
