@@ -44,20 +44,26 @@ impl Frailty {
     /// that the model says nothing a reader could check.
     pub const MAX_VARIANCE: f64 = 100.0;
 
+    /// The smallest positive variance accepted: below it the factor's standard deviation is
+    /// under 10^-6 (write 0 for none), and a subnormal variance would make the gamma's shape
+    /// 1/v infinite.
+    pub const MIN_VARIANCE: f64 = 1e-12;
+
     /// A frailty with this id and variance, on every risk of the model unless
     /// [`on_risks`](Self::on_risks) lists some.
     ///
     /// # Errors
     /// [`Error::InvalidId`] for a malformed id; [`Error::InvalidParameter`] unless `variance` is
-    /// in [0, [`MAX_VARIANCE`](Self::MAX_VARIANCE)] (0 means no frailty: G = 1).
+    /// 0 (no frailty: G = 1) or in [[`MIN_VARIANCE`](Self::MIN_VARIANCE),
+    /// [`MAX_VARIANCE`](Self::MAX_VARIANCE)].
     pub fn new(id: impl Into<String>, variance: f64) -> Result<Frailty> {
         let id = id.into();
         validate_id("frailty id", &id)?;
-        if !(0.0..=Self::MAX_VARIANCE).contains(&variance) {
+        if variance != 0.0 && !(Self::MIN_VARIANCE..=Self::MAX_VARIANCE).contains(&variance) {
             return Err(Error::invalid(
                 "frailty variance",
                 variance,
-                "a number in [0, 100]",
+                "0, or a number in [1e-12, 100]",
             ));
         }
         Ok(Frailty {

@@ -449,7 +449,7 @@ keyed! {
             deserialize_with = "frailty_risks"
         )]
         pub risks: Option<Vec<String>>,
-        /// The variance of the factor, in [0, 100].
+        /// The variance of the factor, 0, or in [1e-12, 100].
         pub variance: f64,
     }
 }

@@ -822,6 +822,16 @@ impl TailYears {
             .iter()
             .flat_map(|prof| sets.iter().map(|&s| prof.local_of(s) as u16))
             .collect();
+        // Per profile, the local subsets the block needs: a table entry no set reads is never
+        // computed (with 12 or more candidates on a profile, far fewer than 2^local).
+        let needed: Vec<Vec<u16>> = (0..self.profs.len())
+            .map(|p| {
+                let mut n = local[p * b..(p + 1) * b].to_vec();
+                n.sort_unstable();
+                n.dedup();
+                n
+            })
+            .collect();
         for (yi, &y) in years.iter().enumerate() {
             year.fill(0.0);
             paid.fill(0.0);
@@ -837,7 +847,7 @@ impl TailYears {
                     let f0 = (ev.factors & !END) as usize;
                     let mf = &self.factors[f0..f0 + profile.members.len()];
                     let x = ev.x;
-                    self.product_table(profile, prof, mf, &mut table);
+                    self.product_table(profile, prof, mf, &needed[p], &mut table);
                     let local = &local[p * b..(p + 1) * b];
                     if x > profile.attachment {
                         for (i, &set) in sets.iter().enumerate() {
@@ -854,12 +864,9 @@ impl TailYears {
                             sub[i] += y;
                         }
                     } else {
-                        // y = x × kept, as set_run.rs computes it, once per subset.
-                        for v in &mut table {
-                            *v *= x;
-                        }
+                        // y = x × kept, as set_run.rs computes it.
                         for (s, &l) in sub.iter_mut().zip(local) {
-                            *s += table[l as usize];
+                            *s += x * table[l as usize];
                         }
                     }
                 }
@@ -883,13 +890,16 @@ impl TailYears {
         profile: &Profile,
         prof: &Prof,
         mf: &[MemberFactor],
+        needed: &[u16],
         table: &mut Vec<f64>,
     ) {
         let size = 1usize << prof.local.len();
         table.clear();
         table.resize(size, 1.0);
         if prof.managed {
-            for (l, slot) in table.iter_mut().enumerate() {
+            for &l in needed {
+                let l = l as usize;
+                let slot = &mut table[l];
                 let mut set = 0u64;
                 for (pos, &j) in prof.local.iter().enumerate() {
                     if l & (1 << pos) != 0
@@ -899,6 +909,26 @@ impl TailYears {
                     }
                 }
                 *slot = kept_of(profile, mf, self.in_place, set);
+            }
+            return;
+        }
+        if needed.len() * prof.cand.len() < size {
+            // Each needed entry alone: the same products, in the same member order, as the
+            // doubling below, so the same bits.
+            for &l in needed {
+                let mut v = 1.0;
+                let mut pos = 0;
+                for (j, cand) in prof.cand.iter().enumerate() {
+                    if cand.is_some() {
+                        if l & (1 << pos) != 0 {
+                            v *= mf[j].g(prof.fixed_state[j]);
+                        }
+                        pos += 1;
+                    } else {
+                        v *= mf[j].g(prof.fixed_state[j]);
+                    }
+                }
+                table[l as usize] = v;
             }
             return;
         }
