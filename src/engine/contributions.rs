@@ -24,7 +24,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::engine::simulate::{CHUNK_TRIALS, FOLD_BYTES, YearSink};
+use crate::engine::simulate::{CHUNK_TRIALS, YearSink, batch_chunks};
 use crate::engine::stats::{self, Largest};
 
 /// The most memory a run's tail contributions may take, unless the run's own annual losses take
@@ -43,7 +43,7 @@ pub(crate) fn fits(trials: usize, columns: usize, risks: usize, touched: f64, ar
     let year = 48.0 + 16.0 * touched.min(columns as f64);
     let risks = risks as f64;
     let chunk = keep * year + risks * 2.0 * keep.min(top) * 8.0;
-    let batch = (FOLD_BYTES as f64 / chunk.max(1.0)).clamp(8.0, 256.0);
+    let batch = batch_chunks(chunk.min(usize::MAX as f64) as usize) as f64;
     let store = 1.5 * top * (year + risks * 8.0);
     let again = (trials.min(CHUNK_TRIALS) as f64) * (year + risks * 8.0);
     let budget = (MAX_CONTRIBUTION_BYTES as f64).max(2.0 * 8.0 * trials as f64 * arms);

@@ -239,8 +239,8 @@ pub(crate) fn run(
             if let Some(kept) = residual_kept {
                 residual_store.fold(kept);
             }
-            // Batches hold at least 8 chunks: the next batch starts from these bounds.
-            if chunk % 8 == 7 {
+            // Once a batch's worth of chunks is folded, the next batch starts from these bounds.
+            if chunk % simulate::MIN_BATCH_CHUNKS == simulate::MIN_BATCH_CHUNKS - 1 {
                 inherent_store.publish(&inherent_floors);
                 residual_store.publish(&residual_floors);
             }

@@ -47,7 +47,16 @@ pub const MAX_EXPECTED_DRAWS: f64 = 2e10;
 
 /// Chunk results are folded into the totals in batches, in chunk order, so that memory for the
 /// per-chunk sums stays bounded whatever the trial count (the batch size never changes results).
-pub(crate) const FOLD_BYTES: usize = 4 << 20;
+const FOLD_BYTES: usize = 4 << 20;
+
+/// The fewest chunks a batch holds (so that both cores have work between folds).
+pub(crate) const MIN_BATCH_CHUNKS: u64 = 8;
+
+/// How many chunks a batch holds when each chunk's result takes `bytes_per_chunk` until it is
+/// folded: about [`FOLD_BYTES`] in all, between [`MIN_BATCH_CHUNKS`] and 256 chunks.
+pub(crate) fn batch_chunks(bytes_per_chunk: usize) -> usize {
+    (FOLD_BYTES / bytes_per_chunk.max(1)).clamp(MIN_BATCH_CHUNKS as usize, 256)
+}
 
 /// How to run a simulation: the seed, the number of simulated years, and whether to use threads.
 ///
@@ -423,8 +432,8 @@ fn run_chunks(
         },
         |chunk, (result, tail), _, _| {
             store.fold(tail);
-            // Batches hold at least 8 chunks: the next batch starts from these bounds.
-            if chunk % 8 == 7 {
+            // Once a batch's worth of chunks is folded, the next batch starts from these bounds.
+            if chunk % MIN_BATCH_CHUNKS == MIN_BATCH_CHUNKS - 1 {
                 store.publish(&floors);
             }
             plan.fold(&mut totals, &result)
@@ -456,7 +465,7 @@ where
     F: FnMut(u64, T, &[f64], &[f64]) -> Result<()>,
 {
     let watch = Watch::new(monitor, inherent.len() as u64);
-    let batch_chunks = (FOLD_BYTES / bytes_per_chunk.max(1)).clamp(8, 256);
+    let batch_chunks = batch_chunks(bytes_per_chunk);
     let batch_trials = CHUNK_TRIALS * batch_chunks;
     let mut residual_batches = residual.chunks_mut(batch_trials);
     for (b, inherent_batch) in inherent.chunks_mut(batch_trials).enumerate() {
@@ -908,8 +917,11 @@ mod tests {
             store.fold(plan.rerun_inherent_tail(5, chunk, trials, CHUNK_TRIALS));
         }
         let all = store.finish(&run.sorted_losses, |_| unreachable!("nothing left out"));
-        let batch = FOLD_BYTES
-            / TailStore::bytes_per_chunk(columns, n_risks, default_keep_per_chunk(TAIL_P));
+        let batch = batch_chunks(TailStore::bytes_per_chunk(
+            columns,
+            n_risks,
+            default_keep_per_chunk(TAIL_P),
+        ));
         assert!(
             batch < 30,
             "one batch of {batch} chunks: the bounds are never used"
