@@ -59,14 +59,19 @@ pub(crate) struct ControlDraws {
     aux: Vec<Xoshiro256PlusPlus>,
     calendar: Xoshiro256PlusPlus,
     /// This year's draws per control: blocking probability and kept share, working and lapsed.
-    block: Vec<f64>,
-    keep: Vec<f64>,
-    variant_block: Vec<f64>,
-    variant_keep: Vec<f64>,
+    pub(crate) block: Vec<f64>,
+    pub(crate) keep: Vec<f64>,
+    pub(crate) variant_block: Vec<f64>,
+    pub(crate) variant_keep: Vec<f64>,
     /// This year's lapses per control.
     lapses: Vec<Vec<Lapse>>,
     /// Per member of the current event's profile: its factors.
     pub(crate) mf: Vec<MemberFactor>,
+    /// Per member of the current event's profile: the bit set of management states in which
+    /// the event falls in a lapse, covered or not (`mf` keeps it for covered members only).
+    pub(crate) lapsed: Vec<u64>,
+    /// Per member of the current event's profile: whether it covers the event.
+    pub(crate) covered: Vec<bool>,
     /// Whether the current event falls in a lapse of a member (in some management state).
     pub(crate) any_lapsed: bool,
 }
@@ -89,6 +94,8 @@ impl ControlDraws {
             variant_keep: vec![1.0; c],
             lapses: vec![Vec::new(); c],
             mf: vec![MemberFactor::NONE; plan.widest],
+            lapsed: vec![0; plan.widest],
+            covered: vec![false; plan.widest],
             any_lapsed: false,
         }
     }
@@ -163,16 +170,6 @@ impl ControlDraws {
                 let v = unit(&mut self.aux[c]);
                 v < pc.coverage
             };
-            if !covered {
-                self.mf[j] = MemberFactor::NONE;
-                continue;
-            }
-            let g_in = if u < self.block[c] { 0.0 } else { self.keep[c] };
-            let g_out = if pc.frequency.is_some() && u < self.variant_block[c] {
-                0.0
-            } else {
-                self.variant_keep[c]
-            };
             let mut mask = 0u64;
             for lapse in &self.lapses[c] {
                 // A select, not a branch (which way an event's time falls is a coin flip).
@@ -191,6 +188,18 @@ impl ControlDraws {
                     }
                 }
             }
+            self.lapsed[j] = mask;
+            self.covered[j] = covered;
+            if !covered {
+                self.mf[j] = MemberFactor::NONE;
+                continue;
+            }
+            let g_in = if u < self.block[c] { 0.0 } else { self.keep[c] };
+            let g_out = if pc.frequency.is_some() && u < self.variant_block[c] {
+                0.0
+            } else {
+                self.variant_keep[c]
+            };
             self.any_lapsed |= mask != 0;
             self.mf[j] = MemberFactor {
                 g_in,

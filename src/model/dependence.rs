@@ -167,6 +167,20 @@ impl Dependence {
         eal
     }
 
+    /// Each risk's expected annual number of events: its frequency's mean plus, per shock
+    /// hitting it, the shock's mean occurrences times the hit probability (a frailty, of mean 1,
+    /// leaves it unchanged).
+    pub(crate) fn risk_event_rates(&self, risks: &[Risk]) -> Vec<f64> {
+        let mut rates: Vec<f64> = risks.iter().map(|r| r.frequency().mean()).collect();
+        for (shock, hits) in self.shocks.iter().zip(&self.shock_hits) {
+            let occurrences = shock.frequency().mean();
+            for &(r, p) in hits {
+                rates[r] += occurrences * p;
+            }
+        }
+        rates
+    }
+
     /// Each shock's expected annual loss, `E[M] Σ_r p_r E[X_r]` (before controls).
     pub(crate) fn shock_eal(&self, risks: &[Risk]) -> Vec<f64> {
         self.shocks

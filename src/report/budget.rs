@@ -292,6 +292,8 @@ pub(crate) struct Simulated {
     pub(crate) var99: Var99,
     pub(crate) tvar99: f64,
     pub(crate) per_risk: Vec<f64>,
+    /// For a set a plan comparison involves: the paired estimator's EAL and SE.
+    pub(crate) paired: Option<(f64, f64)>,
 }
 
 /// Every set of candidates (indices into the model's candidates) on top of the in-place
@@ -301,6 +303,7 @@ fn simulate_sets(
     model: &Model,
     sets: &[Vec<usize>],
     pairs: &[(usize, usize)],
+    paired: set_run::Paired,
     options: SimulationOptions,
     monitor: &dyn Monitor,
 ) -> Result<(Vec<Simulated>, Vec<PairFigures>)> {
@@ -314,6 +317,7 @@ fn simulate_sets(
         combined.controls(),
         &masks,
         pairs,
+        paired,
         trials - lo + 1,
         options,
         monitor,
@@ -333,6 +337,7 @@ fn simulate_sets(
                 },
                 tvar99: stats::tail_mean_of_top(&top[k - lo..], trials, TAIL_P),
                 per_risk: figures.by_risk.iter().map(|r| r / n).collect(),
+                paired: figures.paired,
             }
         })
         .collect();
@@ -509,7 +514,13 @@ impl BudgetReport {
                 pairs.push((at(&plan_sets[a]), at(&plan_sets[b])));
             }
         }
-        let (simulated, compared) = simulate_sets(model, &sets, &pairs, options, monitor)?;
+        // The paired estimator only serves sets whose EAL is not the closed form's.
+        let paired = if sets.iter().all(|s| form.is_exact(s)) {
+            set_run::Paired::Off
+        } else {
+            set_run::Paired::Every
+        };
+        let (simulated, compared) = simulate_sets(model, &sets, &pairs, paired, options, monitor)?;
         let set_ref = |i: usize| SetRef {
             set: &sets[i],
             ids: ids(&sets[i]),

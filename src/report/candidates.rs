@@ -103,6 +103,7 @@ pub(crate) fn candidate_values(
         combined.controls(),
         &sets,
         &pairs,
+        set_run::Paired::Off,
         0,
         options,
         monitor,

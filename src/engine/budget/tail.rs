@@ -1279,6 +1279,7 @@ mod tests {
             combined.controls(),
             &masks,
             &[],
+            set_run::Paired::Off,
             m,
             options,
             &Unwatched,

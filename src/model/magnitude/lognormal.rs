@@ -168,6 +168,20 @@ impl Lognormal {
         Moments::from_raw(mean, second)
     }
 
+    /// `E[min(X, c)]`, `0 < c < ∞`: the mean of [`moments`](Self::moments) alone, without the
+    /// second moment's special-function calls.
+    pub(super) fn limited_mean(&self, c: f64) -> f64 {
+        let (mu, sigma) = (self.mu, self.sigma);
+        if sigma == 0.0 {
+            return mu.exp().min(c);
+        }
+        let z0 = (c.ln() - mu) / sigma;
+        let tail = 0.5 * erfc(z0 / SQRT_2);
+        // E[X; X <= c] = E[X] Φ(z0 − σ): E[X] is finite (checked at construction); where Φ
+        // underflows the term is negligible beside c·P(X > c).
+        (mu + sigma * sigma / 2.0).exp() * normal_cdf(z0 - sigma) + c * tail
+    }
+
     /// The one value of a lognormal with no spread (`σ = 0`, from a 90% interval whose bounds
     /// have the same logarithm), which the composite's quadrature takes as an atom.
     pub(super) fn atom(&self) -> Option<f64> {

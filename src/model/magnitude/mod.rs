@@ -818,6 +818,31 @@ impl Magnitude {
         self.repr.moments(c)
     }
 
+    /// `E[min(X, u)]`, the limited expected value of one event's (capped) loss at `u >= 0`:
+    /// what a layer's expected recovery is built from (`E[(X − t)⁺] = E[X] − E[min(X, t)]`).
+    /// `None` for a composite loss, whose limited mean is an integral over its parts (too slow
+    /// for the per-event use it has in set_run.rs).
+    pub(crate) fn limited_mean(&self, u: f64) -> Option<f64> {
+        if matches!(self.repr, Repr::Composite(_)) {
+            return None;
+        }
+        if u >= self.clip {
+            return Some(self.mean());
+        }
+        let c = u.min(self.cap);
+        if let Repr::Lognormal(d) = &self.repr
+            && c > 0.0
+        {
+            return Some(d.limited_mean(c));
+        }
+        Some(self.moments_capped(c).mean)
+    }
+
+    /// The largest possible loss of one event (the cap or the kind's upper end).
+    pub(crate) fn largest(&self) -> f64 {
+        self.clip
+    }
+
     /// The primary, probability and secondary of a magnitude built by `with_secondary`.
     fn composite(&self) -> Option<&Composite> {
         match &self.repr {
