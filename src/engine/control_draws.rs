@@ -13,7 +13,7 @@ use rand::Rng;
 use rand::distr::Distribution;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use crate::engine::lapse_arms::{CALENDAR_STREAM, LapsePlan, Profile};
+use crate::engine::lapse_arms::{CALENDAR_STREAM, LapsePlan, Planned, Profile};
 use crate::model::reliability::{Lapses, YEAR_DAYS};
 
 /// A lapse of the current year: start (days), duration, and the uniform that decides whether a
@@ -68,10 +68,12 @@ pub(crate) struct ControlDraws {
     /// Per member of the current event's profile: its factors.
     pub(crate) mf: Vec<MemberFactor>,
     /// Per member of the current event's profile: the bit set of management states in which
-    /// the event falls in a lapse, covered or not (`mf` keeps it for covered members only).
+    /// the event falls in a lapse (for an uncovered member only with `uncovered_lapses`).
     pub(crate) lapsed: Vec<u64>,
     /// Per member of the current event's profile: whether it covers the event.
     pub(crate) covered: Vec<bool>,
+    /// Whether `lapsed` is also kept for members that do not cover the event.
+    pub(crate) uncovered_lapses: bool,
     /// Whether the current event falls in a lapse of a member (in some management state).
     pub(crate) any_lapsed: bool,
 }
@@ -96,6 +98,7 @@ impl ControlDraws {
             mf: vec![MemberFactor::NONE; plan.widest],
             lapsed: vec![0; plan.widest],
             covered: vec![false; plan.widest],
+            uncovered_lapses: false,
             any_lapsed: false,
         }
     }
@@ -170,30 +173,20 @@ impl ControlDraws {
                 let v = unit(&mut self.aux[c]);
                 v < pc.coverage
             };
-            let mut mask = 0u64;
-            for lapse in &self.lapses[c] {
-                // A select, not a branch (which way an event's time falls is a coin flip).
-                let offset = time - lapse.start;
-                let offset = if offset < 0.0 {
-                    offset + YEAR_DAYS
-                } else {
-                    offset
-                };
-                if offset >= lapse.days {
-                    continue;
-                }
-                for s in 0..pc.state_factor.len() {
-                    if lapse.thin < pc.state_factor[s] && offset < pc.state_cap[s] {
-                        mask |= 1 << s;
-                    }
-                }
-            }
-            self.lapsed[j] = mask;
-            self.covered[j] = covered;
             if !covered {
+                self.covered[j] = false;
+                // Only the paired estimator (set_run.rs) reads an uncovered member's lapses.
+                self.lapsed[j] = if self.uncovered_lapses {
+                    self.lapse_mask(c, pc, time)
+                } else {
+                    0
+                };
                 self.mf[j] = MemberFactor::NONE;
                 continue;
             }
+            let mask = self.lapse_mask(c, pc, time);
+            self.covered[j] = true;
+            self.lapsed[j] = mask;
             let g_in = if u < self.block[c] { 0.0 } else { self.keep[c] };
             let g_out = if pc.frequency.is_some() && u < self.variant_block[c] {
                 0.0
@@ -207,6 +200,32 @@ impl ControlDraws {
                 lapsed: mask,
             };
         }
+    }
+}
+
+impl ControlDraws {
+    /// The bit set of management states in which control `c` is in a lapse at `time`.
+    #[inline]
+    fn lapse_mask(&self, c: usize, pc: &Planned, time: f64) -> u64 {
+        let mut mask = 0u64;
+        for lapse in &self.lapses[c] {
+            // A select, not a branch (which way an event's time falls is a coin flip).
+            let offset = time - lapse.start;
+            let offset = if offset < 0.0 {
+                offset + YEAR_DAYS
+            } else {
+                offset
+            };
+            if offset >= lapse.days {
+                continue;
+            }
+            for s in 0..pc.state_factor.len() {
+                if lapse.thin < pc.state_factor[s] && offset < pc.state_cap[s] {
+                    mask |= 1 << s;
+                }
+            }
+        }
+        mask
     }
 }
 

@@ -48,8 +48,8 @@ pub(crate) struct SetFigures {
 pub(crate) enum Paired {
     /// None: the pairs get the plain mean of their year-by-year differences only.
     Off,
-    /// Every set, so that each set's EAL and each pair's difference come from it.
-    Every,
+    /// The sets some pair compares: their EALs and the pairs' differences come from it.
+    Compared,
 }
 
 /// Two sets compared on the same years.
@@ -174,6 +174,7 @@ pub(crate) fn run<'a>(
             let mut arms = SetArms::new(&lapse_plan, &layout, n_sets, stream, inherent.len());
             if !paired.sets.is_empty() {
                 arms.paired = Some(PairedState::new(&paired));
+                arms.draws.uncovered_lapses = true;
             }
             let _ = plan.run_chunk(seed, chunk, inherent, &mut arms, watch);
             let sums = arms.paired.map(|p| p.sums.centred());
@@ -331,7 +332,14 @@ impl<'a> PairedSets<'a> {
     ) -> PairedSets<'a> {
         let (sets, pairs) = match which {
             Paired::Off => (Vec::new(), Vec::new()),
-            Paired::Every => ((0..n_sets).collect(), pairs.to_vec()),
+            Paired::Compared => {
+                let mut sets: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+                sets.sort_unstable();
+                sets.dedup();
+                let slot = |s: usize| sets.partition_point(|&x| x < s);
+                let pairs = pairs.iter().map(|&(a, b)| (slot(a), slot(b))).collect();
+                (sets, pairs)
+            }
         };
         let rates = dependence.risk_event_rates(risks);
         let mut regressor_of_risk = vec![NONE; risks.len()];

@@ -88,16 +88,21 @@ fn eal_difference(form: &ClosedForm, a: &SetRef, b: &SetRef, pair: &PairFigures)
     pair.controlled
 }
 
-/// A set's residual EAL and its standard error: the closed form where exact, else simulated,
-/// with the paired estimator for a set a plan comparison involves (so that the plans' EALs
-/// and their differences agree).
+/// A set's residual EAL and its standard error: the closed form where exact, else simulated.
 pub(crate) fn eal_of(form: &ClosedForm, set: &[usize], simulated: &Simulated) -> (f64, f64) {
     if form.is_exact(set) {
         (form.eal(set), 0.0)
     } else {
-        simulated
-            .paired
-            .unwrap_or((simulated.eal, simulated.eal_se))
+        (simulated.eal, simulated.eal_se)
+    }
+}
+
+/// As [`eal_of`], with the paired estimator's figures for a set a plan comparison involves, so
+/// that the plans' EALs and their differences agree.
+fn paired_eal_of(form: &ClosedForm, set: &[usize], simulated: &Simulated) -> (f64, f64) {
+    match simulated.paired {
+        Some(paired) if !form.is_exact(set) => paired,
+        _ => eal_of(form, set, simulated),
     }
 }
 
@@ -110,8 +115,8 @@ pub(crate) fn plan_figures(
     best: &SetRef,
     pair: &PairFigures,
 ) -> PlanFigures {
-    let (eal, eal_se) = eal_of(form, plan.set, plan.simulated);
-    let (best_eal, _) = eal_of(form, best.set, best.simulated);
+    let (eal, eal_se) = paired_eal_of(form, plan.set, plan.simulated);
+    let (best_eal, _) = paired_eal_of(form, best.set, best.simulated);
     let (difference, se) = eal_difference(form, plan, best, pair);
     let (plan_cost, best_cost) = (form.cost(plan.set), form.cost(best.set));
     let (gap, gap_se) = match objective {

@@ -237,6 +237,15 @@ impl fmt::Display for BudgetReport {
                 &[Left, Right, Right, Right, Left, Right, Right, Left],
                 &rows,
             )?;
+            if self.plans.iter().any(|p| p.eal_se > 0.0) {
+                writeln!(
+                    f,
+                    "  Simulated EALs here come from the paired estimator (per-event expectations,\n  \
+                     then control variates on the event counts). They agree with the frontier's\n  \
+                     plain figures within those figures' SE, with far smaller SEs of their own,\n  \
+                     and their differences are the gaps."
+                )?;
+            }
             if !self.comparisons.is_empty() {
                 writeln!(
                     f,
