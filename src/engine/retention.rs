@@ -232,15 +232,13 @@ fn lower(f: &Line, g: &Line) -> Line {
 fn clamp(f: &Line, cap: f64) -> Line {
     let clamp = |v: f64| v.max(0.0).min(cap);
     let last = *f.vs.last().unwrap_or(&0.0);
-    // Beyond the last point the function no longer crosses a level: it stays on one side.
-    let tail = if (last <= 0.0 && f.tail <= 0.0) || (last >= cap && f.tail >= 0.0) {
-        0.0
-    } else if (last < 0.0 && f.tail > 0.0) || (last > cap && f.tail < 0.0) {
-        // Cannot happen once the crossings are inserted; kept for safety.
-        0.0
-    } else {
-        f.tail
-    };
+    // Beyond the last point the function crosses no level (the crossings are grid points): it
+    // is clamped flat there unless it lies inside [0, cap] or leaves a bound inwards.
+    let flat = last < 0.0
+        || last > cap
+        || (last == 0.0 && f.tail <= 0.0)
+        || (last == cap && f.tail >= 0.0);
+    let tail = if flat { 0.0 } else { f.tail };
     Line {
         vs: f.vs.iter().map(|&v| clamp(v)).collect(),
         tail,
